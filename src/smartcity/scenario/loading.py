@@ -1,0 +1,333 @@
+"""Read scenario files: TOML parsing, ``extends`` inheritance, paths, validation.
+
+Resolution rules (documented in the README):
+
+1. A file may name a parent with ``[scenario] extends = "parent.toml"`` (relative to the
+   file). Parents are read first, recursively; a file that extends itself, directly or
+   through others, is refused.
+2. The child's keys override the parent's. Tables (TOML ``[...]`` and inline tables) merge
+   key by key, recursively; every other value (numbers, strings, arrays) replaces the
+   parent's value whole, and so does a quantity (an inline table with a ``value`` key), so
+   a new number never inherits the parent's source.
+3. A path (``weather.file``, ``buildings.table``, ...) is relative to the file that wrote it,
+   so a child in another folder can extend a parent and still use the parent's tables.
+4. The merged document is validated against :class:`~smartcity.scenario.models.Scenario`;
+   every error names the file that wrote the bad key (or the top file for a missing key),
+   the key, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import BaseModel, ValidationError
+
+from smartcity.errors import InputError
+from smartcity.scenario.models import Quantity, Scenario, path_keys
+
+__all__ = ["ResolvedScenario", "load_scenario", "read_toml", "resolve_document"]
+
+
+@dataclass(frozen=True)
+class ResolvedScenario:
+    """A validated scenario with everything needed to run and trace it.
+
+    Attributes
+    ----------
+    model : Scenario
+        The validated scenario.
+    document : dict
+        The merged TOML document, paths absolute, ``extends`` removed.
+    files : tuple of Path
+        The files read, the requested file first, then its parents.
+    path : Path
+        The requested file.
+    """
+
+    model: Scenario
+    document: dict
+    files: tuple[Path, ...]
+    path: Path
+    origins: dict = field(repr=False, default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.model.scenario.name
+
+    def portable_document(self) -> dict:
+        """The validated scenario, defaults included, paths relative to the requested file's folder."""
+        doc = self.model.model_dump(mode="json", exclude_none=True)
+        base = self.path.parent
+        for key in path_keys():
+            for holder, last in _iter_key(doc, key):
+                value = holder.get(last)
+                if isinstance(value, str):
+                    holder[last] = _relative(Path(value), base)
+        return doc
+
+    def to_toml(self) -> str:
+        """The resolved scenario as TOML (what ``smartcity validate --resolved`` prints)."""
+        header = (
+            f"# resolved scenario '{self.name}' from "
+            + " <- ".join(_relative(f, self.path.parent) for f in self.files)
+            + "\n# paths are relative to " + str(self.path.parent) + "\n"
+        )
+        return header + tomli_w.dumps(self.portable_document())
+
+    def input_files(self) -> list[Path]:
+        """Files the scenario reads (tables, weather), in key order."""
+        files = []
+        dumped = self.model.model_dump(mode="json", exclude_none=True)
+        for key in path_keys():
+            for holder, last in _iter_key(dumped, key):
+                value = holder.get(last)
+                if isinstance(value, str):
+                    files.append(Path(value))
+        return files
+
+    def sha256(self) -> str:
+        """SHA-256 of the resolved scenario and the bytes of every file it reads.
+
+        Independent of where the files lie on disk: paths enter relative to the scenario
+        file, and each input file enters by the hash of its content.
+        """
+        digest = hashlib.sha256()
+        digest.update(json.dumps(self.portable_document(), sort_keys=True, default=str).encode())
+        for path in self.input_files():
+            digest.update(b"\0" + _relative(path, self.path.parent).encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest() if path.exists() else b"missing")
+        return digest.hexdigest()
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        import os
+
+        return Path(os.path.relpath(path, base)).as_posix()
+    except ValueError:  # different drives
+        return path.as_posix()
+
+
+def _iter_key(doc: dict, key: tuple[str, ...]):
+    """Yield (holder dict, last key) for a key path with '*' wildcards."""
+    holders = [doc]
+    for part in key[:-1]:
+        nxt = []
+        for h in holders:
+            if not isinstance(h, dict):
+                continue
+            if part == "*":
+                nxt.extend(v for v in h.values() if isinstance(v, dict))
+            elif isinstance(h.get(part), dict):
+                nxt.append(h[part])
+        holders = nxt
+    for h in holders:
+        if isinstance(h, dict) and key[-1] in h:
+            yield h, key[-1]
+
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def read_toml(path: Path) -> dict:
+    """Parse one TOML file, turning syntax errors into an :class:`InputError` with the line."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise InputError("scenario file not found", file=path) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a scenario file", file=path, allowed="a .toml file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _TOML_POSITION.search(message)
+        problem = "invalid TOML: " + _TOML_POSITION.sub("", message).strip().rstrip(".")
+        if match:
+            raise InputError(problem + f" (column {match.group(2)})", file=path, row=int(match.group(1)),
+                             line=True) from None
+        raise InputError(problem, file=path) from None
+
+
+def _absolutise_paths(doc: dict, file: Path) -> None:
+    for key in path_keys():
+        for holder, last in _iter_key(doc, key):
+            value = holder[last]
+            if isinstance(value, str):
+                holder[last] = str((file.parent / value).resolve())
+
+
+def _merge(parent: dict, child: dict, origins: dict, file: Path, prefix: tuple = ()) -> dict:
+    """Deep-merge ``child`` over ``parent``; record which file set each key."""
+    out = dict(parent)
+    for key, value in child.items():
+        here = prefix + (key,)
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and "value" not in value:
+            out[key] = _merge(out[key], value, origins, file, here)
+        else:
+            out[key] = copy.deepcopy(value)
+            for stale in [k for k in origins if k[: len(here)] == here]:
+                del origins[stale]
+            _record(value, origins, file, here)
+    origins.setdefault(prefix, file) if prefix else None
+    return out
+
+
+def _record(value: Any, origins: dict, file: Path, here: tuple) -> None:
+    origins[here] = file
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _record(v, origins, file, here + (k,))
+
+
+def resolve_document(path: str | Path) -> tuple[dict, tuple[Path, ...], dict]:
+    """Read ``path`` and its parents; return (merged document, files, key origins)."""
+    path = Path(path).resolve()
+    chain: list[Path] = []
+    docs: list[dict] = []
+    current: Path | None = path
+    referrer: Path | None = None
+    while current is not None:
+        if current in chain:
+            cycle = " -> ".join(p.name for p in chain + [current])
+            raise InputError(
+                "extends cycle", file=referrer, key="scenario.extends", value=cycle,
+                allowed="a chain of parents that ends at a file without 'extends'",
+            )
+        if not current.exists():
+            if referrer is None:
+                raise InputError("scenario file not found", file=current)
+            raise InputError("parent scenario file not found", file=referrer, key="scenario.extends",
+                             value=str(current), allowed="a path, relative to this file, of an existing .toml file")
+        doc = read_toml(current)
+        chain.append(current)
+        docs.append(doc)
+        info = doc.get("scenario", {})
+        parent = info.get("extends") if isinstance(info, dict) else None
+        if parent is None:
+            current, referrer = None, current
+        elif not isinstance(parent, str) or not parent:
+            raise InputError("extends must be a file name", file=current, key="scenario.extends", value=parent,
+                             allowed="a path to a .toml file, relative to this file")
+        else:
+            referrer, current = current, (current.parent / parent).resolve()
+    merged: dict = {}
+    origins: dict = {}
+    for file, doc in zip(reversed(chain), reversed(docs)):
+        doc = copy.deepcopy(doc)
+        _absolutise_paths(doc, file)
+        merged = _merge(merged, doc, origins, file)
+    if isinstance(merged.get("scenario"), dict):
+        merged["scenario"].pop("extends", None)
+    return merged, tuple(chain), origins
+
+
+def _origin(origins: dict, loc: tuple, default: Path) -> Path:
+    for n in range(len(loc), 0, -1):
+        if tuple(loc[:n]) in origins:
+            return origins[tuple(loc[:n])]
+    return default
+
+
+def _submodel(loc: tuple) -> type[BaseModel] | None:
+    """The model class that holds the key at ``loc`` (for listing allowed keys)."""
+    from smartcity.scenario.models import _model_of
+
+    model: type[BaseModel] | None = Scenario
+    for part in loc[:-1]:
+        if model is None or not isinstance(part, str) or part not in model.model_fields:
+            return None
+        model = _model_of(model.model_fields[part].annotation)
+    return model
+
+
+def _error_from_pydantic(exc: ValidationError, origins: dict, top: Path) -> InputError:
+    err = exc.errors(include_url=False)[0]
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    ctx = err.get("ctx") or {}
+    if "key" in ctx:
+        loc = loc + (ctx["key"],)
+    # Quantity internals ('value', 'unit') belong to the quantity key itself.
+    file = _origin(origins, loc, top)
+    key = ".".join(str(p) for p in loc) if loc else None
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        model = _submodel(loc)
+        allowed = ", ".join(model.model_fields) if model is not None else None
+        return InputError("unknown key", file=file, key=key, allowed=allowed and "the keys " + allowed)
+    if kind == "missing":
+        described = _describe(loc)
+        return InputError("required key is missing", file=top, key=key,
+                          allowed=f"add the key ({described})" if described else "add the key")
+    value = ctx.get("value", err.get("input"))
+    allowed = ctx.get("allowed")
+    problem = err["msg"]
+    if allowed is None:
+        problem = "invalid value"
+        allowed = re.sub(r"^(Input|Value) should (be|have) ", "", err["msg"])
+        allowed = re.sub(r"^Value error, ", "", allowed)
+        if kind == "string_pattern_mismatch":
+            allowed = _describe(loc) or allowed
+    if isinstance(value, dict) and kind not in ("unknown_unit",):
+        value = value.get("value", value)
+    return InputError(problem, file=file, key=key, value=value, allowed=allowed)
+
+
+def _describe(loc: tuple) -> str | None:
+    model = _submodel(loc)
+    if model is None or not loc or loc[-1] not in model.model_fields:
+        return None
+    return model.model_fields[loc[-1]].description
+
+
+def load_scenario(path: str | Path) -> ResolvedScenario:
+    """Read, resolve and validate a scenario file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A scenario TOML file.
+
+    Returns
+    -------
+    ResolvedScenario
+
+    Raises
+    ------
+    InputError
+        Bad TOML, unknown key, wrong type or range, unknown unit, extends cycle, missing
+        parent; the message names the file, the key, the value and what is allowed.
+    """
+    document, files, origins = resolve_document(path)
+    try:
+        model = Scenario.model_validate(document)
+    except ValidationError as exc:
+        raise _error_from_pydantic(exc, origins, files[0]) from None
+    return ResolvedScenario(model=model, document=document, files=files, path=files[0], origins=origins)
+
+
+def quantities(model: BaseModel, prefix: str = "") -> list[tuple[str, Quantity]]:
+    """All quantities of a scenario with their dotted keys (for source checks and reports)."""
+    found = []
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        key = f"{prefix}{name}"
+        if isinstance(value, Quantity):
+            found.append((key, value))
+        elif isinstance(value, BaseModel):
+            found.extend(quantities(value, key + "."))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if isinstance(v, BaseModel):
+                    found.extend(quantities(v, f"{key}.{k}."))
+    return found

@@ -1,0 +1,291 @@
+"""Tables with declared schemas: read a CSV or Parquet file and check every value.
+
+A schema is data (``smartcity/schemas/<name>.toml``): for each column its dtype
+(``str``, ``int``, ``float``, ``bool``), unit, range (``min``/``max``, optionally
+exclusive), allowed values, uniqueness and default. :func:`read_table` returns a
+``pandas.DataFrame`` with the schema's columns in schema order, defaults filled, and
+raises :class:`~smartcity.errors.InputError` naming the file, the line (CSV; the header
+is line 1) or row (Parquet; first data row is 1), the column, the value and what is
+allowed for the first problem found.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from smartcity.errors import InputError
+
+__all__ = ["Column", "TableSchema", "load_schema", "read_table", "check_table", "schema_markdown"]
+
+
+class Column(BaseModel):
+    """One column of a table schema."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="Column name as it appears in the file header.")
+    dtype: Literal["str", "int", "float", "bool"] = Field(description="Value type.")
+    unit: str = Field(description="Unit of the values ('-' for identifiers and categories, '1' for fractions).")
+    description: str = Field(description="What the column means.")
+    min: float | None = Field(default=None, description="Smallest allowed value.")
+    max: float | None = Field(default=None, description="Largest allowed value.")
+    min_exclusive: bool = Field(default=False, description="If true, the value must be strictly above min.")
+    max_exclusive: bool = Field(default=False, description="If true, the value must be strictly below max.")
+    allowed: list[str] | None = Field(default=None, description="Allowed values of a str column.")
+    unique: bool = Field(default=False, description="If true, no two rows may share a value.")
+    default: str | float | int | bool | None = Field(
+        default=None, description="Value used when the column is absent from the file; absent default = required column."
+    )
+
+    @property
+    def required(self) -> bool:
+        """True if the file must contain this column."""
+        return self.default is None
+
+    def allowed_text(self) -> str:
+        """Human-readable description of the allowed values, with the unit."""
+        if self.allowed is not None:
+            return "one of " + ", ".join(repr(a) for a in self.allowed)
+        kind = {"str": "text", "int": "an integer", "float": "a number", "bool": "true or false"}[self.dtype]
+        bounds = []
+        if self.min is not None:
+            bounds.append(f"{'>' if self.min_exclusive else '>='} {_fmt(self.min)}")
+        if self.max is not None:
+            bounds.append(f"{'<' if self.max_exclusive else '<='} {_fmt(self.max)}")
+        text = kind + (" " + " and ".join(bounds) if bounds else "")
+        if self.unit not in ("-", ""):
+            text += f" [{self.unit}]"
+        return text
+
+
+class TableInfo(BaseModel):
+    """The schema's header."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    description: str
+    key: str | None = None
+
+
+class TableSchema(BaseModel):
+    """A table schema: header and columns."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    table: TableInfo
+    column: list[Column]
+
+    @model_validator(mode="after")
+    def _names_unique(self) -> "TableSchema":
+        names = [c.name for c in self.column]
+        if len(names) != len(set(names)):
+            raise ValueError(f"duplicate column names in schema {self.table.name}")
+        return self
+
+    @property
+    def name(self) -> str:
+        return self.table.name
+
+    @property
+    def columns(self) -> dict[str, Column]:
+        return {c.name: c for c in self.column}
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+@functools.cache
+def load_schema(name: str) -> TableSchema:
+    """Load a schema shipped with the package by its name (e.g. ``"buildings"``)."""
+    text = resources.files("smartcity.schemas").joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    return TableSchema.model_validate(tomllib.loads(text))
+
+
+def schema_markdown(schema: TableSchema) -> str:
+    """A Markdown table documenting ``schema`` (column, type, unit, allowed, description)."""
+    lines = [
+        f"### `{schema.name}`", "", schema.table.description, "",
+        "| column | type | unit | allowed | default | description |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c in schema.column:
+        default = "required" if c.required else repr(c.default)
+        lines.append(
+            f"| `{c.name}` | {c.dtype} | {c.unit} | {c.allowed_text()} | {default} | {c.description} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _read_raw(path: Path, *, where: dict) -> tuple[pd.DataFrame, bool]:
+    """Read a CSV or Parquet file as strings/objects; returns (frame, is_csv)."""
+    if not path.exists():
+        raise InputError("table file not found", value=str(path), allowed="an existing .csv or .parquet file", **where)
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(
+                path, dtype=str, keep_default_na=False, na_values=[], comment=None, skipinitialspace=True,
+            )
+            return frame, True
+        if suffix in (".parquet", ".pq"):
+            return pd.read_parquet(path), False
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, ValueError) as exc:
+        raise InputError(f"cannot read the table: {exc}".strip(), file=path) from None
+    raise InputError("unsupported table format", file=path, value=path.suffix, allowed="'.csv' or '.parquet'")
+
+
+def read_table(path: str | Path, schema: TableSchema | str, *, scenario_file: str | Path | None = None,
+               scenario_key: str | None = None) -> pd.DataFrame:
+    """Read a table file and check it against its schema.
+
+    Parameters
+    ----------
+    path : str or Path
+        CSV (comma-separated, header line, UTF-8) or Parquet file.
+    schema : TableSchema or str
+        The schema, or the name of a shipped schema.
+    scenario_file, scenario_key : optional
+        Where the table was referenced, used in the message when the file is missing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns in schema order with dtypes ``object`` (str), ``int64``, ``float64`` or
+        ``bool``; absent optional columns filled with their default.
+
+    Raises
+    ------
+    InputError
+        Missing file, unreadable file, missing or unknown column, bad value.
+    """
+    if isinstance(schema, str):
+        schema = load_schema(schema)
+    path = Path(path)
+    where = {"file": scenario_file, "key": scenario_key} if scenario_file is not None else {}
+    raw, is_csv = _read_raw(path, where=where)
+    return check_table(raw, schema, file=path, is_csv=is_csv)
+
+
+def check_table(raw: pd.DataFrame, schema: TableSchema, *, file: str | Path | None = None,
+                is_csv: bool = False) -> pd.DataFrame:
+    """Check and convert an already-read frame; see :func:`read_table`."""
+    columns = schema.columns
+    header = [str(c).strip() for c in raw.columns]
+    raw = raw.set_axis(header, axis=1)
+    unknown = [c for c in header if c not in columns]
+    if unknown:
+        raise InputError(
+            "unknown column", file=file, column=unknown[0],
+            allowed="the columns of the '" + schema.name + "' schema: " + ", ".join(columns),
+        )
+    dupes = sorted({c for c in header if header.count(c) > 1})
+    if dupes:
+        raise InputError("column appears twice in the header", file=file, column=dupes[0])
+    missing = [c.name for c in schema.column if c.required and c.name not in raw.columns]
+    if missing:
+        raise InputError(
+            "required column is missing", file=file, column=missing[0],
+            allowed="a header with the required columns: " + ", ".join(c.name for c in schema.column if c.required),
+        )
+    if len(raw) == 0:
+        raise InputError("table has no data rows", file=file, allowed="at least one row")
+
+    def locate(i: int) -> dict:
+        # CSV: line numbers as an editor shows them (header is line 1); Parquet: 1-based rows.
+        return {"row": i + 2, "line": True} if is_csv else {"row": i + 1}
+
+    out = {}
+    for col in schema.column:
+        if col.name not in raw.columns:
+            out[col.name] = np.full(len(raw), col.default, dtype=object if col.dtype == "str" else None)
+            out[col.name] = pd.Series(out[col.name]).astype(_pandas_dtype(col)).to_numpy()
+            continue
+        out[col.name] = _convert_column(raw[col.name], col, file, locate)
+    frame = pd.DataFrame(out, columns=[c.name for c in schema.column])
+    for col in schema.column:
+        if col.unique:
+            dup = frame[col.name].duplicated()
+            if dup.any():
+                i = int(np.flatnonzero(dup.to_numpy())[0])
+                raise InputError(
+                    "duplicate value in a column whose values must be unique", file=file, column=col.name,
+                    value=frame[col.name].iloc[i], allowed="values that appear once", **locate(i),
+                )
+    return frame
+
+
+def _pandas_dtype(col: Column):
+    return {"str": object, "int": "int64", "float": "float64", "bool": bool}[col.dtype]
+
+
+def _convert_column(series: pd.Series, col: Column, file, locate) -> np.ndarray:
+    values = series.to_numpy(dtype=object)
+    n = len(values)
+    if col.dtype == "str":
+        result = np.empty(n, dtype=object)
+        for i, v in enumerate(values):
+            text = "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip()
+            if text == "" and col.required and col.allowed is not None:
+                raise InputError("empty value", file=file, column=col.name, value=text,
+                                 allowed=col.allowed_text(), **locate(i))
+            if col.allowed is not None and text not in col.allowed:
+                raise InputError("value not allowed", file=file, column=col.name, value=text,
+                                 allowed=col.allowed_text(), **locate(i))
+            if col.unique and text == "":
+                raise InputError("empty identifier", file=file, column=col.name, value=text,
+                                 allowed="a non-empty unique text", **locate(i))
+            result[i] = text
+        return result
+    if col.dtype == "bool":
+        result = np.empty(n, dtype=bool)
+        for i, v in enumerate(values):
+            text = str(v).strip().lower()
+            if text in ("true", "1", "yes"):
+                result[i] = True
+            elif text in ("false", "0", "no"):
+                result[i] = False
+            else:
+                raise InputError("not a boolean", file=file, column=col.name, value=v,
+                                 allowed="true or false", **locate(i))
+        return result
+    if not (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)):
+        numbers = pd.to_numeric(series.astype(str).str.strip(), errors="coerce").to_numpy(dtype=np.float64)
+    else:
+        numbers = series.to_numpy(dtype=np.float64)
+    checks = [
+        (~np.isfinite(numbers), "not a finite number"),
+    ]
+    if col.dtype == "int":
+        checks.append((np.isfinite(numbers) & (numbers != np.round(numbers)), "not an integer"))
+    with np.errstate(invalid="ignore"):
+        if col.min is not None:
+            checks.append(((numbers <= col.min) if col.min_exclusive else (numbers < col.min), "value out of range"))
+        if col.max is not None:
+            checks.append(((numbers >= col.max) if col.max_exclusive else (numbers > col.max), "value out of range"))
+    first_bad = [(int(np.argmax(mask)), problem) for mask, problem in checks if mask.any()]
+    if first_bad:
+        i, problem = min(first_bad)
+        raise InputError(problem, file=file, column=col.name, value=_plain(values[i]),
+                         allowed=col.allowed_text(), **locate(i))
+    return numbers.astype(np.int64) if col.dtype == "int" else numbers
+
+
+def _plain(v):
+    """A value as the user wrote it (numbers from CSV arrive as text)."""
+    if isinstance(v, str):
+        try:
+            return float(v) if any(ch in v for ch in ".eE") else int(v)
+        except ValueError:
+            return v
+    return v.item() if isinstance(v, np.generic) else v

@@ -1,0 +1,43 @@
+"""Shared fixtures: paths and a small self-contained scenario folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+SMALL_BASELINE = """\
+[scenario]
+name = "small"
+description = "three building rows for tests"
+base_year = 2015
+first_year = 2015
+last_year = 2017
+seed = 7
+
+[weather]
+ground_albedo = { value = 0.2, unit = "1", assumption = true, reason = "test" }
+
+[buildings]
+table = "buildings.csv"
+warmup_hours = 48
+"""
+
+
+@pytest.fixture
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture
+def small_scenario(tmp_path: Path) -> Path:
+    """A folder with ``baseline.toml`` and ``buildings.csv``; returns the scenario path."""
+    shutil.copy(TEST_DATA / "buildings_small.csv", tmp_path / "buildings.csv")
+    path = tmp_path / "baseline.toml"
+    path.write_text(SMALL_BASELINE, encoding="utf-8")
+    return path

@@ -1,0 +1,133 @@
+"""Tables with declared schemas: conversion, defaults and one clear error per problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smartcity.errors import InputError
+from smartcity.tables import load_schema, read_table, schema_markdown
+
+DATA = Path(__file__).resolve().parent / "data"
+SMALL = DATA / "buildings_small.csv"
+
+
+def edited(tmp_path: Path, old: str, new: str, *, drop: str | None = None) -> Path:
+    frame = pd.read_csv(SMALL, dtype=str, keep_default_na=False)
+    if drop:
+        frame = frame.drop(columns=drop)
+    text = frame.to_csv(index=False).replace(old, new, 1)
+    path = tmp_path / "buildings.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_reads_and_converts():
+    t = read_table(SMALL, "buildings")
+    schema = load_schema("buildings")
+    assert list(t.columns) == [c.name for c in schema.column]
+    assert t["count"].dtype == np.int64 and t["heated_floor_area_m2"].dtype == np.float64
+    assert t.loc[0, "building_id"] == "block_1970"
+    # an optional column absent from the file is filled with its default
+    assert (t["solar_reduction_factor"] == 0.378).all()
+
+
+def test_parquet_reads_the_same(tmp_path):
+    pytest.importorskip("pyarrow")
+    frame = pd.read_csv(SMALL)
+    frame.to_parquet(tmp_path / "b.parquet")
+    a = read_table(SMALL, "buildings")
+    b = read_table(tmp_path / "b.parquet", "buildings")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_negative_area_names_line_column_value(tmp_path):
+    path = edited(tmp_path, ",10,2400,", ",10,-2400,")
+    with pytest.raises(InputError) as info:
+        read_table(path, "buildings")
+    assert str(info.value) == (
+        f"{path}, line 2, column 'heated_floor_area_m2': value out of range; got -2400; "
+        "allowed: a number > 0 and <= 1000000 [m2]"
+    )
+
+
+def test_not_a_number(tmp_path):
+    path = edited(tmp_path, ",0.6,0.3,0.4,", ",abc,0.3,0.4,")
+    with pytest.raises(InputError, match=r"line 3, column 'u_wall_w_m2k': not a finite number; got 'abc'"):
+        read_table(path, "buildings")
+
+
+def test_not_an_integer(tmp_path):
+    path = edited(tmp_path, ",40,140,", ",40.5,140,")
+    with pytest.raises(InputError, match=r"line 3, column 'count': not an integer; got 40.5"):
+        read_table(path, "buildings")
+
+
+def test_value_not_allowed(tmp_path):
+    path = edited(tmp_path, "gas_boiler", "coal_stove")
+    with pytest.raises(InputError, match=r"line 3, column 'heating_system': value not allowed; got 'coal_stove'; allowed: one of 'district_heating'"):
+        read_table(path, "buildings")
+
+
+def test_missing_required_column(tmp_path):
+    path = edited(tmp_path, "x", "x", drop="u_roof_w_m2k")
+    with pytest.raises(InputError, match=r"column 'u_roof_w_m2k': required column is missing"):
+        read_table(path, "buildings")
+
+
+def test_unknown_column(tmp_path):
+    path = edited(tmp_path, "u_roof_w_m2k", "u_rooof_w_m2k")
+    with pytest.raises(InputError, match=r"column 'u_rooof_w_m2k': unknown column; allowed: the columns of the 'buildings' schema"):
+        read_table(path, "buildings")
+
+
+def test_duplicate_id(tmp_path):
+    path = edited(tmp_path, "house_1965", "block_1970")
+    with pytest.raises(InputError, match=r"line 3, column 'building_id': duplicate value"):
+        read_table(path, "buildings")
+
+
+def test_missing_file_names_the_scenario_key(tmp_path):
+    with pytest.raises(InputError) as info:
+        read_table(tmp_path / "none.csv", "buildings", scenario_file=tmp_path / "s.toml", scenario_key="buildings.table")
+    msg = str(info.value)
+    assert "s.toml" in msg and "'buildings.table'" in msg and "table file not found" in msg and "none.csv" in msg
+
+
+def test_empty_table(tmp_path):
+    path = tmp_path / "b.csv"
+    path.write_text(SMALL.read_text().splitlines()[0] + "\n")
+    with pytest.raises(InputError, match="no data rows"):
+        read_table(path, "buildings")
+
+
+def test_unsupported_format(tmp_path):
+    path = tmp_path / "b.xls"
+    path.write_text("x")
+    with pytest.raises(InputError, match="unsupported table format"):
+        read_table(path, "buildings")
+
+
+def test_schema_markdown_lists_every_column():
+    text = schema_markdown(load_schema("buildings"))
+    for c in load_schema("buildings").column:
+        assert f"`{c.name}`" in text
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(allow_nan=True, allow_infinity=True, width=64))
+def test_range_check_never_accepts_values_outside_the_schema(tmp_path_factory, x):
+    tmp = tmp_path_factory.mktemp("h")
+    path = edited(tmp, ",0.5,0.25,", f",{x!r},0.25,")
+    column = load_schema("buildings").columns["u_wall_w_m2k"]
+    ok = np.isfinite(x) and column.min < x <= column.max
+    if ok:
+        assert read_table(path, "buildings").loc[0, "u_wall_w_m2k"] == pytest.approx(x)
+    else:
+        with pytest.raises(InputError, match="u_wall_w_m2k"):
+            read_table(path, "buildings")
