@@ -1,0 +1,235 @@
+"""The ``smartcity`` command line.
+
+Exit status: 0 success; 2 an expected error (bad input, refused overwrite) reported as one
+line without a traceback; 1 an unexpected error (a bug), whose traceback goes to the log file
+named in the message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shlex
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from smartcity import __version__
+from smartcity.errors import SmartcityError
+
+__all__ = ["main", "build_parser"]
+
+log = logging.getLogger("smartcity")
+
+RESULT_FILE = "results.nc"
+LOG_FILE = "smartcity.log"
+
+
+def _fallback_log_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "smartcity"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with all subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="smartcity",
+        description="Energy and mobility models for the CO2 impact of smart-city districts.",
+    )
+    parser.add_argument("--version", action="version", version=f"smartcity {__version__}")
+    # -v/-q are accepted before or after the command name.
+    common = argparse.ArgumentParser(add_help=False)
+    verbosity = common.add_mutually_exclusive_group()
+    verbosity.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                           help="print progress details")
+    verbosity.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                           help="print only errors")
+    for action in common._actions:
+        parser._add_action(action)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p_run = sub.add_parser("run", parents=[common], help="run scenarios and write the results Dataset",
+                           description="Run scenarios (default: the Aalborg East baseline and lighthouse).")
+    p_run.add_argument("scenarios", nargs="*", metavar="SCENARIO", type=Path,
+                       help="scenario TOML files (default: scenarios/aalborg-east/{baseline,lighthouse}.toml)")
+    p_run.add_argument("-o", "--output", type=Path, default=Path("results"), metavar="DIR",
+                       help="output folder (default: ./results)")
+    p_run.add_argument("--force", action="store_true", help="replace results already in the output folder")
+
+    p_val = sub.add_parser("validate", parents=[common], help="check scenario files and their tables",
+                           description="Check scenario files, their parents, tables and weather files.")
+    p_val.add_argument("files", nargs="+", metavar="FILE", type=Path, help="scenario TOML files")
+    p_val.add_argument("--resolved", action="store_true",
+                       help="print each resolved scenario (inheritance applied, defaults filled)")
+
+    sub.add_parser("warmup", parents=[common], help="compile the numerical kernels into the on-disk cache",
+                   description="Compile the numba kernels once so later runs start fast.")
+    return parser
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    # A terminal sets its own width; a pipe or file gets lines wide enough for the tables.
+    width = None if stream.isatty() else 120
+    return Console(stderr=stderr, highlight=False, markup=False, soft_wrap=True, width=width)
+
+
+def _cmd_validate(args) -> int:
+    from smartcity.run import load_inputs
+
+    failures = 0
+    out = _console()
+    for file in args.files:
+        try:
+            [inp] = load_inputs([file])
+        except SmartcityError as exc:
+            failures += 1
+            print(f"error: {exc}", file=sys.stderr)
+            continue
+        model = inp.resolved.model
+        if args.resolved:
+            print(inp.resolved.to_toml())
+        elif not args.quiet:
+            out.print(
+                f"ok: {file} (scenario '{model.name}', years {model.years[0]}-{model.years[-1]}, "
+                f"{len(inp.buildings)} building rows, weather: {inp.weather.name})"
+            )
+    return 2 if failures else 0
+
+
+def _cmd_warmup(args) -> int:
+    from smartcity.energy import thermal
+
+    start = time.perf_counter()
+    thermal.warmup()
+    if not args.quiet:
+        print(f"kernels compiled and cached in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+def _summary_table(ds):
+    from rich.table import Table
+
+    last_years = []
+    table = Table(title="smartcity run: space heating and cooling need of the building stock", title_justify="left")
+    headers = ("scenario", "years", "heated area\n[1000 m2]", "heating\n[MWh/a]", "heating\n[kWh/m2 a]",
+               "peak heat\n[MW]", "cooling\n[MWh/a]", "HDD17\n[K d]")
+    from rich.text import Text
+
+    for header in headers:
+        table.add_column(Text(header), justify="left" if header in ("scenario", "years") else "right")
+    for name in ds["scenario"].values:
+        s = ds.sel(scenario=name)
+        years = s["year"].values[~s["space_heating_need"].isnull().all("building").values]
+        first, last = int(years[0]), int(years[-1])
+        last_years.append(last)
+        area = float(s["heated_floor_area"].sel(year=last).sum())
+        heat = float(s["space_heating_need"].sel(year=last).sum()) / 1e3
+        peak = float(s["district_space_heating"].sel(year=last).sum("heating_system").max()) / 1e3
+        cooling = float(s["space_cooling_need"].sel(year=last).sum()) / 1e3
+        table.add_row(
+            str(name), f"{first}-{last}", f"{area / 1e3:,.1f}", f"{heat:,.0f}", f"{heat * 1e3 / area:,.1f}" if area > 0 else "-",
+            f"{peak:,.1f}", f"{cooling:,.0f}", f"{float(s['heating_degree_days']):,.0f}",
+        )
+    table.caption = "figures for the last simulated year; all years are in the results file"
+    return table
+
+
+def _cmd_run(args, command: str) -> int:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from smartcity.results import OutputExistsError, write_netcdf, write_text_atomic
+    from smartcity.run import default_scenarios, load_inputs, run_scenarios
+
+    paths = args.scenarios or default_scenarios()
+    out_dir: Path = args.output
+    result_path = out_dir / RESULT_FILE
+    if result_path.exists() and not args.force:
+        raise OutputExistsError(
+            f"{result_path}: a result already exists; pass --force to replace it or choose another folder with -o"
+        )
+    start = time.perf_counter()
+    inputs = load_inputs(paths)
+    show = not args.quiet and sys.stderr.isatty()
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=_console(stderr=True), disable=not show, transient=True) as bar:
+        task = bar.add_task("simulating", total=len(inputs))
+        done = {"n": 0}
+
+        def progress(label: str, fraction: float) -> None:
+            bar.update(task, description=label, completed=done["n"] + fraction)
+            if fraction >= 1.0:
+                done["n"] += 1
+
+        ds = run_scenarios(paths, command=command, progress=progress, inputs=inputs)
+    written = write_netcdf(ds, result_path, force=args.force)
+    for inp in inputs:
+        write_text_atomic(inp.resolved.to_toml(), out_dir / f"{inp.resolved.name}.resolved.toml", force=True)
+    elapsed = time.perf_counter() - start
+    log.info("wrote %s in %.2f s", written, elapsed)
+    if not args.quiet:
+        console = _console()
+        console.print(_summary_table(ds))
+        console.print(f"results: {written}  ({elapsed:.1f} s)")
+    return 0
+
+
+def _log_path(args) -> Path:
+    out = getattr(args, "output", None)
+    if out is not None and Path(out).is_dir():
+        return Path(out) / LOG_FILE
+    return _fallback_log_dir() / LOG_FILE
+
+
+def _write_log(path: Path, text: str) -> Path | None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text)
+        return path
+    except OSError:
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``smartcity`` command; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.verbose = getattr(args, "verbose", False)
+    args.quiet = getattr(args, "quiet", False)
+    command = "smartcity " + shlex.join(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s: %(message)s", stream=sys.stderr)
+    try:
+        if args.command == "run":
+            return _cmd_run(args, command)
+        if args.command == "validate":
+            return _cmd_validate(args)
+        if args.command == "warmup":
+            return _cmd_warmup(args)
+        parser.error(f"unknown command {args.command}")  # pragma: no cover
+    except SmartcityError as exc:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+        _write_log(_log_path(args), f"{stamp} {command}\n{traceback.format_exc()}\n")
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written under the final file names", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: keep the traceback, show one line
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+        where = _write_log(_log_path(args), f"{stamp} {command}\n{traceback.format_exc()}\n")
+        hint = f"; the traceback is in {where}" if where else ""
+        print(f"internal error: {type(exc).__name__}: {exc}{hint}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,697 @@
+"""Hourly space heating and cooling of buildings: the ISO 13790 5R1C model.
+
+The simple hourly method of ISO 13790:2008 (Annex C) represents a thermal zone by five
+thermal resistances and one capacitance: outdoor air, indoor air, a central surface node
+and the building mass, linked by the windows, the ventilation and the opaque envelope.
+Heating and cooling power per hour follow §C.4.2: the free-floating air temperature is
+computed first, and if it lies outside the setpoints the power that brings it back to
+the violated setpoint is applied, capped at the system's power.
+
+Functions
+---------
+simulate_5r1c
+    Many buildings from explicit physical parameters, on hourly weather and schedules.
+thermal_inputs_from_table
+    Map a buildings table (``schemas/buildings.toml``) to the parameters above.
+simulate_stock
+    Both in one call.
+warmup
+    Compile the numba kernel into its on-disk cache.
+
+References
+----------
+.. [1] ISO 13790:2008, Energy performance of buildings — Calculation of energy use for
+   space heating and cooling, Annex C (simple hourly method) and §12 (dynamic
+   parameters). ISO 52016-1:2017 replaced it with a multi-node hourly method.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass, fields
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from smartcity.energy import _kernels
+from smartcity.errors import InputError
+
+__all__ = [
+    "WINDOW_ORIENTATIONS",
+    "WINDOW_AZIMUTHS_DEG",
+    "WINDOW_TILT_DEG",
+    "H_IS_W_M2K",
+    "H_MS_W_M2K",
+    "A_T_PER_FLOOR_AREA",
+    "AIR_HEAT_CAPACITY_J_M3K",
+    "ThermalResult",
+    "simulate_5r1c",
+    "thermal_inputs_from_table",
+    "simulate_stock",
+    "warmup",
+]
+
+#: Window orientations of a buildings table, in the order of the irradiance columns.
+WINDOW_ORIENTATIONS = ("north", "east", "south", "west")
+#: Surface azimuth of each orientation, clockwise from north (pvlib convention). [deg]
+WINDOW_AZIMUTHS_DEG = (0.0, 90.0, 180.0, 270.0)
+#: Tilt of the window planes (vertical). [deg]
+WINDOW_TILT_DEG = 90.0
+
+#: Heat transfer coefficient between air and surface nodes h_is (ISO 13790 §7.2.2.2). [W/(m2 K)]
+H_IS_W_M2K = 3.45
+#: Heat transfer coefficient between mass and surface nodes h_ms (ISO 13790 §12.2.2). [W/(m2 K)]
+H_MS_W_M2K = 9.1
+#: Area of all surfaces facing the zone per floor area, A_t / A_f (ISO 13790 §7.2.2.2). [-]
+A_T_PER_FLOOR_AREA = 4.5
+#: Volumetric heat capacity of air, rho_a c_a (ISO 13790 §9.3.1). [J/(m3 K)]
+AIR_HEAT_CAPACITY_J_M3K = 1200.0
+
+
+@dataclass(frozen=True)
+class ThermalResult:
+    """Results of a 5R1C simulation.
+
+    Per-building values are for ONE building of a row (multiply by the row's weight,
+    the table's ``count``, for the row's total); the hourly group sums are weighted.
+    Energies are sums of hourly powers over the simulated hours (warm-up excluded).
+
+    Attributes
+    ----------
+    heating_wh : (n_b,) ndarray
+        Space-heating need. [Wh]
+    cooling_wh : (n_b,) ndarray
+        Space-cooling need, positive. [Wh]
+    peak_heating_w : (n_b,) ndarray
+        Highest hourly heating power. [W]
+    peak_cooling_w : (n_b,) ndarray
+        Highest hourly cooling power, positive. [W]
+    unmet_heating_hours : (n_b,) int64 ndarray
+        Hours in which the heating power limit kept the air below its setpoint. [h]
+    unmet_cooling_hours : (n_b,) int64 ndarray
+        Hours in which the cooling power limit kept the air above its setpoint; with
+        ``max_cooling_w = 0`` (no cooling system), the overheating hours. [h]
+    window_transmission_wh : (n_b,) ndarray
+        Heat lost through the windows, H_tr_w (theta_s - theta_e), plus the share
+        H_tr_w / (9.1 A_t) of the internal and solar gains that ISO 13790 eq. (C.3)
+        does not deliver to the zone (it falls on the glazing and leaves). [Wh]
+    opaque_transmission_wh : (n_b,) ndarray
+        Heat lost through the opaque envelope, H_tr_em (theta_m - theta_e). [Wh]
+    ventilation_wh : (n_b,) ndarray
+        Heat lost by ventilation, H_ve (theta_air - theta_sup). [Wh]
+    internal_gains_wh : (n_b,) ndarray
+        Internal heat gains. [Wh]
+    solar_gains_wh : (n_b,) ndarray
+        Solar heat gains through the windows. [Wh]
+    stored_heat_change_wh : (n_b,) ndarray
+        Change of heat stored in the mass, C_m (theta_m,end - theta_m,start). [Wh]
+    heating_by_group_w : (n_groups, n_h) ndarray
+        Hourly heating power of each group, weighted sum over its buildings. [W]
+    cooling_by_group_w : (n_groups, n_h) ndarray
+        Hourly cooling power of each group, positive, weighted sum. [W]
+
+    Notes
+    -----
+    The air and surface nodes hold no heat, so for every building
+    ``heating - cooling + internal + solar - window - opaque - ventilation = stored``
+    up to rounding; :attr:`balance_residual_wh` returns the left side minus the right.
+    """
+
+    heating_wh: np.ndarray
+    cooling_wh: np.ndarray
+    peak_heating_w: np.ndarray
+    peak_cooling_w: np.ndarray
+    unmet_heating_hours: np.ndarray
+    unmet_cooling_hours: np.ndarray
+    window_transmission_wh: np.ndarray
+    opaque_transmission_wh: np.ndarray
+    ventilation_wh: np.ndarray
+    internal_gains_wh: np.ndarray
+    solar_gains_wh: np.ndarray
+    stored_heat_change_wh: np.ndarray
+    heating_by_group_w: np.ndarray
+    cooling_by_group_w: np.ndarray
+
+    @property
+    def balance_residual_wh(self) -> np.ndarray:
+        """Energy-balance residual per building, zero up to rounding. [Wh]"""
+        return (
+            self.heating_wh
+            - self.cooling_wh
+            + self.internal_gains_wh
+            + self.solar_gains_wh
+            - self.window_transmission_wh
+            - self.opaque_transmission_wh
+            - self.ventilation_wh
+            - self.stored_heat_change_wh
+        )
+
+    def as_dict(self) -> dict[str, np.ndarray]:
+        """The fields as a dict of arrays."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+# --------------------------------------------------------------------------------------
+# Argument checks
+# --------------------------------------------------------------------------------------
+
+
+def _first_bad(name: str, values: np.ndarray, bad: np.ndarray, requirement: str) -> None:
+    """Raise ValueError naming the first element of ``values`` where ``bad`` is true."""
+    if np.any(bad):
+        index = np.unravel_index(int(np.argmax(bad)), bad.shape)
+        where = ", ".join(str(int(i)) for i in index)
+        value = values[index].item()
+        raise ValueError(f"{name}[{where}] = {value!r}: {requirement}")
+
+
+def _float_array(name: str, value, ndim: int) -> np.ndarray:
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name}: expected an array of numbers; {exc}") from None
+    if array.ndim != ndim:
+        raise ValueError(f"{name}: expected a {ndim}-D array, got shape {array.shape}")
+    # The kernel is compiled for C-contiguous writeable arrays: always pass those.
+    return np.require(array, dtype=np.float64, requirements=["C", "W", "A"])
+
+
+def _per_building(name, value, n_b, *, low=None, strict=False, allow_inf=False, unit=""):
+    array = _float_array(name, np.broadcast_to(value, (n_b,)) if np.ndim(value) == 0 else value, 1)
+    if array.shape != (n_b,):
+        raise ValueError(
+            f"{name}: expected shape ({n_b},) (one value per building), got {array.shape}"
+        )
+    bad = np.isnan(array) if allow_inf else ~np.isfinite(array)
+    _first_bad(name, array, bad, "must be a finite number" if not allow_inf else "must not be NaN")
+    if low is not None:
+        bad = array <= low if strict else array < low
+        _first_bad(name, array, bad, f"must be {'>' if strict else '>='} {low:g} [{unit}]")
+    return array
+
+
+def _index_array(name: str, value, n_b: int, n_max: int | None, what: str) -> np.ndarray:
+    """Check an index per building; ``n_max=None`` only requires >= 0."""
+    array = np.asarray(value)
+    if array.ndim == 0:
+        array = np.broadcast_to(array, (n_b,))
+    if array.shape != (n_b,):
+        raise ValueError(
+            f"{name}: expected shape ({n_b},) (one value per building), got {array.shape}"
+        )
+    if array.dtype.kind not in "iu":
+        integral = array.dtype.kind == "f" and np.all(np.isfinite(array))
+        if not (integral and np.all(array == np.round(array))):
+            raise ValueError(f"{name}: expected integers, got dtype {array.dtype}")
+    array = np.require(array.astype(np.int64), dtype=np.int64, requirements=["C", "W", "A"])
+    if n_max is None:
+        _first_bad(name, array, array < 0, f"must be an index of {what}, >= 0")
+    else:
+        bad = (array < 0) | (array >= n_max)
+        _first_bad(name, array, bad, f"must be an index of {what} in [0, {n_max - 1}]")
+    return array
+
+
+def _schedule(name: str, value, n_h: int, n_s: int | None, *, unit: str) -> np.ndarray:
+    array = np.asarray(value, dtype=np.float64)
+    if array.ndim == 1:
+        array = array[None, :]
+    if array.ndim != 2 or array.shape[1] not in (1, n_h):
+        raise ValueError(
+            f"{name}: expected shape (n_schedules, {n_h}) or (n_schedules, 1) for constant "
+            f"schedules, got {np.shape(value)}"
+        )
+    if n_s is not None and array.shape[0] != n_s:
+        raise ValueError(
+            f"{name}: expected {n_s} schedules (rows) like internal_gains, got {array.shape[0]}"
+        )
+    array = np.require(np.broadcast_to(array, (array.shape[0], n_h)), np.float64, ["C", "W", "A"])
+    _first_bad(name, array, ~np.isfinite(array), f"must be a finite number [{unit}]")
+    return array
+
+
+def _nonneg_int(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"{name} = {value!r}: must be an integer >= 0")
+    return int(value)
+
+
+# --------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------
+
+
+def simulate_5r1c(
+    *,
+    floor_area,
+    h_tr_w,
+    h_tr_op,
+    h_ve,
+    c_m,
+    a_m,
+    theta_e,
+    irradiance,
+    solar_aperture,
+    internal_gains,
+    heating_setpoint,
+    cooling_setpoint,
+    max_heating_w=np.inf,
+    max_cooling_w=np.inf,
+    schedule_index=0,
+    group_index=0,
+    weight=1.0,
+    n_groups=None,
+    warmup_hours=168,
+) -> ThermalResult:
+    """Simulate the hourly heating and cooling need of buildings with ISO 13790 5R1C.
+
+    Each building is one thermal zone of the simple hourly method of ISO 13790 Annex C.
+    Every hour the free-floating state is computed from the mass temperature of the
+    previous hour; if the air temperature is below the heating setpoint (above the
+    cooling setpoint), the power that brings it to the setpoint is applied, capped at
+    the building's maximum power (§C.4.2), and the state is recomputed with it. The
+    series is treated as periodic: its last ``warmup_hours`` hours are simulated first,
+    starting from the mass at the heating setpoint of hour 0, to set the initial state.
+
+    Buildings run in parallel (numba); results do not depend on the number of threads.
+    Memory is O(n_b + n_groups × n_h).
+
+    Parameters
+    ----------
+    floor_area : (n_b,) array_like
+        Conditioned floor area A_f of one building. [m2]
+    h_tr_w : (n_b,) array_like
+        Transmission heat transfer coefficient of the windows, H_tr_w = sum U A. [W/K]
+    h_tr_op : (n_b,) array_like
+        Transmission heat transfer coefficient of the opaque elements H_tr_op (walls,
+        roof, floor, thermal bridges). Split into H_tr_em and H_tr_ms as in ISO 13790
+        §12.2.2: 1/H_tr_em = 1/H_tr_op - 1/H_tr_ms, so it must be below
+        H_tr_ms = 9.1 W/(m2 K) × a_m. [W/K]
+    h_ve : (n_b,) array_like
+        Ventilation heat transfer coefficient, heat recovery already applied,
+        rho_a c_a q (1 - eta). [W/K]
+    c_m : (n_b,) array_like
+        Internal heat capacity C_m of one building. [J/K]
+    a_m : (n_b,) array_like
+        Effective mass area A_m, at most A_t = 4.5 × floor_area. [m2]
+    theta_e : (n_h,) array_like
+        Hourly outdoor air temperature, also used as supply air temperature. [°C]
+    irradiance : (n_h, n_o) array_like
+        Hourly irradiance on the plane of each window orientation, e.g. the order of
+        :data:`WINDOW_ORIENTATIONS`. [W/m2]
+    solar_aperture : (n_b, n_o) array_like
+        Effective solar collecting area per orientation: window area × g-value ×
+        reduction factor (frame, shading, incidence). [m2]
+    internal_gains : (n_s, n_h) or (n_s, 1) array_like
+        Internal heat gains per floor area for each schedule; a single column means
+        constant over time, a 1-D array one schedule. [W/m2]
+    heating_setpoint : (n_s, n_h) or (n_s, 1) array_like
+        Air temperature below which the building is heated. [°C]
+    cooling_setpoint : (n_s, n_h) or (n_s, 1) array_like
+        Air temperature above which the building is cooled, >= heating setpoint; use
+        a high value (e.g. 50) for no cooling. [°C]
+    max_heating_w : (n_b,) array_like or float, default inf
+        Heating power available, >= 0. [W]
+    max_cooling_w : (n_b,) array_like or float, default inf
+        Cooling power available, >= 0. [W]
+    schedule_index : (n_b,) array_like of int or int, default 0
+        Schedule (row of the schedule arrays) of each building. [-]
+    group_index : (n_b,) array_like of int or int, default 0
+        Group of each building for the hourly sums (zone, carrier, use, ...). [-]
+    weight : (n_b,) array_like or float, default 1
+        Number of identical buildings each row stands for, >= 0; weights the hourly
+        group sums only. [-]
+    n_groups : int, optional
+        Number of groups; default ``max(group_index) + 1``. [-]
+    warmup_hours : int, default 168
+        Hours simulated before the series to set the initial mass temperature. [h]
+
+    Returns
+    -------
+    ThermalResult
+        Per-building energies, peaks, unmet hours and energy-balance terms, and hourly
+        heating and cooling by group.
+
+    Raises
+    ------
+    ValueError
+        If an argument has the wrong shape or a value out of range; the message names
+        the argument, the index and the value.
+
+    See Also
+    --------
+    simulate_stock : the same from a buildings table.
+
+    Notes
+    -----
+    H_tr_is = 3.45 W/(m2 K) × A_t with A_t = 4.5 × A_f, H_tr_ms = 9.1 W/(m2 K) × A_m.
+    Gains are split as in eqs. (C.1)-(C.3): half of the internal gains to the air node,
+    the rest and the solar gains to the mass and surface nodes by area; the share
+    H_tr_w / (9.1 A_t) is lost through the glazing. The air temperature is the
+    controlled temperature. Because it is affine in the heating power, the power that
+    reaches a setpoint is computed exactly as (theta_set - theta_air,0) divided by the
+    slope, which equals the interpolation with 10 W/m2 of §C.4.2.
+
+    References
+    ----------
+    .. [1] ISO 13790:2008, Energy performance of buildings — Calculation of energy use
+       for space heating and cooling, Annex C, eqs. (C.1)-(C.11) and §C.4.2; §12.2.2
+       for H_tr_em and H_tr_ms.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> n_h = 48
+    >>> r = simulate_5r1c(
+    ...     floor_area=[100.0], h_tr_w=[40.0], h_tr_op=[80.0], h_ve=[30.0],
+    ...     c_m=[165e3 * 100], a_m=[250.0], theta_e=np.zeros(n_h),
+    ...     irradiance=np.zeros((n_h, 4)), solar_aperture=np.zeros((1, 4)),
+    ...     internal_gains=[[0.0]], heating_setpoint=[[20.0]], cooling_setpoint=[[26.0]],
+    ...     warmup_hours=24 * 60)
+    >>> # steady state: (H_ve + 1/(1/H_tr_is + 1/(H_tr_w + H_tr_op))) x 20 K
+    >>> round(float(r.peak_heating_w[0]), 1)
+    2827.8
+    """
+    n_b = np.size(floor_area)
+    a_f = _per_building("floor_area", floor_area, n_b, low=0.0, strict=True, unit="m2")
+    h_tr_w = _per_building("h_tr_w", h_tr_w, n_b, low=0.0, unit="W/K")
+    h_tr_op = _per_building("h_tr_op", h_tr_op, n_b, low=0.0, unit="W/K")
+    h_ve = _per_building("h_ve", h_ve, n_b, low=0.0, unit="W/K")
+    c_m = _per_building("c_m", c_m, n_b, low=0.0, strict=True, unit="J/K")
+    a_m = _per_building("a_m", a_m, n_b, low=0.0, strict=True, unit="m2")
+    max_heating_w = _per_building(
+        "max_heating_w", max_heating_w, n_b, low=0.0, allow_inf=True, unit="W"
+    )
+    max_cooling_w = _per_building(
+        "max_cooling_w", max_cooling_w, n_b, low=0.0, allow_inf=True, unit="W"
+    )
+    weight = _per_building("weight", weight, n_b, low=0.0, unit="-")
+    if n_b == 0:
+        raise ValueError("floor_area: at least one building is needed")
+
+    a_t = A_T_PER_FLOOR_AREA * a_f
+    _first_bad(
+        "a_m", a_m, a_m > a_t,
+        "the mass area must not exceed A_t = 4.5 x floor_area (more than all the gains "
+        "would go to the mass) [m2]",
+    )
+    # (C.3): the surface node's share of the gains must not be negative.
+    gain_shares = a_m / a_t + h_tr_w / (H_MS_W_M2K * a_t)
+    _first_bad(
+        "h_tr_w", h_tr_w, gain_shares > 1.0,
+        "with a_m, it sends more than all the gains out of the zone (A_m/A_t + "
+        "H_tr_w/(9.1 A_t) > 1, ISO 13790 eq. C.3); check the window U-values and areas [W/K]",
+    )
+    h_tr_ms = H_MS_W_M2K * a_m
+    _first_bad(
+        "h_tr_op", h_tr_op, h_tr_op >= h_tr_ms,
+        "must be below H_tr_ms = 9.1 W/(m2 K) x a_m, since 1/H_tr_em = 1/H_tr_op - "
+        "1/H_tr_ms (ISO 13790 §12.2.2); increase a_m or check the U-values [W/K]",
+    )
+    # 1/H_tr_em = 1/H_tr_op - 1/H_tr_ms, written so that H_tr_op = 0 gives 0.
+    h_tr_em = np.ascontiguousarray(h_tr_op * h_tr_ms / (h_tr_ms - h_tr_op))
+    h_tr_is = H_IS_W_M2K * a_t
+
+    theta_e = _float_array("theta_e", theta_e, 1)
+    n_h = theta_e.shape[0]
+    if n_h == 0:
+        raise ValueError("theta_e: at least one hour is needed")
+    _first_bad("theta_e", theta_e, ~np.isfinite(theta_e), "must be a finite number [°C]")
+    irradiance = _float_array("irradiance", irradiance, 2)
+    if irradiance.shape[0] != n_h:
+        raise ValueError(
+            f"irradiance: expected shape ({n_h}, n_orientations) (one row per hour of "
+            f"theta_e), got {irradiance.shape}"
+        )
+    n_o = irradiance.shape[1]
+    _first_bad("irradiance", irradiance, ~np.isfinite(irradiance), "must be a finite number [W/m2]")
+    _first_bad("irradiance", irradiance, irradiance < 0.0, "must be >= 0 [W/m2]")
+    solar_aperture = _float_array("solar_aperture", solar_aperture, 2)
+    if solar_aperture.shape != (n_b, n_o):
+        raise ValueError(
+            f"solar_aperture: expected shape ({n_b}, {n_o}) (buildings x orientations of "
+            f"irradiance), got {solar_aperture.shape}"
+        )
+    _first_bad(
+        "solar_aperture", solar_aperture, ~np.isfinite(solar_aperture),
+        "must be a finite number [m2]",
+    )
+    _first_bad("solar_aperture", solar_aperture, solar_aperture < 0.0, "must be >= 0 [m2]")
+
+    internal_gains = _schedule("internal_gains", internal_gains, n_h, None, unit="W/m2")
+    n_s = internal_gains.shape[0]
+    _first_bad("internal_gains", internal_gains, internal_gains < 0.0, "must be >= 0 [W/m2]")
+    heating_setpoint = _schedule("heating_setpoint", heating_setpoint, n_h, n_s, unit="°C")
+    cooling_setpoint = _schedule("cooling_setpoint", cooling_setpoint, n_h, n_s, unit="°C")
+    _first_bad(
+        "heating_setpoint", heating_setpoint, heating_setpoint > cooling_setpoint,
+        "must not exceed the cooling setpoint of the same schedule and hour [°C]",
+    )
+
+    schedule_index = _index_array("schedule_index", schedule_index, n_b, n_s, "the schedules")
+    if n_groups is None:
+        checked = _index_array("group_index", group_index, n_b, None, "the groups")
+        n_groups = int(np.max(checked)) + 1
+    if isinstance(n_groups, bool) or not isinstance(n_groups, (int, np.integer)) or n_groups < 1:
+        raise ValueError(f"n_groups = {n_groups!r}: must be an integer >= 1")
+    n_groups = int(n_groups)
+    group_index = _index_array("group_index", group_index, n_b, n_groups, "the groups")
+    warmup_hours = _nonneg_int("warmup_hours", warmup_hours)
+
+    out = {
+        "heating_wh": np.zeros(n_b),
+        "cooling_wh": np.zeros(n_b),
+        "peak_heating_w": np.zeros(n_b),
+        "peak_cooling_w": np.zeros(n_b),
+        "unmet_heating_hours": np.zeros(n_b, dtype=np.int64),
+        "unmet_cooling_hours": np.zeros(n_b, dtype=np.int64),
+    }
+    balance = np.zeros((n_b, len(_kernels.BALANCE_TERMS)))
+    heating_by_group = np.zeros((n_groups, n_h))
+    cooling_by_group = np.zeros((n_groups, n_h))
+    _kernels.simulate_5r1c_kernel(
+        h_tr_w, h_tr_em, h_tr_ms, h_tr_is, h_ve, c_m, a_m, a_t, a_f,
+        max_heating_w, max_cooling_w, schedule_index, group_index, weight,
+        theta_e, irradiance, solar_aperture,
+        internal_gains, heating_setpoint, cooling_setpoint,
+        n_groups, warmup_hours,
+        out["heating_wh"], out["cooling_wh"], out["peak_heating_w"], out["peak_cooling_w"],
+        out["unmet_heating_hours"], out["unmet_cooling_hours"], balance,
+        heating_by_group, cooling_by_group,
+    )  # fmt: skip
+    terms = {f"{name}_wh": balance[:, i].copy() for i, name in enumerate(_kernels.BALANCE_TERMS)}
+    return ThermalResult(
+        **out, **terms, heating_by_group_w=heating_by_group, cooling_by_group_w=cooling_by_group
+    )
+
+
+@functools.cache
+def _schema_defaults() -> dict[str, object]:
+    """Column defaults of the buildings schema (read once)."""
+    text = resources.files("smartcity").joinpath("schemas/buildings.toml").read_text("utf-8")
+    return {c["name"]: c["default"] for c in tomllib.loads(text)["column"] if "default" in c}
+
+
+_TABLE_COLUMNS = (
+    "heated_floor_area_m2",
+    "room_height_m",
+    "wall_area_m2",
+    "roof_area_m2",
+    "ground_floor_area_m2",
+    *(f"window_area_{o}_m2" for o in WINDOW_ORIENTATIONS),
+    "u_wall_w_m2k",
+    "u_roof_w_m2k",
+    "u_floor_w_m2k",
+    "u_window_w_m2k",
+    "g_window",
+    "solar_reduction_factor",
+    "heat_capacity_j_m2k",
+    "mass_area_factor",
+    "ventilation_ach",
+    "heat_recovery_efficiency",
+    "internal_gains_w_m2",
+    "heating_setpoint_c",
+    "cooling_setpoint_c",
+    "count",
+)
+
+
+def thermal_inputs_from_table(buildings: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Map a buildings table to the keyword arguments of :func:`simulate_5r1c`.
+
+    Parameters
+    ----------
+    buildings : pandas.DataFrame
+        One row per building (or per ``count`` identical buildings) with the columns of
+        ``smartcity/schemas/buildings.toml``. Columns with a default in the schema
+        may be missing; the default is used.
+
+    Returns
+    -------
+    dict
+        ``floor_area`` [m2], ``h_tr_w`` = U_window × window area [W/K], ``h_tr_op`` =
+        U_wall A_wall + U_roof A_roof + U_floor A_floor [W/K], ``h_ve`` = ach × A_f ×
+        room height × 1200 J/(m3 K) / 3600 s × (1 - heat recovery efficiency) [W/K],
+        ``c_m`` = heat capacity per floor area × A_f [J/K], ``a_m`` = mass area factor ×
+        A_f [m2], ``solar_aperture`` (n_b, 4) = window area × g × solar reduction
+        factor per orientation of :data:`WINDOW_ORIENTATIONS` [m2], unlimited
+        ``max_heating_w`` and ``max_cooling_w`` [W], ``weight`` = count [-], and one
+        constant schedule per distinct (internal gains, heating setpoint, cooling
+        setpoint): ``internal_gains`` [W/m2], ``heating_setpoint`` and
+        ``cooling_setpoint`` [°C] of shape (n_s, 1), with ``schedule_index`` (n_b,).
+
+    Raises
+    ------
+    InputError
+        If a column is missing and has no default, or holds a non-numeric or
+        non-finite value (the message names the column and the 1-based row).
+
+    References
+    ----------
+    .. [1] ISO 13790:2008, §8.3 (transmission), §9.3 (ventilation, rho_a c_a = 1200
+       J/(m3 K)), §12.2.2 (H_tr_ms, H_tr_em) and §12.3.1.2, Table 12 (C_m and A_m).
+    """
+    defaults = _schema_defaults()
+    n_b = len(buildings)
+    col: dict[str, np.ndarray] = {}
+    for name in _TABLE_COLUMNS:
+        if name in buildings.columns:
+            # Non-numbers become NaN here and are reported below with the original value.
+            values = pd.to_numeric(buildings[name], errors="coerce").to_numpy(dtype=np.float64)
+        elif name in defaults:
+            values = np.full(n_b, float(defaults[name]))
+        else:
+            raise InputError(
+                "the buildings table has no such column, and it has no default",
+                column=name,
+                allowed="a column of schemas/buildings.toml",
+            )
+        bad = ~np.isfinite(values)
+        if np.any(bad):
+            row = int(np.argmax(bad))
+            raise InputError(
+                "must be a finite number",
+                row=row + 1,
+                column=name,
+                value=buildings[name].iloc[row],
+            )
+        col[name] = values
+
+    a_f = col["heated_floor_area_m2"]
+    window_areas = np.column_stack([col[f"window_area_{o}_m2"] for o in WINDOW_ORIENTATIONS])
+    h_tr_w = col["u_window_w_m2k"] * window_areas.sum(axis=1)
+    h_tr_op = (
+        col["u_wall_w_m2k"] * col["wall_area_m2"]
+        + col["u_roof_w_m2k"] * col["roof_area_m2"]
+        + col["u_floor_w_m2k"] * col["ground_floor_area_m2"]
+    )
+    volume = a_f * col["room_height_m"]
+    h_ve = (
+        AIR_HEAT_CAPACITY_J_M3K / 3600.0 * col["ventilation_ach"] * volume
+        * (1.0 - col["heat_recovery_efficiency"])
+    )  # fmt: skip
+    solar_aperture = window_areas * (col["g_window"] * col["solar_reduction_factor"])[:, None]
+
+    combos = np.column_stack(
+        [col["internal_gains_w_m2"], col["heating_setpoint_c"], col["cooling_setpoint_c"]]
+    )
+    if n_b:
+        unique, schedule_index = np.unique(combos, axis=0, return_inverse=True)
+    else:
+        unique, schedule_index = np.zeros((0, 3)), np.zeros(0, dtype=np.int64)
+    return {
+        "floor_area": a_f,
+        "h_tr_w": h_tr_w,
+        "h_tr_op": h_tr_op,
+        "h_ve": h_ve,
+        "c_m": col["heat_capacity_j_m2k"] * a_f,
+        "a_m": col["mass_area_factor"] * a_f,
+        "max_heating_w": np.full(n_b, np.inf),
+        "max_cooling_w": np.full(n_b, np.inf),
+        "solar_aperture": solar_aperture,
+        "internal_gains": unique[:, 0:1].copy(),
+        "heating_setpoint": unique[:, 1:2].copy(),
+        "cooling_setpoint": unique[:, 2:3].copy(),
+        "schedule_index": np.asarray(schedule_index, dtype=np.int64).reshape(n_b),
+        "weight": col["count"],
+    }
+
+
+def simulate_stock(
+    buildings: pd.DataFrame,
+    theta_e,
+    irradiance,
+    group_index=None,
+    n_groups: int = 1,
+    warmup_hours: int = 168,
+) -> ThermalResult:
+    """Simulate a buildings table with the 5R1C model.
+
+    Parameters
+    ----------
+    buildings : pandas.DataFrame
+        Buildings table (``schemas/buildings.toml``), see
+        :func:`thermal_inputs_from_table`.
+    theta_e : (n_h,) array_like
+        Hourly outdoor air temperature. [°C]
+    irradiance : (n_h, 4) array_like
+        Hourly irradiance on vertical planes facing north, east, south and west
+        (:data:`WINDOW_ORIENTATIONS`, azimuths :data:`WINDOW_AZIMUTHS_DEG`, tilt
+        :data:`WINDOW_TILT_DEG`), e.g. from ``pvlib.irradiance.get_total_irradiance``.
+        [W/m2]
+    group_index : (n_b,) array_like of int, optional
+        Group of each row for the hourly sums; default all in group 0. [-]
+    n_groups : int, default 1
+        Number of groups. [-]
+    warmup_hours : int, default 168
+        Hours simulated before the series to set the initial state. [h]
+
+    Returns
+    -------
+    ThermalResult
+        As :func:`simulate_5r1c`; group sums are weighted by the table's ``count``.
+
+    References
+    ----------
+    .. [1] ISO 13790:2008, Annex C and §C.4.2.
+    """
+    irradiance = np.asarray(irradiance, dtype=np.float64)
+    if irradiance.ndim != 2 or irradiance.shape[1] != len(WINDOW_ORIENTATIONS):
+        raise ValueError(
+            f"irradiance: expected shape (n_hours, {len(WINDOW_ORIENTATIONS)}) with columns "
+            f"{', '.join(WINDOW_ORIENTATIONS)}, got {irradiance.shape}"
+        )
+    inputs = thermal_inputs_from_table(buildings)
+    return simulate_5r1c(
+        **inputs,
+        theta_e=theta_e,
+        irradiance=irradiance,
+        group_index=0 if group_index is None else group_index,
+        n_groups=n_groups,
+        warmup_hours=warmup_hours,
+    )
+
+
+def warmup() -> None:
+    """Compile the 5R1C kernel into numba's on-disk cache (a tiny simulation)."""
+    n_h = 24
+    simulate_5r1c(
+        floor_area=[100.0, 150.0],
+        h_tr_w=[40.0, 50.0],
+        h_tr_op=[80.0, 120.0],
+        h_ve=[30.0, 0.0],
+        c_m=[165e3 * 100.0, 165e3 * 150.0],
+        a_m=[250.0, 375.0],
+        theta_e=np.linspace(-5.0, 5.0, n_h),
+        irradiance=np.full((n_h, len(WINDOW_ORIENTATIONS)), 50.0),
+        solar_aperture=np.ones((2, len(WINDOW_ORIENTATIONS))),
+        internal_gains=[[3.0]],
+        heating_setpoint=[[20.0]],
+        cooling_setpoint=[[26.0]],
+        max_heating_w=[np.inf, 2000.0],
+        max_cooling_w=[np.inf, 0.0],
+        group_index=[0, 1],
+        warmup_hours=n_h,
+    )

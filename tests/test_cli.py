@@ -1,0 +1,173 @@
+"""The command line: exit codes, messages, outputs (run in-process and as a real process)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from smartcity import __version__
+from smartcity.cli import main
+from smartcity.results import open_result
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "smartcity", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=600)
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_validate_ok(small_scenario, capsys):
+    assert main(["validate", str(small_scenario)]) == 0
+    assert "ok:" in capsys.readouterr().out
+
+
+def test_validate_resolved_prints_toml(small_scenario, capsys):
+    assert main(["validate", "--resolved", str(small_scenario)]) == 0
+    out = capsys.readouterr().out
+    assert 'name = "small"' in out and "warmup_hours = 48" in out and 'table = "buildings.csv"' in out
+
+
+def test_validate_shipped_scenarios(repo):
+    files = sorted(str(p) for p in (repo / "scenarios").glob("*/*.toml"))
+    proc = run_cli("validate", *files)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("ok:") == len(files)
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ('[scenario]\nname = "x\n', "invalid TOML"),
+        ('[scenario]\nextends = "baseline.toml"\ncolour = "red"\n', "key 'scenario.colour': unknown key"),
+        ('[scenario]\nextends = "baseline.toml"\nseed = "abc"\n', "key 'scenario.seed': invalid value; got 'abc'"),
+        ('[scenario]\nextends = "baseline.toml"\n[weather]\nground_albedo = { value = 1, unit = "lm" }\n',
+         "unknown unit for this key; got 'lm'"),
+        ('[scenario]\nextends = "bad.toml"\n', "extends cycle"),
+        ('[scenario]\nextends = "baseline.toml"\n[buildings]\ntable = "missing.csv"\n', "table file not found"),
+    ],
+    ids=["syntax", "unknown-key", "wrong-type", "unknown-unit", "cycle", "missing-table"],
+)
+def test_validate_broken_file_exits_2_with_one_line(small_scenario, body, expected):
+    bad = small_scenario.parent / "bad.toml"
+    bad.write_text(body, encoding="utf-8")
+    proc = run_cli("validate", str(bad))
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert "bad.toml" in lines[0]
+    assert expected in lines[0]
+
+
+def test_validate_negative_area_in_table(small_scenario):
+    table = small_scenario.parent / "buildings.csv"
+    table.write_text(table.read_text().replace(",10,2400,", ",10,-2400,"))
+    proc = run_cli("validate", str(small_scenario))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        f"error: {table}, line 2, column 'heated_floor_area_m2': value out of range; got -2400; "
+        "allowed: a number > 0 and <= 1000000 [m2]"
+    )
+
+
+def test_run_writes_results_and_refuses_to_overwrite(small_scenario, tmp_path):
+    out = tmp_path / "out"
+    proc = run_cli("run", str(small_scenario), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "small" in proc.stdout and "results:" in proc.stdout
+    result = out / "results.nc"
+    ds = open_result(result)
+    assert list(ds["scenario"].values) == ["small"]
+    assert list(ds["year"].values) == [2015, 2016, 2017]
+    assert ds["space_heating_need"].attrs["units"] == "kWh/a"
+    assert len(ds["scenario_sha256"].sel(scenario="small").item()) == 64
+    assert ds.attrs["command"].startswith("smartcity run")
+    assert (out / "small.resolved.toml").exists()
+    assert float(ds["space_heating_need"].sum()) > 0
+    before = result.read_bytes()
+
+    again = run_cli("run", str(small_scenario), "-o", str(out))
+    assert again.returncode == 2
+    assert "already exists" in again.stderr and "--force" in again.stderr and "Traceback" not in again.stderr
+    assert result.read_bytes() == before
+
+    forced = run_cli("run", str(small_scenario), "-o", str(out), "--force")
+    assert forced.returncode == 0, forced.stderr
+
+
+def test_run_same_scenario_same_results(small_scenario, tmp_path):
+    a = run_cli("run", "-q", str(small_scenario), "-o", str(tmp_path / "a"))
+    b = run_cli("run", "-q", str(small_scenario), "-o", str(tmp_path / "b"))
+    assert a.returncode == 0 and b.returncode == 0
+    da, db = open_result(tmp_path / "a" / "results.nc"), open_result(tmp_path / "b" / "results.nc")
+    for name in da.data_vars:
+        assert np.array_equal(da[name].values, db[name].values), name
+
+
+def test_run_bad_input_writes_nothing(small_scenario, tmp_path):
+    table = small_scenario.parent / "buildings.csv"
+    table.write_text(table.read_text().replace("gas_boiler", "peat_stove"))
+    out = tmp_path / "out"
+    proc = run_cli("run", str(small_scenario), "-o", str(out))
+    assert proc.returncode == 2
+    assert "peat_stove" in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists()
+
+
+def test_unexpected_error_exits_1_with_log(small_scenario, tmp_path, monkeypatch, capsys):
+    import smartcity.run as run_mod
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(run_mod, "run_scenarios", boom)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    status = main(["run", str(small_scenario), "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "internal error: RuntimeError: simulated bug" in err and "Traceback" not in err
+    log = tmp_path / "cache" / "smartcity" / "smartcity.log"
+    assert "Traceback" in log.read_text()
+
+
+def test_warmup(capsys):
+    assert main(["warmup"]) == 0
+    assert "compiled" in capsys.readouterr().out
+
+
+def test_buildings_enter_the_stock_in_their_construction_year(small_scenario, tmp_path):
+    # The office row is built in 2016: nothing from it in 2015, its need from 2016 on.
+    table = small_scenario.parent / "buildings.csv"
+    table.write_text(table.read_text().replace("office,2005,", "office,2016,"))
+    assert main(["run", "-q", str(small_scenario), "-o", str(tmp_path / "out")]) == 0
+    ds = open_result(tmp_path / "out" / "results.nc").sel(scenario="small")
+    office = ds["space_heating_need"].sel(building="office_2005")
+    assert float(office.sel(year=2015)) == 0.0 and float(office.sel(year=2016)) > 0.0
+    assert float(ds["heated_floor_area"].sel(year=2015).sum()) < float(ds["heated_floor_area"].sel(year=2016).sum())
+    # the other rows do not depend on the office
+    others = ds["space_heating_need"].drop_sel(building="office_2005")
+    assert np.array_equal(others.sel(year=2015).values, others.sel(year=2016).values)
+    # district hourly sums equal the per-building annual totals
+    total = float(ds["district_space_heating"].sel(year=2016).sum())  # kWh (1-hour steps, kW)
+    assert total == pytest.approx(float(ds["space_heating_need"].sel(year=2016).sum()), rel=1e-9)
+
+
+def test_run_with_no_building_standing_yet(small_scenario, tmp_path):
+    table = small_scenario.parent / "buildings.csv"
+    text = table.read_text()
+    for year in ("1972", "1965", "2005"):
+        text = text.replace(f",{year},", ",2030,")
+    table.write_text(text)
+    assert main(["run", "-q", str(small_scenario), "-o", str(tmp_path / "out")]) == 0
+    ds = open_result(tmp_path / "out" / "results.nc")
+    assert float(ds["space_heating_need"].sum()) == 0.0
