@@ -171,3 +171,37 @@ def test_run_with_no_building_standing_yet(small_scenario, tmp_path):
     assert main(["run", "-q", str(small_scenario), "-o", str(tmp_path / "out")]) == 0
     ds = open_result(tmp_path / "out" / "results.nc")
     assert float(ds["space_heating_need"].sum()) == 0.0
+
+
+def test_output_folder_that_is_a_file_is_refused_before_running(small_scenario, tmp_path, capsys):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    for target in (afile, afile / "sub"):
+        assert main(["run", "-q", str(small_scenario), "-o", str(target)]) == 2
+        assert "Traceback" not in capsys.readouterr().err
+    assert afile.read_text() == "x"
+
+
+def test_resolved_copies_next_to_results_run_again(small_scenario, tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", "-q", str(small_scenario), "-o", str(out)]) == 0
+    assert main(["validate", "-q", str(out / "small.resolved.toml")]) == 0
+    assert main(["run", "-q", str(out / "small.resolved.toml"), "-o", str(tmp_path / "again")]) == 0
+    a = open_result(out / "results.nc")
+    b = open_result(tmp_path / "again" / "results.nc")
+    assert np.array_equal(a["space_heating_need"].values, b["space_heating_need"].values)
+    assert a["scenario_sha256"].values.tolist() == b["scenario_sha256"].values.tolist()
+
+
+def test_results_files_are_readable_by_others(small_scenario, tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", "-q", str(small_scenario), "-o", str(out)]) == 0
+    assert (out / "results.nc").stat().st_mode & 0o044 == 0o044
+
+
+def test_missing_weather_file_names_the_scenario_key(small_scenario, capsys):
+    text = small_scenario.read_text().replace("[weather]\n", '[weather]\nfile = "none.epw"\n')
+    small_scenario.write_text(text)
+    assert main(["validate", str(small_scenario)]) == 2
+    err = capsys.readouterr().err
+    assert "baseline.toml, key 'weather.file': weather file not found" in err

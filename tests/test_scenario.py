@@ -111,7 +111,7 @@ def test_unknown_key(small_scenario):
 
 def test_unknown_section(small_scenario):
     bad = child(small_scenario.parent, '[wether]\nfile = "x.epw"\n')
-    with pytest.raises(InputError, match=r"key 'wether': unknown key; allowed: the keys scenario, weather"):
+    with pytest.raises(InputError, match=r"key 'wether': unknown key \(did you mean 'weather'\?\); allowed: the keys scenario, weather"):
         load_scenario(bad)
 
 
@@ -195,3 +195,57 @@ def test_lighthouse_extends_baseline():
     r = load_scenario(REPO / "scenarios" / "aalborg-east" / "lighthouse.toml")
     assert [f.name for f in r.files] == ["lighthouse.toml", "baseline.toml"]
     assert r.name == "lighthouse"
+
+
+@pytest.mark.parametrize(
+    "body, key, value",
+    [
+        ('base_year = "2015"\n', "scenario.base_year", "'2015'"),
+        ("base_year = 2015.0\n", "scenario.base_year", "2015.0"),
+        ("seed = true\n", "scenario.seed", "True"),
+        ('[weather]\nground_albedo = { value = "0.3", unit = "1", source = "s" }\n', "weather.ground_albedo.value", "'0.3'"),
+        ('[weather]\nground_albedo = { value = 0.3, unit = "1", assumption = "yes", reason = "r" }\n',
+         "weather.ground_albedo.assumption", "'yes'"),
+    ],
+    ids=["string-year", "float-year", "bool-seed", "string-number", "string-bool"],
+)
+def test_wrong_types_are_refused_not_converted(small_scenario, body, key, value):
+    bad = child(small_scenario.parent, body)
+    with pytest.raises(InputError) as info:
+        load_scenario(bad)
+    assert f"key '{key}'" in str(info.value) and f"got {value}" in str(info.value)
+
+
+def test_misspelt_key_is_named_before_the_missing_one(small_scenario):
+    bad = child(small_scenario.parent, "[buildings]\ntabel = 'x.csv'\n")
+    bad.write_text(bad.read_text().replace('extends = "baseline.toml"', 'extends = "baseline.toml"'))
+    with pytest.raises(InputError, match=r"'buildings.tabel': unknown key \(did you mean 'table'\?\)"):
+        load_scenario(bad)
+
+
+def test_quantity_given_by_unit_only_does_not_inherit_the_parents_value(small_scenario):
+    parent = small_scenario.parent / "pct.toml"
+    child(small_scenario.parent, '[weather]\nground_albedo = { value = 20, unit = "%", source = "s" }\n', name="pct.toml")
+    kid = child(small_scenario.parent, '[weather]\nground_albedo = { unit = "1" }\n', name="kid.toml", parent=parent.name)
+    with pytest.raises(InputError, match=r"kid.toml, key 'weather.ground_albedo.value': required key is missing"):
+        load_scenario(kid)
+
+
+def test_year_step_must_reach_last_year(small_scenario):
+    bad = child(small_scenario.parent, "first_year = 2015\nlast_year = 2030\nyear_step = 7\n")
+    with pytest.raises(InputError, match=r"'scenario.last_year': last_year is not reached in steps of year_step"):
+        load_scenario(bad)
+
+
+def test_empty_path_is_refused(small_scenario):
+    bad = child(small_scenario.parent, '[buildings]\ntable = ""\n')
+    with pytest.raises(InputError, match=r"key 'buildings.table': empty path"):
+        load_scenario(bad)
+
+
+def test_resolved_copy_runs_from_another_folder(small_scenario, tmp_path):
+    r = load_scenario(small_scenario)
+    out = tmp_path / "elsewhere" / "deeper"
+    out.mkdir(parents=True)
+    copy = write(out / "small.resolved.toml", r.to_toml(base=out))
+    assert load_scenario(copy).model == r.model

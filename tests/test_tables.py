@@ -131,3 +131,56 @@ def test_range_check_never_accepts_values_outside_the_schema(tmp_path_factory, x
     else:
         with pytest.raises(InputError, match="u_wall_w_m2k"):
             read_table(path, "buildings")
+
+
+def write_csv(tmp_path: Path, text: str, name: str = "b.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def small_lines() -> list[str]:
+    return SMALL.read_text(encoding="utf-8").splitlines()
+
+
+def test_blank_lines_keep_editor_line_numbers(tmp_path):
+    lines = small_lines()
+    lines[3] = lines[3].replace(",2,5000,", ",2,-5000,")
+    path = write_csv(tmp_path, "\n".join([lines[0], "", lines[1], "", lines[2], lines[3]]) + "\n\n")
+    with pytest.raises(InputError, match=r"line 6, column 'heated_floor_area_m2'"):
+        read_table(path, "buildings")
+
+
+def test_duplicate_header_column(tmp_path):
+    lines = small_lines()
+    path = write_csv(tmp_path, "\n".join([lines[0] + ",zone"] + [l + ",x" for l in lines[1:]]))
+    with pytest.raises(InputError, match=r"column 'zone': column appears twice in the header"):
+        read_table(path, "buildings")
+
+
+def test_row_with_an_extra_cell(tmp_path):
+    lines = small_lines()
+    lines[2] += ",surplus"
+    path = write_csv(tmp_path, "\n".join(lines))
+    with pytest.raises(InputError, match=r"line 3: row has 26 cells but the header has 25"):
+        read_table(path, "buildings")
+
+
+def test_spreadsheet_quirks_are_accepted(tmp_path):
+    # a byte-order mark, quoted numbers and empty trailing cells (as spreadsheet programs write them)
+    lines = small_lines()
+    lines = [lines[0] + ",,"] + [l.replace(",10,2400,", ',"10","2400",') + ",," for l in lines[1:]]
+    path = tmp_path / "b.csv"
+    path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
+    pd.testing.assert_frame_equal(read_table(path, "buildings"), read_table(SMALL, "buildings"))
+
+
+def test_semicolon_separated_file_gets_a_hint(tmp_path):
+    path = write_csv(tmp_path, "\n".join(l.replace(",", ";") for l in small_lines()))
+    with pytest.raises(InputError, match=r"line 1: the header is separated by ';'.*comma"):
+        read_table(path, "buildings")
+
+
+def test_folder_instead_of_table(tmp_path):
+    with pytest.raises(InputError, match="is a folder"):
+        read_table(tmp_path, "buildings")

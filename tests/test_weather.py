@@ -315,9 +315,9 @@ def test_nan_temperature_names_row_time_and_column(tmp_path, ref):
         W.read_weather_csv(path)
     message = str(info.value)
     assert "nan_temp.csv" in message
-    assert "row 101" in message and "column 'temp_air'" in message
+    assert "line 108" in message and "column 'temp_air'" in message
     assert "2015-01-05T04:00:00+01:00" in message  # hour 100 = 5 January 04:00
-    assert info.value.row == 101 and info.value.column == "temp_air"
+    assert info.value.row == 108 and info.value.line and info.value.column == "temp_air"
 
 
 def test_wrong_number_of_rows(tmp_path, ref):
@@ -347,7 +347,7 @@ def test_irregular_time_step(tmp_path, ref):
     with pytest.raises(InputError) as info:
         W.read_weather_csv(path)
     message = str(info.value)
-    assert "irregular.csv" in message and "row 501" in message and "'time'" in message
+    assert "irregular.csv" in message and "line 508" in message and "'time'" in message
 
 
 def test_temperature_out_of_range(tmp_path, ref):
@@ -358,7 +358,7 @@ def test_temperature_out_of_range(tmp_path, ref):
     with pytest.raises(InputError) as info:
         W.read_weather_csv(path)
     message = str(info.value)
-    assert "hot.csv" in message and "row 10" in message and "[-60, 60]" in message
+    assert "hot.csv" in message and "line 17" in message and "[-60, 60]" in message
 
 
 def test_text_in_a_number_column(tmp_path, ref):

@@ -143,16 +143,12 @@ def _summary_table(ds):
 def _cmd_run(args, command: str) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from smartcity.results import OutputExistsError, write_netcdf, write_text_atomic
+    from smartcity.results import check_output_folder, write_netcdf, write_text_atomic
     from smartcity.run import default_scenarios, load_inputs, run_scenarios
 
     paths = args.scenarios or default_scenarios()
     out_dir: Path = args.output
-    result_path = out_dir / RESULT_FILE
-    if result_path.exists() and not args.force:
-        raise OutputExistsError(
-            f"{result_path}: a result already exists; pass --force to replace it or choose another folder with -o"
-        )
+    result_path = check_output_folder(out_dir, RESULT_FILE, force=args.force)
     start = time.perf_counter()
     inputs = load_inputs(paths)
     show = not args.quiet and sys.stderr.isatty()
@@ -167,9 +163,13 @@ def _cmd_run(args, command: str) -> int:
                 done["n"] += 1
 
         ds = run_scenarios(paths, command=command, progress=progress, inputs=inputs)
-    written = write_netcdf(ds, result_path, force=args.force)
-    for inp in inputs:
-        write_text_atomic(inp.resolved.to_toml(), out_dir / f"{inp.resolved.name}.resolved.toml", force=True)
+    try:
+        written = write_netcdf(ds, result_path, force=args.force)
+        for inp in inputs:  # re-runnable copies: paths relative to the output folder
+            write_text_atomic(inp.resolved.to_toml(base=out_dir), out_dir / f"{inp.resolved.name}.resolved.toml",
+                              force=True)
+    except OSError as exc:
+        raise SmartcityError(f"{out_dir}: cannot write results ({exc.strerror or exc})") from exc
     elapsed = time.perf_counter() - start
     log.info("wrote %s in %.2f s", written, elapsed)
     if not args.quiet:

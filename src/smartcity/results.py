@@ -26,7 +26,8 @@ import xarray as xr
 from smartcity.errors import SmartcityError
 
 __all__ = [
-    "ENGINE", "provenance_attrs", "check_dataset", "write_netcdf", "open_result", "OutputExistsError",
+    "ENGINE", "provenance_attrs", "check_dataset", "write_netcdf", "write_text_atomic", "open_result",
+    "OutputExistsError", "check_output_folder",
 ]
 
 ENGINE = "h5netcdf"
@@ -120,21 +121,39 @@ def write_netcdf(ds: xr.Dataset, path: str | Path, *, force: bool = False) -> Pa
     os.close(fd)
     tmp = Path(tmp_name)
     try:
+        _default_permissions(tmp)
         ds.to_netcdf(tmp, engine=ENGINE, encoding=_encoding(ds))
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
-        if force:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # fails if the name appeared meanwhile: never overwrite
-            except FileExistsError:
-                raise OutputExistsError(f"{path}: a result already exists; pass --force to replace it") from None
-            tmp.unlink()
+        _publish(tmp, path, force)
     finally:
         if tmp.exists():
             tmp.unlink()
     return path
+
+
+def _default_permissions(path: Path) -> None:
+    """Give a temporary file the permissions a normally created file would have."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
+def _publish(tmp: Path, path: Path, force: bool) -> None:
+    """Move a complete temporary file to its final name in one step."""
+    if force:
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)  # fails if the name appeared meanwhile: never overwrite
+    except FileExistsError:
+        raise OutputExistsError(f"{path}: a result already exists; pass --force to replace it") from None
+    except OSError:  # a file system without hard links
+        if path.exists():
+            raise OutputExistsError(f"{path}: a result already exists; pass --force to replace it") from None
+        os.replace(tmp, path)
+        return
+    tmp.unlink()
 
 
 def open_result(path: str | Path) -> xr.Dataset:
@@ -151,6 +170,7 @@ def write_text_atomic(text: str, path: str | Path, *, force: bool = False) -> Pa
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        _default_permissions(Path(tmp_name))
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -160,3 +180,32 @@ def write_text_atomic(text: str, path: str | Path, *, force: bool = False) -> Pa
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
     return path
+
+
+def check_output_folder(folder: str | Path, result_name: str, *, force: bool = False) -> Path:
+    """Check, without writing anything, that results can be written to ``folder``.
+
+    Raises
+    ------
+    SmartcityError
+        The folder is a file, lies under a file, cannot be written, or already holds a
+        result (without ``force``); or the result name is taken by a folder.
+    """
+    folder = Path(folder)
+    target = folder / result_name
+    if folder.exists() and not folder.is_dir():
+        raise SmartcityError(f"{folder}: the output folder is a file; choose another folder with -o")
+    if target.is_dir():
+        raise SmartcityError(f"{target}: a folder has the result's name; choose another output folder with -o")
+    if target.exists() and not force:
+        raise OutputExistsError(
+            f"{target}: a result already exists; pass --force to replace it or choose another folder with -o"
+        )
+    existing = folder
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise SmartcityError(f"{folder}: cannot create the output folder, {existing} is a file")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise SmartcityError(f"{folder}: no permission to write in {existing}")
+    return target

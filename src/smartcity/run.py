@@ -24,16 +24,39 @@ import xarray as xr
 
 from smartcity import weather as weather_mod
 from smartcity.energy import thermal
+from smartcity.energy.buildings import check_buildings
 from smartcity.results import provenance_attrs
 from smartcity.scenario import ResolvedScenario, load_scenario
 from smartcity.tables import load_schema, read_table
 
-__all__ = ["ScenarioInputs", "load_inputs", "run_scenarios", "default_scenarios", "HEATING_DEGREE_DAY_BASE_C"]
+__all__ = [
+    "ScenarioInputs", "load_inputs", "run_scenarios", "default_scenarios", "heating_degree_days",
+    "HEATING_DEGREE_DAY_BASE_C",
+]
 
 #: Base temperature of Danish heating degree days [°C] (DMI "graddage", base 17 °C).
 HEATING_DEGREE_DAY_BASE_C = 17.0
 
 Progress = Callable[[str, float], None]
+
+
+def heating_degree_days(temp_air: pd.Series, base_c: float = HEATING_DEGREE_DAY_BASE_C) -> float:
+    """Heating degree days from daily mean temperatures, as DMI's "graddage".
+
+    Parameters
+    ----------
+    temp_air : pandas.Series
+        Hourly outdoor air temperature on a DatetimeIndex. [°C]
+    base_c : float
+        Base temperature. [°C]
+
+    Returns
+    -------
+    float
+        Sum over days of max(0, base - daily mean temperature). [K d]
+    """
+    daily = temp_air.groupby(temp_air.index.date).mean().to_numpy()
+    return float(np.maximum(base_c - daily, 0.0).sum())
 
 
 def default_scenarios() -> list[Path]:
@@ -85,11 +108,16 @@ def load_inputs(paths: Sequence[str | Path]) -> list[ScenarioInputs]:
         names[resolved.name] = resolved.path
         model = resolved.model
         weather_file = None if model.weather.file is None else str(model.weather.file)
+        if model.weather.file is not None and not model.weather.file.is_file():
+            from smartcity.errors import InputError
+
+            raise InputError("weather file not found", file=resolved.path, key="weather.file",
+                             value=str(model.weather.file), allowed="an existing .epw or .csv file")
         if weather_file not in weather_cache:
             weather_cache[weather_file] = weather_mod.load_weather(model.weather.file)
-        buildings = read_table(
+        buildings = check_buildings(read_table(
             model.buildings.table, "buildings", scenario_file=resolved.path, scenario_key="buildings.table",
-        )
+        ))
         inputs.append(ScenarioInputs(resolved, weather_cache[weather_file], buildings))
     return inputs
 
@@ -157,7 +185,7 @@ def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None) -> xr.Dat
     area = b["heated_floor_area_m2"].to_numpy(dtype=np.float64) * count_all
     area_by_year = np.where(built_year[None, :] <= np.asarray(years)[:, None], area[None, :], 0.0)
     dims_yb = ("year", "building")
-    hdd = np.maximum(HEATING_DEGREE_DAY_BASE_C - weather.data["temp_air"].to_numpy(), 0.0).sum() / 24.0
+    hdd = heating_degree_days(weather.data["temp_air"])
     ds = xr.Dataset(
         {
             "space_heating_need": (dims_yb, heating, {
@@ -195,7 +223,7 @@ def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None) -> xr.Dat
             "heating_degree_days": ((), hdd, {
                 "units": "K d", "long_name": f"heating degree days of the weather year, base {HEATING_DEGREE_DAY_BASE_C:g} degC"}),
             "scenario_sha256": ((), inp.resolved.sha256(), {
-                "units": "-", "long_name": "SHA-256 of the resolved scenario and of every input file it reads"}),
+                "units": "-", "long_name": "SHA-256 of the resolved scenario with each input file replaced by its content hash"}),
             "scenario_seed": ((), np.int64(model.scenario.seed), {
                 "units": "1", "long_name": "seed of the scenario's random draws"}),
             "scenario_description": ((), model.scenario.description, {

@@ -11,7 +11,9 @@ allowed for the first problem found.
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import math
 import tomllib
 from importlib import resources
@@ -24,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from smartcity.errors import InputError
 
-__all__ = ["Column", "TableSchema", "load_schema", "read_table", "check_table", "schema_markdown"]
+__all__ = ["Column", "TableSchema", "load_schema", "read_table", "check_table", "schema_markdown", "row_location"]
 
 
 class Column(BaseModel):
@@ -127,21 +129,63 @@ def schema_markdown(schema: TableSchema) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _read_raw(path: Path, *, where: dict) -> tuple[pd.DataFrame, bool]:
-    """Read a CSV or Parquet file as strings/objects; returns (frame, is_csv)."""
+def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
+    """Read a CSV file as text cells; returns the frame and each row's line in the file.
+
+    Blank lines are skipped (line numbers still count them); empty trailing cells, as
+    spreadsheet programs write them, are ignored; a row with more or fewer cells than the
+    header is an error.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the table ({exc.strerror or exc})", file=path) from None
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputError(f"not a readable CSV table ({exc})", file=path) from None
+    numbered = [(n + 1, r) for n, r in enumerate(records) if any(cell.strip() for cell in r)]
+    if not numbered:
+        raise InputError("table is empty", file=path, allowed="a header line and data rows")
+    header_line, header = numbered[0]
+    header = [h.strip() for h in header]
+    while header and header[-1] == "":
+        header.pop()
+    if len(header) == 1 and ";" in header[0]:
+        raise InputError("the header is separated by ';'", file=path, row=header_line, line=True,
+                         allowed="comma-separated values (save as 'CSV UTF-8, comma delimited')")
+    width = len(header)
+    cells, lines = [], []
+    for line, record in numbered[1:]:
+        record = [c.strip() for c in record]
+        while len(record) > width and record[-1] == "":
+            record.pop()
+        if len(record) != width:
+            raise InputError(f"row has {len(record)} cells but the header has {width}", file=path, row=line,
+                             line=True, allowed="one cell per header column")
+        cells.append(record)
+        lines.append(line)
+    # Keep duplicate names as they are (pandas would rename them); check_table reports them.
+    frame = pd.DataFrame(cells, columns=pd.Index(header, dtype=object), dtype=object)
+    return frame, np.asarray(lines, dtype=np.int64)
+
+
+def _read_raw(path: Path, *, where: dict) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """Read a CSV or Parquet file; returns (frame, CSV line of each row or None)."""
     if not path.exists():
         raise InputError("table file not found", value=str(path), allowed="an existing .csv or .parquet file", **where)
+    if path.is_dir():
+        raise InputError("is a folder, not a table file", value=str(path), allowed="a .csv or .parquet file", **where)
     suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            frame = pd.read_csv(
-                path, dtype=str, keep_default_na=False, na_values=[], comment=None, skipinitialspace=True,
-            )
-            return frame, True
-        if suffix in (".parquet", ".pq"):
-            return pd.read_parquet(path), False
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, ValueError) as exc:
-        raise InputError(f"cannot read the table: {exc}".strip(), file=path) from None
+    if suffix == ".csv":
+        return _read_csv(path)
+    if suffix in (".parquet", ".pq"):
+        try:
+            return pd.read_parquet(path), None
+        except (OSError, ValueError, ImportError) as exc:
+            raise InputError(f"cannot read the Parquet table ({exc})", file=path) from None
     raise InputError("unsupported table format", file=path, value=path.suffix, allowed="'.csv' or '.parquet'")
 
 
@@ -173,15 +217,23 @@ def read_table(path: str | Path, schema: TableSchema | str, *, scenario_file: st
         schema = load_schema(schema)
     path = Path(path)
     where = {"file": scenario_file, "key": scenario_key} if scenario_file is not None else {}
-    raw, is_csv = _read_raw(path, where=where)
-    return check_table(raw, schema, file=path, is_csv=is_csv)
+    raw, lines = _read_raw(path, where=where)
+    return check_table(raw, schema, file=path, lines=lines)
 
 
 def check_table(raw: pd.DataFrame, schema: TableSchema, *, file: str | Path | None = None,
-                is_csv: bool = False) -> pd.DataFrame:
-    """Check and convert an already-read frame; see :func:`read_table`."""
+                lines: np.ndarray | None = None) -> pd.DataFrame:
+    """Check and convert an already-read frame; see :func:`read_table`.
+
+    ``lines`` gives each row's line in a text file (errors then name lines); without it
+    errors name 1-based rows.
+    """
     columns = schema.columns
     header = [str(c).strip() for c in raw.columns]
+    dupes = sorted({c for c in header if header.count(c) > 1})
+    if dupes:
+        raise InputError("column appears twice in the header", file=file, column=dupes[0],
+                         allowed="each column once")
     raw = raw.set_axis(header, axis=1)
     unknown = [c for c in header if c not in columns]
     if unknown:
@@ -189,9 +241,6 @@ def check_table(raw: pd.DataFrame, schema: TableSchema, *, file: str | Path | No
             "unknown column", file=file, column=unknown[0],
             allowed="the columns of the '" + schema.name + "' schema: " + ", ".join(columns),
         )
-    dupes = sorted({c for c in header if header.count(c) > 1})
-    if dupes:
-        raise InputError("column appears twice in the header", file=file, column=dupes[0])
     missing = [c.name for c in schema.column if c.required and c.name not in raw.columns]
     if missing:
         raise InputError(
@@ -202,8 +251,8 @@ def check_table(raw: pd.DataFrame, schema: TableSchema, *, file: str | Path | No
         raise InputError("table has no data rows", file=file, allowed="at least one row")
 
     def locate(i: int) -> dict:
-        # CSV: line numbers as an editor shows them (header is line 1); Parquet: 1-based rows.
-        return {"row": i + 2, "line": True} if is_csv else {"row": i + 1}
+        # CSV: line numbers as an editor shows them; Parquet: 1-based rows.
+        return {"row": int(lines[i]), "line": True} if lines is not None else {"row": i + 1}
 
     out = {}
     for col in schema.column:
@@ -213,6 +262,9 @@ def check_table(raw: pd.DataFrame, schema: TableSchema, *, file: str | Path | No
             continue
         out[col.name] = _convert_column(raw[col.name], col, file, locate)
     frame = pd.DataFrame(out, columns=[c.name for c in schema.column])
+    # Where each row came from, for checks across columns (see row_location).
+    frame.attrs["source_file"] = None if file is None else str(file)
+    frame.attrs["source_lines"] = None if lines is None else [int(x) for x in lines]
     for col in schema.column:
         if col.unique:
             dup = frame[col.name].duplicated()
@@ -223,6 +275,17 @@ def check_table(raw: pd.DataFrame, schema: TableSchema, *, file: str | Path | No
                     value=frame[col.name].iloc[i], allowed="values that appear once", **locate(i),
                 )
     return frame
+
+
+def row_location(frame: pd.DataFrame, i: int) -> dict:
+    """``file``/``row``/``line`` keywords of :class:`InputError` for row ``i`` (0-based) of a read table."""
+    lines = frame.attrs.get("source_lines")
+    where = {"file": frame.attrs.get("source_file")}
+    if lines is not None:
+        where.update(row=lines[i], line=True)
+    else:
+        where.update(row=i + 1)
+    return where
 
 
 def _pandas_dtype(col: Column):

@@ -488,6 +488,7 @@ def read_weather_csv(path: str | Path) -> Weather:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise InputError(f"not a readable CSV table ({exc})", file=path) from exc
     table.columns = [str(c).strip() for c in table.columns]
+    first_data_line = n_comment_lines + 2  # comment lines, then the header line
 
     for column in ("time", "temp_air", "ghi"):
         if column not in table.columns:
@@ -531,12 +532,12 @@ def read_weather_csv(path: str | Path) -> Weather:
                       longitude=location["longitude"], altitude=location["altitude"],
                       name=meta.get("name", path.stem), source=source)
     if not has_dni:
-        validate_weather(weather, file=path)  # index and GHI must be sound first
+        validate_weather(weather, file=path, first_line=first_data_line)  # index and GHI first
         sun = solar_position(weather)
         dni, dhi = _erbs(weather.ghi, sun["zenith"].to_numpy(), _day_of_year(index))
         data = data.assign(dni=dni, dhi=dhi)
         weather = dataclasses.replace(weather, data=data)
-    return validate_weather(weather, file=path)
+    return validate_weather(weather, file=path, first_line=first_data_line)
 
 
 def write_weather_csv(weather: Weather, path: str | Path, *, decimals: int = 2,
@@ -590,7 +591,7 @@ def write_weather_csv(weather: Weather, path: str | Path, *, decimals: int = 2,
 def _read_text(path: Path) -> str:
     """The file's text, or an InputError naming the file."""
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        return path.read_text(encoding="utf-8-sig", errors="replace")
     except FileNotFoundError as exc:
         raise InputError("file not found", file=path) from exc
     except OSError as exc:

@@ -19,6 +19,7 @@ Resolution rules (documented in the README):
 from __future__ import annotations
 
 import copy
+import difflib
 import hashlib
 import json
 import re
@@ -62,10 +63,14 @@ class ResolvedScenario:
     def name(self) -> str:
         return self.model.scenario.name
 
-    def portable_document(self) -> dict:
-        """The validated scenario, defaults included, paths relative to the requested file's folder."""
+    def portable_document(self, base: Path | None = None) -> dict:
+        """The validated scenario, defaults included, paths relative to ``base``.
+
+        ``base`` defaults to the requested file's folder; pass the folder a resolved copy
+        will be written to, so that the copy runs from there.
+        """
         doc = self.model.model_dump(mode="json", exclude_none=True)
-        base = self.path.parent
+        base = self.path.parent if base is None else Path(base).resolve()
         for key in path_keys():
             for holder, last in _iter_key(doc, key):
                 value = holder.get(last)
@@ -73,14 +78,18 @@ class ResolvedScenario:
                     holder[last] = _relative(Path(value), base)
         return doc
 
-    def to_toml(self) -> str:
-        """The resolved scenario as TOML (what ``smartcity validate --resolved`` prints)."""
+    def to_toml(self, base: Path | None = None) -> str:
+        """The resolved scenario as TOML (what ``smartcity validate --resolved`` prints).
+
+        Paths are written relative to ``base`` (default: the scenario file's folder).
+        """
+        base = self.path.parent if base is None else Path(base).resolve()
         header = (
             f"# resolved scenario '{self.name}' from "
-            + " <- ".join(_relative(f, self.path.parent) for f in self.files)
-            + "\n# paths are relative to " + str(self.path.parent) + "\n"
+            + " <- ".join(str(f) for f in self.files)
+            + "\n# paths are relative to the folder of this file\n"
         )
-        return header + tomli_w.dumps(self.portable_document())
+        return header + tomli_w.dumps(self.portable_document(base))
 
     def input_files(self) -> list[Path]:
         """Files the scenario reads (tables, weather), in key order."""
@@ -94,17 +103,22 @@ class ResolvedScenario:
         return files
 
     def sha256(self) -> str:
-        """SHA-256 of the resolved scenario and the bytes of every file it reads.
+        """SHA-256 of the resolved scenario, each input file standing in by its content's hash.
 
-        Independent of where the files lie on disk: paths enter relative to the scenario
-        file, and each input file enters by the hash of its content.
+        Two runs with the same settings and the same input data have the same hash wherever
+        their files lie and whatever they are called; any change of a setting, a default or
+        a byte of an input file changes it.
         """
-        digest = hashlib.sha256()
-        digest.update(json.dumps(self.portable_document(), sort_keys=True, default=str).encode())
-        for path in self.input_files():
-            digest.update(b"\0" + _relative(path, self.path.parent).encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest() if path.exists() else b"missing")
-        return digest.hexdigest()
+        doc = self.model.model_dump(mode="json", exclude_none=True)
+        for key in path_keys():
+            for holder, last in _iter_key(doc, key):
+                value = holder.get(last)
+                if isinstance(value, str):
+                    path = Path(value)
+                    holder[last] = "sha256:" + (
+                        hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+                    )
+        return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -163,7 +177,7 @@ def _absolutise_paths(doc: dict, file: Path) -> None:
     for key in path_keys():
         for holder, last in _iter_key(doc, key):
             value = holder[last]
-            if isinstance(value, str):
+            if isinstance(value, str) and value.strip():  # an empty path is refused by the model
                 holder[last] = str((file.parent / value).resolve())
 
 
@@ -172,7 +186,9 @@ def _merge(parent: dict, child: dict, origins: dict, file: Path, prefix: tuple =
     out = dict(parent)
     for key, value in child.items():
         here = prefix + (key,)
-        if isinstance(value, dict) and isinstance(out.get(key), dict) and "value" not in value:
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and not (
+            _is_quantity(value) or _is_quantity(out[key])
+        ):
             out[key] = _merge(out[key], value, origins, file, here)
         else:
             out[key] = copy.deepcopy(value)
@@ -181,6 +197,11 @@ def _merge(parent: dict, child: dict, origins: dict, file: Path, prefix: tuple =
             _record(value, origins, file, here)
     origins.setdefault(prefix, file) if prefix else None
     return out
+
+
+def _is_quantity(table: dict) -> bool:
+    """An inline table holding a number with its unit (replaced whole, never merged)."""
+    return "value" in table or "unit" in table
 
 
 def _record(value: Any, origins: dict, file: Path, here: tuple) -> None:
@@ -209,6 +230,10 @@ def resolve_document(path: str | Path) -> tuple[dict, tuple[Path, ...], dict]:
                 raise InputError("scenario file not found", file=current)
             raise InputError("parent scenario file not found", file=referrer, key="scenario.extends",
                              value=str(current), allowed="a path, relative to this file, of an existing .toml file")
+        if current.is_dir():
+            raise InputError("is a folder, not a scenario file", file=referrer or current,
+                             key="scenario.extends" if referrer else None, value=str(current),
+                             allowed="a .toml file")
         doc = read_toml(current)
         chain.append(current)
         docs.append(doc)
@@ -252,7 +277,10 @@ def _submodel(loc: tuple) -> type[BaseModel] | None:
 
 
 def _error_from_pydantic(exc: ValidationError, origins: dict, top: Path) -> InputError:
-    err = exc.errors(include_url=False)[0]
+    errors = exc.errors(include_url=False)
+    # A misspelt key also makes the right key "missing": name the misspelling first.
+    errors.sort(key=lambda e: {"extra_forbidden": 0, "missing": 2}.get(e["type"], 1))
+    err = errors[0]
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     ctx = err.get("ctx") or {}
     if "key" in ctx:
@@ -263,8 +291,12 @@ def _error_from_pydantic(exc: ValidationError, origins: dict, top: Path) -> Inpu
     kind = err["type"]
     if kind == "extra_forbidden":
         model = _submodel(loc)
-        allowed = ", ".join(model.model_fields) if model is not None else None
-        return InputError("unknown key", file=file, key=key, allowed=allowed and "the keys " + allowed)
+        names = list(model.model_fields) if model is not None else []
+        problem = "unknown key"
+        close = difflib.get_close_matches(str(loc[-1]), names, n=1)
+        if close:
+            problem += f" (did you mean '{close[0]}'?)"
+        return InputError(problem, file=file, key=key, allowed=names and "the keys " + ", ".join(names))
     if kind == "missing":
         described = _describe(loc)
         return InputError("required key is missing", file=top, key=key,
@@ -276,6 +308,9 @@ def _error_from_pydantic(exc: ValidationError, origins: dict, top: Path) -> Inpu
         problem = "invalid value"
         allowed = re.sub(r"^(Input|Value) should (be|have) ", "", err["msg"])
         allowed = re.sub(r"^Value error, ", "", allowed)
+        allowed = re.sub(r"a valid dictionary or instance of \w+", "a table", allowed)
+        allowed = re.sub(r"^String should have at most (\d+) characters", r"text of at most \1 characters", allowed)
+        allowed = re.sub(r"^Input is not a valid path.*", "a file name (text)", allowed)
         if kind == "string_pattern_mismatch":
             allowed = _describe(loc) or allowed
     if isinstance(value, dict) and kind not in ("unknown_unit",):

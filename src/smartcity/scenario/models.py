@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator,
+    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -31,11 +31,19 @@ class PathMarker:
         return "PathMarker()"
 
 
-ScenarioPath = Annotated[Path, PathMarker()]
+def _non_empty_path(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        raise PydanticCustomError("empty_path", "empty path", {"allowed": "a file name, relative to the scenario file"})
+    return value
+
+
+# Paths arrive as TOML strings: the only field type converted from another type.
+ScenarioPath = Annotated[Path, PathMarker(), Strict(False), BeforeValidator(_non_empty_path)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    # strict: "2020" is not a year and true is not a seed; a wrong type is an error, never converted.
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=True)
 
 
 class Quantity(_Strict):
@@ -80,6 +88,11 @@ def quantity(dimension: str, *, ge: float | None = None, le: float | None = None
         if isinstance(v, (int, float)):
             return {"value": v, "unit": canonical, "dimension": dimension}
         if isinstance(v, dict):
+            if "dimension" in v:
+                raise PydanticCustomError(
+                    "unknown_quantity_key", "unknown key in a quantity",
+                    {"value": "dimension", "allowed": "the keys value, unit, source, assumption, reason"},
+                )
             unit = v.get("unit", canonical)
             if not isinstance(unit, str) or unit not in units:
                 raise PydanticCustomError(
@@ -144,6 +157,12 @@ class ScenarioInfo(_Strict):
             raise PydanticCustomError(
                 "years_order", "last_year is before first_year",
                 {"value": self.last_year, "allowed": f"a year >= first_year ({self.first_year})", "key": "last_year"},
+            )
+        if (self.last_year - self.first_year) % self.year_step:
+            raise PydanticCustomError(
+                "year_step", "last_year is not reached in steps of year_step from first_year",
+                {"value": self.last_year, "key": "last_year",
+                 "allowed": f"first_year + a multiple of year_step ({self.first_year} + k x {self.year_step})"},
             )
         if self.base_year not in self.years:
             raise PydanticCustomError(
