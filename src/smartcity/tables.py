@@ -47,11 +47,16 @@ class Column(BaseModel):
     default: str | float | int | bool | None = Field(
         default=None, description="Value used when the column is absent from the file; absent default = required column."
     )
+    filled_by: str | None = Field(
+        default=None,
+        description="If set, an absent column or an empty cell is left NaN for this filler to complete "
+                    "(e.g. 'use_profiles': the typical value of the row's use).",
+    )
 
     @property
     def required(self) -> bool:
         """True if the file must contain this column."""
-        return self.default is None
+        return self.default is None and self.filled_by is None
 
     def allowed_text(self) -> str:
         """Human-readable description of the allowed values, with the unit."""
@@ -122,7 +127,7 @@ def schema_markdown(schema: TableSchema) -> str:
         "|---|---|---|---|---|---|",
     ]
     for c in schema.column:
-        default = "required" if c.required else repr(c.default)
+        default = "required" if c.required else (f"from {c.filled_by}" if c.filled_by else repr(c.default))
         lines.append(
             f"| `{c.name}` | {c.dtype} | {c.unit} | {c.allowed_text()} | {default} | {c.description} |"
         )
@@ -256,6 +261,9 @@ def check_table(raw: pd.DataFrame, schema: TableSchema, *, file: str | Path | No
 
     out = {}
     for col in schema.column:
+        if col.name not in raw.columns and col.filled_by is not None:
+            out[col.name] = np.full(len(raw), np.nan)
+            continue
         if col.name not in raw.columns:
             out[col.name] = np.full(len(raw), col.default, dtype=object if col.dtype == "str" else None)
             out[col.name] = pd.Series(out[col.name]).astype(_pandas_dtype(col)).to_numpy()
@@ -326,8 +334,12 @@ def _convert_column(series: pd.Series, col: Column, file, locate) -> np.ndarray:
         numbers = pd.to_numeric(series.astype(str).str.strip(), errors="coerce").to_numpy(dtype=np.float64)
     else:
         numbers = series.to_numpy(dtype=np.float64)
+    to_fill = np.zeros(n, dtype=bool)
+    if col.filled_by is not None:  # empty cells are completed later by the filler
+        to_fill = np.array([v is None or (isinstance(v, str) and not v.strip())
+                            or (isinstance(v, float) and math.isnan(v)) for v in values], dtype=bool)
     checks = [
-        (~np.isfinite(numbers), "not a finite number"),
+        (~np.isfinite(numbers) & ~to_fill, "not a finite number"),
     ]
     if col.dtype == "int":
         checks.append((np.isfinite(numbers) & (numbers != np.round(numbers)), "not an integer"))

@@ -8,7 +8,11 @@ entry of each table below). Conversion is ``canonical = value * factor + offset`
 
 from __future__ import annotations
 
-__all__ = ["UNITS", "CANONICAL", "to_canonical", "allowed_units"]
+__all__ = ["UNITS", "CANONICAL", "DKK_PER_EUR", "to_canonical", "allowed_units"]
+
+#: Danish kroner per euro: the ERM II central rate, to which Danmarks Nationalbank has held
+#: the krone since 1 January 1999 (fluctuation band +-2.25 %). [DKK/EUR]
+DKK_PER_EUR = 7.46038
 
 # dimension -> {unit: (factor, offset)}; the first unit is the canonical one.
 UNITS: dict[str, dict[str, tuple[float, float]]] = {
@@ -33,7 +37,27 @@ UNITS: dict[str, dict[str, tuple[float, float]]] = {
     "heat_transfer_coefficient": {"W/(m2 K)": (1.0, 0.0)},
     "specific_energy": {"kWh/m2": (1.0, 0.0), "MJ/m2": (1.0 / 3.6, 0.0)},
     "speed": {"km/h": (1.0, 0.0), "m/s": (3.6, 0.0)},
-    "currency_eur": {"EUR": (1.0, 0.0), "kEUR": (1e3, 0.0), "MEUR": (1e6, 0.0)},
+    "currency_eur": {
+        "EUR": (1.0, 0.0), "kEUR": (1e3, 0.0), "MEUR": (1e6, 0.0),
+        "DKK": (1 / DKK_PER_EUR, 0.0), "MDKK": (1e6 / DKK_PER_EUR, 0.0),
+    },
+    "cost_per_area": {"EUR/m2": (1.0, 0.0), "DKK/m2": (1 / DKK_PER_EUR, 0.0)},
+    "cost_per_power": {"EUR/kW": (1.0, 0.0), "DKK/kW": (1 / DKK_PER_EUR, 0.0), "EUR/kWp": (1.0, 0.0),
+                       "DKK/kWp": (1 / DKK_PER_EUR, 0.0)},
+    "cost_per_energy": {"EUR/MWh": (1.0, 0.0), "EUR/kWh": (1e3, 0.0), "DKK/MWh": (1 / DKK_PER_EUR, 0.0),
+                        "DKK/kWh": (1e3 / DKK_PER_EUR, 0.0)},
+    "cost_per_item": {"EUR": (1.0, 0.0), "DKK": (1 / DKK_PER_EUR, 0.0)},
+    "cost_per_year": {"EUR/a": (1.0, 0.0), "kEUR/a": (1e3, 0.0), "DKK/a": (1 / DKK_PER_EUR, 0.0)},
+    "share_per_year": {"1/a": (1.0, 0.0), "%/a": (0.01, 0.0)},
+    "mass_co2": {"t": (1.0, 0.0), "kg": (1e-3, 0.0), "kt": (1e3, 0.0), "Mt": (1e6, 0.0)},
+    "power_per_area": {"W/m2": (1.0, 0.0)},
+    "peak_power_per_area": {"kWp/m2": (1.0, 0.0), "Wp/m2": (1e-3, 0.0)},
+    "storage_energy": {"kWh": (1.0, 0.0), "MWh": (1e3, 0.0)},
+    "specific_yield": {"kWh/kWp": (1.0, 0.0)},
+    "energy_per_distance": {"kWh/km": (1.0, 0.0), "kWh/100km": (0.01, 0.0), "Wh/km": (1e-3, 0.0)},
+    "emission_per_distance": {"g/km": (1.0, 0.0), "kg/km": (1e3, 0.0)},
+    "volume_per_distance": {"l/km": (1.0, 0.0), "l/100km": (0.01, 0.0)},
+    "rate_per_person": {"1/d": (1.0, 0.0)},
 }
 
 CANONICAL: dict[str, str] = {dim: next(iter(units)) for dim, units in UNITS.items()}

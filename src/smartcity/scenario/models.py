@@ -8,15 +8,12 @@ name (``..._years``), in the description, or as an inline quantity
 from __future__ import annotations
 
 import typing
-from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import (
-    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator,
-)
+from pydantic import BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from smartcity.units import UNITS, to_canonical
+from smartcity.scenario.types import PathMarker, Quantity, ScenarioPath, StrictModel, quantity
 
 __all__ = [
     "Quantity", "quantity", "ScenarioPath", "ScenarioInfo", "WeatherSection", "BuildingsSection",
@@ -24,117 +21,7 @@ __all__ = [
 ]
 
 
-class PathMarker:
-    """Marks a field whose string value is a file path, resolved relative to its scenario file."""
-
-    def __repr__(self) -> str:  # pragma: no cover - cosmetic
-        return "PathMarker()"
-
-
-def _non_empty_path(value: Any) -> Any:
-    if isinstance(value, str) and not value.strip():
-        raise PydanticCustomError("empty_path", "empty path", {"allowed": "a file name, relative to the scenario file"})
-    return value
-
-
-# Paths arrive as TOML strings: the only field type converted from another type.
-ScenarioPath = Annotated[Path, PathMarker(), Strict(False), BeforeValidator(_non_empty_path)]
-
-
-class _Strict(BaseModel):
-    # strict: "2020" is not a year and true is not a seed; a wrong type is an error, never converted.
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=True)
-
-
-class Quantity(_Strict):
-    """A number with its unit and where it comes from.
-
-    Written in a scenario as an inline table, e.g.
-    ``emission_factor = { value = 55, unit = "kg/MWh", source = "Fjernvarme Fyn 2023 declaration" }``
-    or as a plain number in the key's canonical unit.
-    """
-
-    value: float = Field(description="The number, in `unit`.", allow_inf_nan=False)
-    unit: str = Field(description="Unit of `value`; must belong to the key's dimension.")
-    source: str | None = Field(default=None, description="Document, table and year the number comes from.")
-    assumption: bool = Field(default=False, description="True if the number is an assumption (then give `reason`).")
-    reason: str | None = Field(default=None, description="Why the assumption is made.")
-    dimension: str = Field(default="dimensionless", exclude=True, description="Physical dimension (set by the key).")
-
-    @property
-    def canonical(self) -> float:
-        """The value in the canonical unit of its dimension (see :mod:`smartcity.units`)."""
-        return to_canonical(self.value, self.unit, self.dimension)
-
-    @model_validator(mode="after")
-    def _assumption_has_reason(self) -> "Quantity":
-        if self.assumption and not self.reason:
-            raise PydanticCustomError(
-                "assumption_reason", "an assumption needs a reason",
-                {"allowed": "assumption = true together with reason = \"...\""},
-            )
-        return self
-
-
-def quantity(dimension: str, *, ge: float | None = None, le: float | None = None,
-             gt: float | None = None, lt: float | None = None):
-    """Annotated type for a scenario number of ``dimension``, range-checked in canonical units."""
-    units = UNITS[dimension]
-    canonical = next(iter(units))
-
-    def before(v: Any) -> Any:
-        if isinstance(v, bool):
-            return v  # let pydantic reject it
-        if isinstance(v, (int, float)):
-            return {"value": v, "unit": canonical, "dimension": dimension}
-        if isinstance(v, dict):
-            if "dimension" in v:
-                raise PydanticCustomError(
-                    "unknown_quantity_key", "unknown key in a quantity",
-                    {"value": "dimension", "allowed": "the keys value, unit, source, assumption, reason"},
-                )
-            unit = v.get("unit", canonical)
-            if not isinstance(unit, str) or unit not in units:
-                raise PydanticCustomError(
-                    "unknown_unit", "unknown unit for this key",
-                    {"value": unit, "allowed": ", ".join(repr(u) for u in units) + f" ({dimension})"},
-                )
-            return {**v, "unit": unit, "dimension": dimension}
-        if isinstance(v, Quantity):
-            return v
-        return v
-
-    def after(q: Quantity) -> Quantity:
-        x = q.canonical
-        bounds = []
-        bad = False
-        if ge is not None:
-            bounds.append(f">= {ge:g}")
-            bad |= x < ge
-        if gt is not None:
-            bounds.append(f"> {gt:g}")
-            bad |= x <= gt
-        if le is not None:
-            bounds.append(f"<= {le:g}")
-            bad |= x > le
-        if lt is not None:
-            bounds.append(f"< {lt:g}")
-            bad |= x >= lt
-        if bad:
-            raise PydanticCustomError(
-                "out_of_range", "value out of range",
-                {"value": q.value, "allowed": "a number " + " and ".join(bounds) + f" [{canonical}]"},
-            )
-        return q
-
-    return Annotated[Quantity, BeforeValidator(before), AfterValidator(after)]
-
-
-def _source(text: str, **kw) -> dict:
-    return {"source": text, **kw}
-
-
-class ScenarioInfo(_Strict):
+class ScenarioInfo(StrictModel):
     """The ``[scenario]`` table: identity, time span and seed."""
 
     name: str = Field(
@@ -178,7 +65,7 @@ class ScenarioInfo(_Strict):
         return list(range(self.first_year, self.last_year + 1, self.year_step))
 
 
-class WeatherSection(_Strict):
+class WeatherSection(StrictModel):
     """The ``[weather]`` table: which weather year drives the models."""
 
     file: ScenarioPath | None = Field(
@@ -192,7 +79,7 @@ class WeatherSection(_Strict):
     )
 
 
-class BuildingsSection(_Strict):
+class BuildingsSection(StrictModel):
     """The ``[buildings]`` table: the building stock and thermal-model settings."""
 
     table: ScenarioPath = Field(description="Buildings table (CSV or Parquet) with the 'buildings' schema.")
@@ -202,7 +89,7 @@ class BuildingsSection(_Strict):
     )
 
 
-class Scenario(_Strict):
+class Scenario(StrictModel):
     """A resolved scenario: what one run simulates."""
 
     scenario: ScenarioInfo = Field(description="Identity, years and seed.")
