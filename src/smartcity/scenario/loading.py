@@ -32,7 +32,8 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from smartcity.errors import InputError
-from smartcity.scenario.models import Quantity, Scenario, path_keys
+from smartcity.scenario.models import Scenario, path_keys
+from smartcity.scenario.types import Quantity, Trajectory
 
 __all__ = ["ResolvedScenario", "load_scenario", "read_toml", "resolve_document"]
 
@@ -351,13 +352,13 @@ def load_scenario(path: str | Path) -> ResolvedScenario:
     return ResolvedScenario(model=model, document=document, files=files, path=files[0], origins=origins)
 
 
-def quantities(model: BaseModel, prefix: str = "") -> list[tuple[str, Quantity]]:
-    """All quantities of a scenario with their dotted keys (for source checks and reports)."""
+def quantities(model: BaseModel, prefix: str = "") -> list[tuple[str, Quantity | Trajectory]]:
+    """All quantities and trajectories of a scenario with their dotted keys (for source checks and reports)."""
     found = []
     for name in type(model).model_fields:
         value = getattr(model, name)
         key = f"{prefix}{name}"
-        if isinstance(value, Quantity):
+        if isinstance(value, (Quantity, Trajectory)):
             found.append((key, value))
         elif isinstance(value, BaseModel):
             found.extend(quantities(value, key + "."))

@@ -16,7 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from smartcity.units import UNITS, to_canonical
 
-__all__ = ["PathMarker", "ScenarioPath", "StrictModel", "Quantity", "quantity"]
+__all__ = ["PathMarker", "ScenarioPath", "StrictModel", "Quantity", "quantity", "Trajectory", "trajectory"]
 
 
 class PathMarker:
@@ -125,3 +125,86 @@ def quantity(dimension: str, *, ge: float | None = None, le: float | None = None
         return q
 
     return Annotated[Quantity, BeforeValidator(before), AfterValidator(after)]
+
+
+class Trajectory(StrictModel):
+    """A quantity that changes over the years, given at some years and interpolated linearly.
+
+    Written as ``{ year = [2014, 2028, 2029, 2030], value = [300, 250, 90, 80], unit = "g/kWh",
+    source = "..." }``. Between two given years the value is interpolated linearly; before
+    the first and after the last it stays constant. A step (e.g. a plant closing at the end
+    of 2028) is two consecutive years with different values.
+    """
+
+    year: list[int] = Field(min_length=1, description="Years at which the value is given, increasing. [a]")
+    value: list[float] = Field(min_length=1, description="Values in `unit`, one per year.")
+    unit: str = Field(description="Unit of the values; must belong to the key's dimension.")
+    source: str | None = Field(default=None, description="Document, table and year the values come from.")
+    assumption: bool = Field(default=False, description="True if the values are assumptions (then give `reason`).")
+    reason: str | None = Field(default=None, description="Why the assumption is made.")
+    dimension: str = Field(default="dimensionless", exclude=True, description="Physical dimension (set by the key).")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Trajectory":
+        if len(self.year) != len(self.value):
+            raise PydanticCustomError(
+                "trajectory_length", "year and value have different lengths",
+                {"value": f"{len(self.year)} years, {len(self.value)} values", "allowed": "one value per year"},
+            )
+        if any(b <= a for a, b in zip(self.year, self.year[1:])):
+            raise PydanticCustomError(
+                "trajectory_order", "years are not strictly increasing",
+                {"value": self.year, "allowed": "strictly increasing years", "key": "year"},
+            )
+        if any(v != v for v in self.value):
+            raise PydanticCustomError("trajectory_nan", "a value is not a number", {"allowed": "finite numbers"})
+        if self.assumption and not self.reason:
+            raise PydanticCustomError(
+                "assumption_reason", "an assumption needs a reason",
+                {"allowed": "assumption = true together with reason = \"...\""},
+            )
+        return self
+
+    def at(self, years) -> "np.ndarray":
+        """Values in the canonical unit of the dimension at ``years`` (array-like of int)."""
+        import numpy as np
+
+        factor, offset = UNITS[self.dimension][self.unit]
+        canonical = np.asarray(self.value, dtype=np.float64) * factor + offset
+        return np.interp(np.asarray(years, dtype=np.float64), np.asarray(self.year, dtype=np.float64), canonical)
+
+
+def trajectory(dimension: str, *, ge: float | None = None, le: float | None = None):
+    """Annotated type for a :class:`Trajectory` (or a plain constant number) of ``dimension``."""
+    units = UNITS[dimension]
+    canonical = next(iter(units))
+
+    def before(v: Any) -> Any:
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, (int, float)):  # a constant
+            return {"year": [2000], "value": [v], "unit": canonical, "dimension": dimension}
+        if isinstance(v, dict):
+            if "dimension" in v:
+                raise PydanticCustomError("unknown_quantity_key", "unknown key in a trajectory",
+                                          {"value": "dimension", "allowed": "year, value, unit, source, assumption, reason"})
+            unit = v.get("unit", canonical)
+            if not isinstance(unit, str) or unit not in units:
+                raise PydanticCustomError(
+                    "unknown_unit", "unknown unit for this key",
+                    {"value": unit, "allowed": ", ".join(repr(u) for u in units) + f" ({dimension})"},
+                )
+            return {**v, "unit": unit, "dimension": dimension}
+        return v
+
+    def after(t: Trajectory) -> Trajectory:
+        factor, offset = units[t.unit]
+        for v in t.value:
+            x = v * factor + offset
+            if (ge is not None and x < ge) or (le is not None and x > le):
+                bounds = " and ".join(b for b in (ge is not None and f">= {ge:g}", le is not None and f"<= {le:g}") if b)
+                raise PydanticCustomError("out_of_range", "value out of range",
+                                          {"value": v, "allowed": f"numbers {bounds} [{canonical}]"})
+        return t
+
+    return Annotated[Trajectory, BeforeValidator(before), AfterValidator(after)]
