@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
+
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -165,10 +167,8 @@ class Trajectory(StrictModel):
             )
         return self
 
-    def at(self, years) -> "np.ndarray":
+    def at(self, years) -> np.ndarray:
         """Values in the canonical unit of the dimension at ``years`` (array-like of int)."""
-        import numpy as np
-
         factor, offset = UNITS[self.dimension][self.unit]
         canonical = np.asarray(self.value, dtype=np.float64) * factor + offset
         return np.interp(np.asarray(years, dtype=np.float64), np.asarray(self.year, dtype=np.float64), canonical)
