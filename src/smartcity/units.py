@@ -58,6 +58,15 @@ UNITS: dict[str, dict[str, tuple[float, float]]] = {
     "emission_per_distance": {"g/km": (1.0, 0.0), "kg/km": (1e3, 0.0)},
     "volume_per_distance": {"l/km": (1.0, 0.0), "l/100km": (0.01, 0.0)},
     "rate_per_person": {"1/d": (1.0, 0.0)},
+    "angle": {"deg": (1.0, 0.0)},
+    "storage_per_peak_power": {"kWh/kWp": (1.0, 0.0)},
+    "cost_per_energy_storage": {"EUR/kWh": (1.0, 0.0), "DKK/kWh": (1 / DKK_PER_EUR, 0.0)},
+    "cost_per_area_year": {"EUR/(m2 a)": (1.0, 0.0), "DKK/(m2 a)": (1 / DKK_PER_EUR, 0.0)},
+    "cost_per_power_year": {"EUR/(kW a)": (1.0, 0.0), "DKK/(kW a)": (1 / DKK_PER_EUR, 0.0),
+                            "EUR/(kWp a)": (1.0, 0.0), "DKK/(kWp a)": (1 / DKK_PER_EUR, 0.0)},
+    "cost_per_energy_storage_year": {"EUR/(kWh a)": (1.0, 0.0), "DKK/(kWh a)": (1 / DKK_PER_EUR, 0.0)},
+    "temperature_coefficient": {"1/K": (1.0, 0.0), "%/K": (0.01, 0.0)},
+    "day_of_year": {"d": (1.0, 0.0)},
 }
 
 CANONICAL: dict[str, str] = {dim: next(iter(units)) for dim, units in UNITS.items()}
