@@ -947,6 +947,7 @@ def _apply_all(plain: pd.DataFrame, measures: Mapping[str, _MeasureBase], year: 
     # Parts of one row stay in the order they were made; identical parts merge (this
     # gives the same result as merging after each measure, as identical parts are
     # treated alike from then on).
+    frame = frame.loc[frame["count"].to_numpy() > 0.0]  # parts without buildings (e.g. a share that underflows)
     frame = frame.sort_values(_SRC, kind="stable").reset_index(drop=True)
     return _merge_identical(frame), in_service
 
