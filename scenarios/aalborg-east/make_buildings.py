@@ -43,6 +43,7 @@ HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 DEFAULT_TABULA = REPO_ROOT.parent / "shared" / "data" / "tabula" / "tabula_DK.csv"
 SCHEMA_PATH = REPO_ROOT / "src" / "smartcity" / "schemas" / "buildings.toml"
+USE_PROFILES_PATH = REPO_ROOT / "src" / "smartcity" / "data" / "use_profiles.toml"
 BUILDINGS_FILE = "buildings.csv"
 SOURCES_FILE = "buildings_sources.csv"
 SOURCES_COLUMNS = ["building_id", "field", "value", "unit", "source", "assumption", "reason"]
@@ -1193,6 +1194,33 @@ def district(tabula: dict[str, dict[str, str]]) -> list[Building]:
     return b
 
 
+def with_use_profiles(buildings: list[Building], schema: list[dict],
+                      path: Path = USE_PROFILES_PATH) -> list[Building]:
+    """Set the columns filled from use profiles that a row leaves open to its use's default.
+
+    The value and its source come from the use-profiles file, so the table states every
+    value the model uses; columns in the schema order.
+    """
+    with open(path, "rb") as f:
+        profiles = tomllib.load(f)["use"]
+    names = [c["name"] for c in schema]
+    out = []
+    for bld in buildings:
+        values, prov = dict(bld.values), dict(bld.prov)
+        for col in schema:
+            name = col["name"]
+            if col.get("filled_by") != "use_profiles" or name in values:
+                continue
+            entry = profiles[values["use"]][name]
+            values[name] = entry["value"]
+            reason = f"typical value of the use '{values['use']}' (src/smartcity/data/use_profiles.toml)"
+            if entry.get("reason"):
+                reason += f"; {entry['reason']}"
+            prov[name] = Prov(entry.get("source") or SRC_ASSUMPTION, bool(entry.get("assumption", False)), reason)
+        out.append(Building({n: values[n] for n in names if n in values}, prov, bld.extra))
+    return out
+
+
 # --------------------------------------------------------------------------------------
 # Output
 # --------------------------------------------------------------------------------------
@@ -1322,7 +1350,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     schema = load_schema()
     tabula = load_tabula(args.tabula)
-    buildings = district(tabula)
+    buildings = with_use_profiles(district(tabula), schema)
     check_against_schema(buildings, schema)
     table, sources = render(buildings, schema, args.tabula)
     write_atomically({args.out_dir / BUILDINGS_FILE: table, args.out_dir / SOURCES_FILE: sources})

@@ -67,6 +67,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("warmup", parents=[common], help="compile the numerical kernels into the on-disk cache",
                    description="Compile the numba kernels once so later runs start fast.")
+
+    p_bld = sub.add_parser("building", parents=[common], help="simulate one building described element by element",
+                           description="Simulate one building of a building TOML file (walls, windows, ventilation, "
+                                       "setpoints) over a weather year with the district's 5R1C model; see "
+                                       "scenarios/examples/single_building/.")
+    p_bld.add_argument("file", type=Path, metavar="FILE", help="building TOML file")
+    p_bld.add_argument("--weather", type=Path, metavar="FILE",
+                       help="EPW or CSV weather file (default: the file's [weather] file, else the built-in "
+                            "Aalborg reference year)")
+    p_bld.add_argument("--json", action="store_true", help="print the results as JSON")
+
+    p_bbr = sub.add_parser("bbr", parents=[common], help="turn a BBR extract into a buildings table",
+                           description="Map a CSV extract of the Danish building register (BBR) to a buildings "
+                                       "table with TABULA DK envelopes; buildings outside the model's scope "
+                                       "(garages, industry, summer houses, unheated) are skipped and counted.")
+    p_bbr.add_argument("extract", type=Path, metavar="EXTRACT", help="BBR extract (CSV)")
+    p_bbr.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="buildings table to write (CSV)")
+    p_bbr.add_argument("--default-heating", default="district_heating", metavar="SYSTEM",
+                       help="heating_system where byg056/byg057 do not tell (default: district_heating)")
+    p_bbr.add_argument("--force", action="store_true", help="replace an existing output file")
     return parser
 
 
@@ -109,6 +129,24 @@ def _cmd_warmup(args) -> int:
     thermal.warmup()
     if not args.quiet:
         print(f"kernels compiled and cached in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+def _cmd_building(args) -> int:
+    from smartcity.energy import single_building
+
+    result = single_building.run_building_file(args.file, weather=args.weather)
+    print(result.to_json() if args.json else single_building.format_result(result))
+    return 0
+
+
+def _cmd_bbr(args) -> int:
+    from smartcity.energy import bbr
+
+    result = bbr.import_bbr(args.extract, default_heating_system=args.default_heating)
+    written = bbr.write_buildings_csv(result.buildings, args.output, force=args.force)
+    if not args.quiet:
+        print(f"{result.summary()}\nwrote {written}")
     return 0
 
 
@@ -213,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_validate(args)
         if args.command == "warmup":
             return _cmd_warmup(args)
+        if args.command == "building":
+            return _cmd_building(args)
+        if args.command == "bbr":
+            return _cmd_bbr(args)
         parser.error(f"unknown command {args.command}")  # pragma: no cover
     except SmartcityError as exc:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S")

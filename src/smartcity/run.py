@@ -1,20 +1,29 @@
 """The run orchestrator: scenario files -> models -> one results Dataset.
 
 This is the single place that assembles the model chain from a scenario; the models
-themselves are plain functions in their modules. The chain today:
+themselves are plain functions in their modules. The chain:
 
-1. resolve and validate every scenario and read every table it names (all inputs are
-   checked before anything is computed, so bad input never leaves partial results);
+1. resolve and validate every scenario and read and check every table and file it names
+   (all inputs are checked before anything is computed, so bad input never leaves
+   partial results);
 2. weather year and plane-of-array irradiance on the window orientations (pvlib);
-3. hourly ISO 13790 5R1C thermal simulation of the building stock for each simulated year
-   (a stock that does not change between years is simulated once and reused);
-4. assembly into one :class:`xarray.Dataset` with units, long names and provenance.
+3. for each simulated year, the building stock standing that year with the scenario's
+   measures applied (:func:`smartcity.energy.measures.stock_in_year`), simulated as an
+   energy system (:func:`smartcity.energy.system.simulate_energy_year`: 5R1C heating and
+   cooling, hot water, appliances, supply, PV and the electricity balance); a stock equal
+   to the previous year's is not simulated again;
+4. CO2 by Covenant of Mayors sector and carrier (:func:`smartcity.emissions.inventory`) with
+   the year's emission factors and the hourly grid intensity;
+5. the contribution of each measure: the scenario is also run without measures and with
+   each measure alone ("add one"); the reduction of each measure alone and the interaction
+   remainder (all measures together minus the sum of the single ones) are reported;
+6. assembly into one :class:`xarray.Dataset` with units, long names and provenance.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,12 +31,16 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from smartcity import emissions
 from smartcity import weather as weather_mod
-from smartcity.energy import thermal
+from smartcity.energy import profiles, supply, thermal
 from smartcity.energy.buildings import check_buildings
+from smartcity.energy.measures import check_measures, measure_costs, stock_in_year, treated_share
+from smartcity.energy.system import BUILDING_SECTORS, EnergyYear, PVCache, simulate_energy_year
+from smartcity.errors import InputError, SmartcityError
 from smartcity.results import provenance_attrs
 from smartcity.scenario import ResolvedScenario, load_scenario
-from smartcity.tables import load_schema, read_table
+from smartcity.tables import read_table
 
 __all__ = [
     "ScenarioInputs", "load_inputs", "run_scenarios", "default_scenarios", "heating_degree_days",
@@ -68,8 +81,6 @@ def default_scenarios() -> list[Path]:
     for folder in candidates:
         if (folder / "baseline.toml").exists() and (folder / "lighthouse.toml").exists():
             return [folder / "baseline.toml", folder / "lighthouse.toml"]
-    from smartcity.errors import SmartcityError
-
     raise SmartcityError(
         "the default scenarios (scenarios/aalborg-east/baseline.toml and lighthouse.toml) were not found; "
         "run from the project folder or name scenario files"
@@ -83,6 +94,7 @@ class ScenarioInputs:
     resolved: ResolvedScenario
     weather: weather_mod.Weather
     buildings: pd.DataFrame
+    grid_shape: pd.Series | None = None
 
 
 def load_inputs(paths: Sequence[str | Path]) -> list[ScenarioInputs]:
@@ -99,8 +111,6 @@ def load_inputs(paths: Sequence[str | Path]) -> list[ScenarioInputs]:
     for path in paths:
         resolved = load_scenario(path)
         if resolved.name in names:
-            from smartcity.errors import InputError
-
             raise InputError(
                 "two scenarios of one run have the same name", file=resolved.path, key="scenario.name",
                 value=resolved.name, allowed=f"a name other than that of {names[resolved.name]}",
@@ -109,140 +119,268 @@ def load_inputs(paths: Sequence[str | Path]) -> list[ScenarioInputs]:
         model = resolved.model
         weather_file = None if model.weather.file is None else str(model.weather.file)
         if model.weather.file is not None and not model.weather.file.is_file():
-            from smartcity.errors import InputError
-
             raise InputError("weather file not found", file=resolved.path, key="weather.file",
                              value=str(model.weather.file), allowed="an existing .epw or .csv file")
         if weather_file not in weather_cache:
             weather_cache[weather_file] = weather_mod.load_weather(model.weather.file)
-        buildings = check_buildings(read_table(
+        buildings = read_table(
             model.buildings.table, "buildings", scenario_file=resolved.path, scenario_key="buildings.table",
-        ))
-        inputs.append(ScenarioInputs(resolved, weather_cache[weather_file], buildings))
+        )
+        buildings = check_buildings(profiles.fill_use_defaults(buildings))
+        check_measures(buildings, _enabled(model.measures), file=str(resolved.path))
+        buildings.attrs = {}  # row locations served the checks; pandas would copy them in every step
+        grid_shape = None
+        electricity = model.supply.electricity
+        if electricity.hourly_profile is not None:
+            if not electricity.hourly_profile.is_file():
+                raise InputError("hourly grid-intensity file not found", file=resolved.path,
+                                 key="supply.electricity.hourly_profile", value=str(electricity.hourly_profile),
+                                 allowed="an existing CSV export of Energi Data Service's CO2 emission dataset")
+            grid_shape = supply.read_energinet_co2(electricity.hourly_profile, electricity.price_area,
+                                                   electricity.profile_year)
+        inputs.append(ScenarioInputs(resolved, weather_cache[weather_file], buildings, grid_shape))
     return inputs
+
+
+def _enabled(measures: Mapping) -> dict:
+    return {mid: m for mid, m in measures.items() if m.enabled}
 
 
 def _stock_hash(buildings: pd.DataFrame) -> str:
     return hashlib.sha256(pd.util.hash_pandas_object(buildings, index=True).to_numpy().tobytes()).hexdigest()
 
 
-def _heating_systems() -> list[str]:
-    return list(load_schema("buildings").columns["heating_system"].allowed)
+@dataclass(frozen=True)
+class _YearResult:
+    energy: EnergyYear
+    co2_t: np.ndarray  # (sector, carrier) [t/a]
+    final_mwh: np.ndarray  # (sector, carrier) [MWh/a]
+    grid_intensity: np.ndarray  # (n_h,) [g/kWh]
+
+
+class _ScenarioModel:
+    """The models of one scenario, ready to simulate any year under any subset of its measures."""
+
+    def __init__(self, inp: ScenarioInputs) -> None:
+        model = inp.resolved.model
+        self.inp = inp
+        self.model = model
+        self.weather = inp.weather
+        self.irradiance = weather_mod.plane_irradiance(
+            inp.weather, thermal.WINDOW_TILT_DEG, np.asarray(thermal.WINDOW_AZIMUTHS_DEG),
+            albedo=model.weather.ground_albedo.canonical,
+        )
+        self.pv_cache = PVCache(inp.weather, model.supply, model.weather.ground_albedo.canonical)
+        self.row_of_id = {bid: i for i, bid in enumerate(inp.buildings["building_id"])}
+        self._grid: dict[int, np.ndarray] = {}
+
+    def grid_intensity(self, year: int) -> np.ndarray:
+        if year not in self._grid:
+            self._grid[year] = supply.grid_intensity(year, self.model.supply.electricity.emission_factor,
+                                                     self.weather.index, shape=self.inp.grid_shape)
+        return self._grid[year]
+
+    def energy(self, measures: Mapping, year: int) -> tuple[str, pd.DataFrame]:
+        stock = stock_in_year(self.inp.buildings, measures, year)
+        stock["_row"] = stock["source_building_id"].map(self.row_of_id).to_numpy(dtype=np.int64)
+        return _stock_hash(stock), stock
+
+    def simulate(self, measures: Mapping, years: Sequence[int]) -> list[_YearResult]:
+        """Energy and CO2 of each year with ``measures`` applied.
+
+        The stock changes only when a building is built or a measure's treated share
+        changes; years in which neither happens reuse the previous year's energy system
+        (emissions are still computed with the year's factors).
+        """
+        results = []
+        last_state, last_key, last_energy = None, None, None
+        built = self.inp.buildings["construction_year"].to_numpy()
+        for year in years:
+            state = (int(np.sum(built <= year)),) + tuple(treated_share(m, year) for m in measures.values())
+            if state != last_state:
+                key, stock = self.energy(measures, year)
+                if key != last_key:
+                    last_energy = simulate_energy_year(
+                        stock, len(self.inp.buildings), self.weather, self.irradiance, self.model.supply,
+                        self.pv_cache, warmup_hours=self.model.buildings.warmup_hours,
+                    )
+                    last_key = key
+                last_state = state
+            results.append(self._emissions(last_energy, year))
+        return results
+
+    def _emissions(self, energy: EnergyYear, year: int) -> _YearResult:
+        section = self.model.emissions
+        grid = self.grid_intensity(year)
+        dh = float(self.model.supply.district_heating.emission_factor.at([year])[0])
+        factors = emissions.carrier_factors(section, dh)
+        carriers = supply.CARRIERS
+        inventory_energy = {}
+        for sector in BUILDING_SECTORS:
+            by_carrier = dict(energy.final_energy_kw[sector])
+            if section.electricity_factor == "national":
+                by_carrier["electricity"] = energy.electricity_import_kw[sector]
+            inventory_energy[sector] = by_carrier
+        if section.electricity_factor == "local":
+            grid = emissions.local_electricity_factor(
+                grid, float(energy.pv_generation_kw.sum()), float(energy.electricity_demand_kw.sum()))
+        table = emissions.inventory(inventory_energy, grid, factors)
+        co2 = np.zeros((len(BUILDING_SECTORS), len(carriers)))
+        final = np.zeros_like(co2)
+        for i, sector in enumerate(BUILDING_SECTORS):
+            for j, carrier in enumerate(carriers):
+                if sector in table.index and carrier in table.columns:
+                    co2[i, j] = float(table.loc[sector, carrier])
+                final[i, j] = float(np.sum(energy.final_energy_kw[sector][carrier])) / 1e3
+        return _YearResult(energy, co2, final, np.asarray(grid, dtype=np.float64) * np.ones(len(self.weather.index)))
 
 
 def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None) -> xr.Dataset:
     model = inp.resolved.model
     years = model.years
-    weather = inp.weather
-    n_hours = weather.data.shape[0]
-    irradiance = weather_mod.plane_irradiance(
-        weather, thermal.WINDOW_TILT_DEG, np.asarray(thermal.WINDOW_AZIMUTHS_DEG),
-        albedo=model.weather.ground_albedo.canonical,
-    )
-    systems = _heating_systems()
-    cache: dict[str, thermal.ThermalResult | None] = {}
-    n_b = len(inp.buildings)
-    shape_b = (len(years), n_b)
-    heating = np.empty(shape_b)
-    cooling = np.empty(shape_b)
-    peak_heating = np.empty(shape_b)
-    peak_cooling = np.empty(shape_b)
-    unmet = np.empty(shape_b)
-    district_heating = np.empty((len(years), len(systems), n_hours))
-    district_cooling = np.empty((len(years), n_hours))
-    theta_e = weather.data["temp_air"].to_numpy(dtype=np.float64)
-    built_year = inp.buildings["construction_year"].to_numpy()
-    count_all = inp.buildings["count"].to_numpy(dtype=np.float64)
-    for k, year in enumerate(years):
-        # The stock standing in `year`; measures that change buildings by year plug in here.
-        exists = built_year <= year
-        stock = inp.buildings[exists]
-        key = _stock_hash(stock)
-        if key not in cache and len(stock) == 0:
-            cache[key] = None
-        elif key not in cache:
-            group = pd.Categorical(stock["heating_system"], categories=systems).codes.astype(np.int64)
-            cache[key] = thermal.simulate_stock(
-                stock, theta_e, irradiance, group_index=group, n_groups=len(systems),
-                warmup_hours=model.buildings.warmup_hours,
-            )
-        res = cache[key]
-        count = count_all[exists]
-        for out in (heating, cooling, peak_heating, peak_cooling, unmet, district_heating, district_cooling):
-            out[k] = 0.0  # rows not yet built contribute nothing
-        if res is not None:
-            heating[k, exists] = res.heating_wh * count / 1e3
-            cooling[k, exists] = res.cooling_wh * count / 1e3
-            peak_heating[k, exists] = res.peak_heating_w / 1e3
-            peak_cooling[k, exists] = res.peak_cooling_w / 1e3
-            unmet[k, exists] = res.unmet_heating_hours
-            district_heating[k] = res.heating_by_group_w / 1e3
-            district_cooling[k] = res.cooling_by_group_w.sum(axis=0) / 1e3
+    measures = _enabled(model.measures)
+    sm = _ScenarioModel(inp)
+    variants: list[tuple[str, dict]] = [("all", measures)]
+    if measures:
+        variants += [("none", {})] + [(mid, {mid: m}) for mid, m in measures.items()]
+    runs: dict[str, list[_YearResult]] = {}
+    for k, (label, subset) in enumerate(variants):
+        runs[label] = sm.simulate(subset, years)
         if progress is not None:
-            progress(f"{model.name}: {year}", (k + 1) / len(years))
-
-    b = inp.buildings
-    area = b["heated_floor_area_m2"].to_numpy(dtype=np.float64) * count_all
-    area_by_year = np.where(built_year[None, :] <= np.asarray(years)[:, None], area[None, :], 0.0)
-    dims_yb = ("year", "building")
-    hdd = heating_degree_days(weather.data["temp_air"])
-    ds = xr.Dataset(
-        {
-            "space_heating_need": (dims_yb, heating, {
-                "units": "kWh/a", "long_name": "annual space-heating need of all buildings of the row (0 before construction)",
-                "model": "ISO 13790 Annex C 5R1C hourly"}),
-            "space_cooling_need": (dims_yb, cooling, {
-                "units": "kWh/a", "long_name": "annual space-cooling need of all buildings of the row",
-                "model": "ISO 13790 Annex C 5R1C hourly"}),
-            "peak_space_heating": (dims_yb, peak_heating, {
-                "units": "kW", "long_name": "peak space-heating power of one building of the row"}),
-            "peak_space_cooling": (dims_yb, peak_cooling, {
-                "units": "kW", "long_name": "peak space-cooling power of one building of the row"}),
-            "unmet_heating_hours": (dims_yb, unmet, {
-                "units": "h", "long_name": "hours in which the heating power cap left the setpoint unmet"}),
-            "district_space_heating": (("year", "heating_system", "hour"), district_heating, {
-                "units": "kW", "long_name": "hourly space-heating need of the district by heating system"}),
-            "district_space_cooling": (("year", "hour"), district_cooling, {
-                "units": "kW", "long_name": "hourly space-cooling need of the district"}),
-            "heated_floor_area": (dims_yb, area_by_year, {
-                "units": "m2", "long_name": "heated floor area of all buildings of the row standing in the year"}),
-            "construction_year": (("building",), built_year.astype(np.int64), {
-                "units": "a", "long_name": "year of construction"}),
-            "building_count": (("building",), b["count"].to_numpy(dtype=np.int64), {
-                "units": "1", "long_name": "number of buildings the row stands for"}),
-            "building_use": (("building",), b["use"].to_numpy(dtype=str), {
-                "units": "-", "long_name": "main use of the building"}),
-            "building_heating_system": (("building",), b["heating_system"].to_numpy(dtype=str), {
-                "units": "-", "long_name": "space-heating system of the building"}),
-            "outdoor_air_temperature": (("hour",), theta_e, {
-                "units": "degC", "long_name": "outdoor air temperature of the weather year",
-                "source": weather.source}),
-            "global_horizontal_irradiance": (("hour",), weather.data["ghi"].to_numpy(dtype=np.float64), {
-                "units": "W/m2", "long_name": "global horizontal irradiance of the weather year",
-                "source": weather.source}),
-            "heating_degree_days": ((), hdd, {
-                "units": "K d", "long_name": f"heating degree days of the weather year, base {HEATING_DEGREE_DAY_BASE_C:g} degC"}),
-            "scenario_sha256": ((), inp.resolved.sha256(), {
-                "units": "-", "long_name": "SHA-256 of the resolved scenario with each input file replaced by its content hash"}),
-            "scenario_seed": ((), np.int64(model.scenario.seed), {
-                "units": "1", "long_name": "seed of the scenario's random draws"}),
-            "scenario_description": ((), model.scenario.description, {
-                "units": "-", "long_name": "description of the scenario"}),
-            "resolved_scenario": ((), inp.resolved.to_toml(), {
-                "units": "-", "long_name": "the resolved scenario (TOML) that produced these results"}),
-            "weather_name": ((), weather.name, {"units": "-", "long_name": "weather year used"}),
-        },
-        coords={
-            "year": ("year", np.asarray(years, dtype=np.int64), {"units": "a", "long_name": "simulated year"}),
-            "building": ("building", b["building_id"].to_numpy(dtype=str), {
-                "units": "-", "long_name": "building (or archetype row) identifier"}),
-            "heating_system": ("heating_system", np.asarray(systems, dtype=str), {
-                "units": "-", "long_name": "space-heating system"}),
-            "hour": ("hour", np.arange(n_hours, dtype=np.int64), {
-                "units": "h", "long_name": "hour of the weather year (0 = 1 January 00:00-01:00 local standard time)"}),
-        },
-    )
+            progress(f"{model.name}: {label}", (k + 1) / len(variants))
+    main = runs["all"]
+    ds = _energy_dataset(inp, years, main)
+    if measures:
+        ds = ds.merge(_measure_dataset(inp, years, measures, runs))
     return ds
+
+
+def _stack(results: list[_YearResult], attr: str) -> np.ndarray:
+    return np.stack([getattr(r.energy, attr) for r in results])
+
+
+def _energy_dataset(inp: ScenarioInputs, years: list[int], results: list[_YearResult]) -> xr.Dataset:
+    model = inp.resolved.model
+    weather = inp.weather
+    b = inp.buildings
+    n_hours = len(weather.index)
+    yb, yh = ("year", "building"), ("year", "hour")
+    hdd = heating_degree_days(weather.data["temp_air"])
+    data = {
+        "co2": (("year", "sector", "carrier"), np.stack([r.co2_t for r in results]), {
+            "units": "t/a", "long_name": "CO2 emissions of the buildings by Covenant of Mayors sector and carrier"}),
+        "final_energy": (("year", "sector", "carrier"), np.stack([r.final_mwh for r in results]), {
+            "units": "MWh/a", "long_name": "final energy of the buildings by sector and carrier, before local PV"}),
+        "space_heating_need": (yb, _stack(results, "building_space_heating_kwh"), {
+            "units": "kWh/a", "long_name": "annual space-heating need of all buildings of the row (0 before construction)",
+            "model": "ISO 13790 Annex C 5R1C hourly"}),
+        "space_cooling_need": (yb, _stack(results, "building_cooling_kwh"), {
+            "units": "kWh/a", "long_name": "annual space-cooling need of all buildings of the row",
+            "model": "ISO 13790 Annex C 5R1C hourly"}),
+        "hot_water_need": (yb, _stack(results, "building_dhw_kwh"), {
+            "units": "kWh/a", "long_name": "annual domestic hot-water heat need of all buildings of the row"}),
+        "appliance_electricity": (yb, _stack(results, "building_electricity_kwh"), {
+            "units": "kWh/a", "long_name": "annual appliance and lighting electricity of all buildings of the row"}),
+        "peak_space_heating": (yb, _stack(results, "building_peak_heating_kw"), {
+            "units": "kW", "long_name": "peak space-heating power of one building of the row"}),
+        "heated_floor_area": (yb, _stack(results, "building_floor_area_m2"), {
+            "units": "m2", "long_name": "heated floor area of all buildings of the row standing in the year"}),
+        "district_space_heating": (("year", "heating_system", "hour"), _stack(results, "space_heating_by_system_kw"), {
+            "units": "kW", "long_name": "hourly space-heating need of the district by heating system"}),
+        "district_space_cooling": (yh, _stack(results, "cooling_kw"), {
+            "units": "kW", "long_name": "hourly space-cooling need of the district"}),
+        "district_hot_water": (yh, _stack(results, "dhw_kw"), {
+            "units": "kW", "long_name": "hourly domestic hot-water heat need of the district"}),
+        "electricity_demand": (yh, _stack(results, "electricity_demand_kw"), {
+            "units": "kW", "long_name": "hourly electricity consumption of the buildings (heat pumps, cooling, "
+                                        "appliances, lighting)"}),
+        "pv_generation": (yh, _stack(results, "pv_generation_kw"), {
+            "units": "kW", "long_name": "hourly AC output of rooftop PV"}),
+        "grid_import": (yh, _stack(results, "grid_import_kw"), {
+            "units": "kW", "long_name": "hourly electricity drawn from the grid"}),
+        "grid_export": (yh, _stack(results, "grid_export_kw"), {
+            "units": "kW", "long_name": "hourly PV electricity fed into the grid"}),
+        "grid_carbon_intensity": (yh, np.stack([r.grid_intensity for r in results]), {
+            "units": "g/kWh", "long_name": "hourly carbon intensity applied to grid electricity"}),
+        "pv_capacity": (("year",), np.array([r.energy.pv_capacity_kwp for r in results]), {
+            "units": "kWp", "long_name": "installed rooftop PV"}),
+        "district_heating_emission_factor": (("year",),
+                                             model.supply.district_heating.emission_factor.at(years), {
+            "units": "g/kWh", "long_name": "CO2 per kWh of district heat delivered"}),
+        "building_count": (("building",), b["count"].to_numpy(dtype=np.int64), {
+            "units": "1", "long_name": "number of buildings the row stands for"}),
+        "building_use": (("building",), b["use"].to_numpy(dtype=str), {
+            "units": "-", "long_name": "main use of the building"}),
+        "building_sector": (("building",), np.array([emissions.SECTOR_OF_USE[u] for u in b["use"]], dtype=str), {
+            "units": "-", "long_name": "Covenant of Mayors sector of the building"}),
+        "building_heating_system": (("building",), b["heating_system"].to_numpy(dtype=str), {
+            "units": "-", "long_name": "space-heating system of the building as built"}),
+        "construction_year": (("building",), b["construction_year"].to_numpy(dtype=np.int64), {
+            "units": "a", "long_name": "year of construction"}),
+        "outdoor_air_temperature": (("hour",), weather.temp_air, {
+            "units": "degC", "long_name": "outdoor air temperature of the weather year", "source": weather.source}),
+        "global_horizontal_irradiance": (("hour",), weather.ghi, {
+            "units": "W/m2", "long_name": "global horizontal irradiance of the weather year", "source": weather.source}),
+        "heating_degree_days": ((), hdd, {
+            "units": "K d", "long_name": f"heating degree days of the weather year, base {HEATING_DEGREE_DAY_BASE_C:g} "
+                                         "degC, from daily means"}),
+        "scenario_sha256": ((), inp.resolved.sha256(), {
+            "units": "-", "long_name": "SHA-256 of the resolved scenario with each input file replaced by its content hash"}),
+        "scenario_seed": ((), np.int64(model.scenario.seed), {
+            "units": "1", "long_name": "seed of the scenario's random draws"}),
+        "scenario_description": ((), model.scenario.description, {
+            "units": "-", "long_name": "description of the scenario"}),
+        "resolved_scenario": ((), inp.resolved.to_toml(), {
+            "units": "-", "long_name": "the resolved scenario (TOML) that produced these results"}),
+        "weather_name": ((), weather.name, {"units": "-", "long_name": "weather year used"}),
+    }
+    coords = {
+        "year": ("year", np.asarray(years, dtype=np.int64), {"units": "a", "long_name": "simulated year"}),
+        "building": ("building", b["building_id"].to_numpy(dtype=str), {
+            "units": "-", "long_name": "building (or archetype row) identifier"}),
+        "heating_system": ("heating_system", np.asarray(supply.HEATING_SYSTEMS, dtype=str), {
+            "units": "-", "long_name": "space-heating system"}),
+        "sector": ("sector", np.asarray(BUILDING_SECTORS, dtype=str), {
+            "units": "-", "long_name": "Covenant of Mayors sector"}),
+        "carrier": ("carrier", np.asarray(supply.CARRIERS, dtype=str), {
+            "units": "-", "long_name": "final energy carrier"}),
+        "hour": ("hour", np.arange(n_hours, dtype=np.int64), {
+            "units": "h", "long_name": "hour of the weather year (0 = 1 January 00:00-01:00 local standard time)"}),
+    }
+    return xr.Dataset(data, coords=coords)
+
+
+def _measure_dataset(inp: ScenarioInputs, years: list[int], measures: dict, runs: dict) -> xr.Dataset:
+    ids = list(measures)
+    total = lambda results: np.array([r.co2_t.sum() for r in results])  # noqa: E731
+    final = lambda results: np.array([r.final_mwh.sum() for r in results])  # noqa: E731
+    without = total(runs["none"])
+    reduction = np.stack([without - total(runs[m]) for m in ids], axis=1)
+    saving = np.stack([final(runs["none"]) - final(runs[m]) for m in ids], axis=1)
+    interaction = (without - total(runs["all"])) - reduction.sum(axis=1)
+    costs = measure_costs(inp.buildings, measures, years)
+    investment = costs.pivot(index="year", columns="measure", values="investment_eur").reindex(index=years, columns=ids)
+    annual = costs.pivot(index="year", columns="measure", values="annual_cost_eur").reindex(index=years, columns=ids)
+    ym = ("year", "measure")
+    return xr.Dataset(
+        {
+            "co2_without_measures": (("year",), without, {
+                "units": "t/a", "long_name": "CO2 of the buildings with none of the scenario's measures"}),
+            "co2_reduction_by_measure": (ym, reduction, {
+                "units": "t/a", "long_name": "CO2 reduction of each measure applied alone (add-one attribution)"}),
+            "co2_reduction_interaction": (("year",), interaction, {
+                "units": "t/a", "long_name": "CO2 reduction of all measures together minus the sum of the single ones"}),
+            "final_energy_saving_by_measure": (ym, saving, {
+                "units": "MWh/a", "long_name": "final energy saved by each measure applied alone"}),
+            "measure_investment": (ym, investment.to_numpy(dtype=np.float64), {
+                "units": "EUR/a", "long_name": "investment spent in the year on each measure (constant prices)"}),
+            "measure_annual_cost": (ym, annual.to_numpy(dtype=np.float64), {
+                "units": "EUR/a", "long_name": "annualised investment plus operation and maintenance of each measure"}),
+            "measure_type": (("measure",), np.array([measures[m].type for m in ids], dtype=str), {
+                "units": "-", "long_name": "type of the measure"}),
+        },
+        coords={"measure": ("measure", np.array(ids, dtype=str), {"units": "-", "long_name": "measure identifier"})},
+    )
 
 
 def run_scenarios(

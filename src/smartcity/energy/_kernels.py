@@ -33,6 +33,10 @@ BALANCE_TERMS = (
 )
 
 #: Upper bound on the number of building chunks (units of parallel work).
+#: Fewest buildings per chunk (the chunk's hourly accumulators cost about as much as
+#: simulating a few dozen buildings). [-]
+MIN_BUILDINGS_PER_CHUNK = 32
+
 MAX_CHUNKS = 32
 
 #: Memory allowed for the per-chunk hourly accumulators and scratch arrays [bytes].
@@ -57,13 +61,17 @@ def n_chunks(n_buildings, n_groups, n_hours):
     Returns
     -------
     int
-        Between 1 and :data:`MAX_CHUNKS`, at most ``n_buildings``, and small enough that
+        Between 1 and :data:`MAX_CHUNKS`, at most one per :data:`MIN_BUILDINGS_PER_CHUNK`
+        buildings, and small enough that
         the per-chunk arrays (heating and cooling accumulators of ``n_groups × n_hours``
         and two hourly scratch series) stay within :data:`SCRATCH_BYTES`.
     """
     per_chunk = 16 * (max(n_groups, 1) + 1) * max(n_hours, 1)
     by_memory = SCRATCH_BYTES // per_chunk
-    return max(1, min(n_buildings, MAX_CHUNKS, by_memory))
+    # Each chunk zeroes and later adds its own accumulators: give it enough buildings
+    # that this is small beside the simulation itself.
+    by_work = (n_buildings + MIN_BUILDINGS_PER_CHUNK - 1) // MIN_BUILDINGS_PER_CHUNK
+    return max(1, min(n_buildings, MAX_CHUNKS, by_memory, by_work))
 
 
 @numba.njit(cache=True)

@@ -12,7 +12,9 @@ Functions
 simulate_5r1c
     Many buildings from explicit physical parameters, on hourly weather and schedules.
 thermal_inputs_from_table
-    Map a buildings table (``schemas/buildings.toml``) to the parameters above.
+    Map a buildings table (``schemas/buildings.toml``) to the parameters above, with
+    constant schedules or, given the weather's time index, hourly schedules by use
+    (:mod:`smartcity.energy.profiles`).
 simulate_stock
     Both in one call.
 warmup
@@ -35,7 +37,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from smartcity.energy import _kernels
+from smartcity.energy import _kernels, profiles
 from smartcity.errors import InputError
 
 __all__ = [
@@ -518,7 +520,9 @@ _TABLE_COLUMNS = (
 )
 
 
-def thermal_inputs_from_table(buildings: pd.DataFrame) -> dict[str, np.ndarray]:
+def thermal_inputs_from_table(
+    buildings: pd.DataFrame, index: pd.DatetimeIndex | None = None
+) -> dict[str, np.ndarray]:
     """Map a buildings table to the keyword arguments of :func:`simulate_5r1c`.
 
     Parameters
@@ -526,7 +530,15 @@ def thermal_inputs_from_table(buildings: pd.DataFrame) -> dict[str, np.ndarray]:
     buildings : pandas.DataFrame
         One row per building (or per ``count`` identical buildings) with the columns of
         ``smartcity/schemas/buildings.toml``. Columns with a default in the schema
-        may be missing; the default is used.
+        may be missing; the default is used. Missing values of the columns filled from
+        use profiles (``internal_gains_w_m2``, ``heating_setback_k``) take the default
+        of the row's ``use`` (:func:`smartcity.energy.profiles.fill_use_defaults`).
+    index : pandas.DatetimeIndex, optional
+        The simulated hours, e.g. the weather's index. If given, the schedules are
+        hourly by use (:func:`smartcity.energy.profiles.hourly_schedules`): internal
+        gains shaped by use, weekday and weekend with the row's annual mean, and the
+        heating setpoint lowered by ``heating_setback_k`` in the use's setback hours.
+        Without it the schedules are constant and ``heating_setback_k`` is not used.
 
     Returns
     -------
@@ -537,22 +549,31 @@ def thermal_inputs_from_table(buildings: pd.DataFrame) -> dict[str, np.ndarray]:
         ``c_m`` = heat capacity per floor area × A_f [J/K], ``a_m`` = mass area factor ×
         A_f [m2], ``solar_aperture`` (n_b, 4) = window area × g × solar reduction
         factor per orientation of :data:`WINDOW_ORIENTATIONS` [m2], unlimited
-        ``max_heating_w`` and ``max_cooling_w`` [W], ``weight`` = count [-], and one
-        constant schedule per distinct (internal gains, heating setpoint, cooling
-        setpoint): ``internal_gains`` [W/m2], ``heating_setpoint`` and
-        ``cooling_setpoint`` [°C] of shape (n_s, 1), with ``schedule_index`` (n_b,).
+        ``max_heating_w`` and ``max_cooling_w`` [W], ``weight`` = count [-], and the
+        schedules ``internal_gains`` [W/m2], ``heating_setpoint`` and
+        ``cooling_setpoint`` [°C] with ``schedule_index`` (n_b,). Without ``index``:
+        one constant schedule of shape (n_s, 1) per distinct (internal gains, heating
+        setpoint, cooling setpoint); with it: one hourly schedule of shape (n_s, n_h)
+        per distinct (use, internal gains, heating setpoint, setback, cooling setpoint).
 
     Raises
     ------
     InputError
         If a column is missing and has no default, or holds a non-numeric or
-        non-finite value (the message names the column and the 1-based row).
+        non-finite value (the message names the column and the 1-based row), or a
+        value to fill from the use profiles has no ``use`` to take it from.
+    ValueError
+        If ``index`` is not a DatetimeIndex of whole hours.
 
     References
     ----------
     .. [1] ISO 13790:2008, §8.3 (transmission), §9.3 (ventilation, rho_a c_a = 1200
        J/(m3 K)), §12.2.2 (H_tr_ms, H_tr_em) and §12.3.1.2, Table 12 (C_m and A_m).
+    .. [2] ISO 13790:2008, Annex G (internal gains by use), via
+       :mod:`smartcity.energy.profiles`.
     """
+    filled = ["internal_gains_w_m2"] if index is None else ["internal_gains_w_m2", "heating_setback_k"]
+    buildings = profiles.fill_use_defaults(buildings, filled)
     defaults = _schema_defaults()
     n_b = len(buildings)
     col: dict[str, np.ndarray] = {}
@@ -594,13 +615,22 @@ def thermal_inputs_from_table(buildings: pd.DataFrame) -> dict[str, np.ndarray]:
     )  # fmt: skip
     solar_aperture = window_areas * (col["g_window"] * col["solar_reduction_factor"])[:, None]
 
-    combos = np.column_stack(
-        [col["internal_gains_w_m2"], col["heating_setpoint_c"], col["cooling_setpoint_c"]]
-    )
-    if n_b:
-        unique, schedule_index = np.unique(combos, axis=0, return_inverse=True)
+    if index is not None:
+        schedules = profiles.hourly_schedules(buildings, index)
     else:
-        unique, schedule_index = np.zeros((0, 3)), np.zeros(0, dtype=np.int64)
+        combos = np.column_stack(
+            [col["internal_gains_w_m2"], col["heating_setpoint_c"], col["cooling_setpoint_c"]]
+        )
+        if n_b:
+            unique, schedule_index = np.unique(combos, axis=0, return_inverse=True)
+        else:
+            unique, schedule_index = np.zeros((0, 3)), np.zeros(0, dtype=np.int64)
+        schedules = {
+            "internal_gains": unique[:, 0:1].copy(),
+            "heating_setpoint": unique[:, 1:2].copy(),
+            "cooling_setpoint": unique[:, 2:3].copy(),
+            "schedule_index": np.asarray(schedule_index, dtype=np.int64).reshape(n_b),
+        }
     return {
         "floor_area": a_f,
         "h_tr_w": h_tr_w,
@@ -611,10 +641,7 @@ def thermal_inputs_from_table(buildings: pd.DataFrame) -> dict[str, np.ndarray]:
         "max_heating_w": np.full(n_b, np.inf),
         "max_cooling_w": np.full(n_b, np.inf),
         "solar_aperture": solar_aperture,
-        "internal_gains": unique[:, 0:1].copy(),
-        "heating_setpoint": unique[:, 1:2].copy(),
-        "cooling_setpoint": unique[:, 2:3].copy(),
-        "schedule_index": np.asarray(schedule_index, dtype=np.int64).reshape(n_b),
+        **schedules,
         "weight": col["count"],
     }
 
@@ -626,6 +653,7 @@ def simulate_stock(
     group_index=None,
     n_groups: int = 1,
     warmup_hours: int = 168,
+    index: pd.DatetimeIndex | None = None,
 ) -> ThermalResult:
     """Simulate a buildings table with the 5R1C model.
 
@@ -647,11 +675,21 @@ def simulate_stock(
         Number of groups. [-]
     warmup_hours : int, default 168
         Hours simulated before the series to set the initial state. [h]
+    index : pandas.DatetimeIndex, optional
+        Time of each hour of ``theta_e`` (the weather's index). If given, internal
+        gains and heating setpoints follow hourly schedules by use; otherwise they are
+        constant. See :func:`thermal_inputs_from_table`.
 
     Returns
     -------
     ThermalResult
         As :func:`simulate_5r1c`; group sums are weighted by the table's ``count``.
+
+    Raises
+    ------
+    ValueError
+        If ``irradiance`` does not have 4 columns or ``index`` does not have one
+        timestamp per hour of ``theta_e``.
 
     References
     ----------
@@ -663,7 +701,11 @@ def simulate_stock(
             f"irradiance: expected shape (n_hours, {len(WINDOW_ORIENTATIONS)}) with columns "
             f"{', '.join(WINDOW_ORIENTATIONS)}, got {irradiance.shape}"
         )
-    inputs = thermal_inputs_from_table(buildings)
+    if index is not None and len(index) != np.size(theta_e):
+        raise ValueError(
+            f"index: expected {np.size(theta_e)} timestamps (one per hour of theta_e), got {len(index)}"
+        )
+    inputs = thermal_inputs_from_table(buildings, index)
     return simulate_5r1c(
         **inputs,
         theta_e=theta_e,

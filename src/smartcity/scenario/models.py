@@ -13,6 +13,9 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from smartcity.emissions import EmissionsSection
+from smartcity.energy.measures import MeasuresSection
+from smartcity.energy.supply import SupplySection
 from smartcity.scenario.types import PathMarker, Quantity, ScenarioPath, StrictModel, quantity
 
 __all__ = [
@@ -95,6 +98,12 @@ class Scenario(StrictModel):
     scenario: ScenarioInfo = Field(description="Identity, years and seed.")
     weather: WeatherSection = Field(default_factory=WeatherSection, description="Weather year.")
     buildings: BuildingsSection = Field(description="Building stock.")
+    supply: SupplySection = Field(default_factory=SupplySection,
+                                  description="District heating, grid electricity, heat pumps, boilers, cooling, PV.")
+    emissions: EmissionsSection = Field(default_factory=EmissionsSection,
+                                        description="Emission-factor method and overrides.")
+    measures: MeasuresSection = Field(default_factory=dict,
+                                      description="Dated measures on the building stock, by identifier.")
 
     @property
     def name(self) -> str:
