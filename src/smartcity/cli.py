@@ -16,6 +16,8 @@ import time
 import traceback
 from pathlib import Path
 
+import numpy as np
+
 from smartcity import __version__
 from smartcity.errors import SmartcityError
 
@@ -151,31 +153,57 @@ def _cmd_bbr(args) -> int:
 
 
 def _summary_table(ds):
+    """Terminal summary: energy and CO2 per scenario, first and last year, and each measure's share."""
+    from rich.console import Group
     from rich.table import Table
-
-    last_years = []
-    table = Table(title="smartcity run: space heating and cooling need of the building stock", title_justify="left")
-    headers = ("scenario", "years", "heated area\n[1000 m2]", "heating\n[MWh/a]", "heating\n[kWh/m2 a]",
-               "peak heat\n[MW]", "cooling\n[MWh/a]", "HDD17\n[K d]")
     from rich.text import Text
 
+    names = [str(n) for n in ds["scenario"].values]
+    baseline = "baseline" if "baseline" in names else None
+    table = Table(title="smartcity run: buildings of the district", title_justify="left")
+    headers = ("scenario", "years", "heat need\n[MWh/a]", "final energy\n[MWh/a]", "grid electricity\n[MWh/a]",
+               "PV\n[MWh/a]", "CO2 first\n[t/a]", "CO2 last\n[t/a]", "vs baseline\n[%]")
     for header in headers:
         table.add_column(Text(header), justify="left" if header in ("scenario", "years") else "right")
-    for name in ds["scenario"].values:
+    co2 = ds["co2"].sum(["sector", "carrier"])
+    for name in names:
         s = ds.sel(scenario=name)
-        years = s["year"].values[~s["space_heating_need"].isnull().all("building").values]
+        years = s["year"].values[~np.isnan(co2.sel(scenario=name).values)]
         first, last = int(years[0]), int(years[-1])
-        last_years.append(last)
-        area = float(s["heated_floor_area"].sel(year=last).sum())
-        heat = float(s["space_heating_need"].sel(year=last).sum()) / 1e3
-        peak = float(s["district_space_heating"].sel(year=last).sum("heating_system").max()) / 1e3
-        cooling = float(s["space_cooling_need"].sel(year=last).sum()) / 1e3
-        table.add_row(
-            str(name), f"{first}-{last}", f"{area / 1e3:,.1f}", f"{heat:,.0f}", f"{heat * 1e3 / area:,.1f}" if area > 0 else "-",
-            f"{peak:,.1f}", f"{cooling:,.0f}", f"{float(s['heating_degree_days']):,.0f}",
-        )
-    table.caption = "figures for the last simulated year; all years are in the results file"
-    return table
+        heat = float(s["space_heating_need"].sel(year=last).sum() + s["hot_water_need"].sel(year=last).sum()) / 1e3
+        final = float(s["final_energy"].sel(year=last).sum())
+        grid = float(s["grid_import"].sel(year=last).sum()) / 1e3
+        pv = float(s["pv_generation"].sel(year=last).sum()) / 1e3
+        c_first, c_last = float(co2.sel(scenario=name, year=first)), float(co2.sel(scenario=name, year=last))
+        versus = "-"
+        if baseline and name != baseline:
+            ref = float(co2.sel(scenario=baseline, year=last))
+            versus = f"{100 * (c_last - ref) / ref:+.1f}" if ref else "-"
+        table.add_row(name, f"{first}-{last}", f"{heat:,.0f}", f"{final:,.0f}", f"{grid:,.0f}", f"{pv:,.0f}",
+                      f"{c_first:,.0f}", f"{c_last:,.0f}", versus)
+    table.caption = "heat need = space heating + hot water; CO2 of the buildings (Covenant of Mayors sectors)"
+    parts = [table]
+    if "measure" in ds.dims and ds.sizes["measure"]:
+        for name in names:
+            s = ds.sel(scenario=name)
+            reduction = s["co2_reduction_by_measure"]
+            if bool(reduction.isnull().all()):
+                continue
+            last = int(s["year"].values[-1])
+            m_table = Table(title=f"{name}: CO2 reduction by measure in {last} (each alone)", title_justify="left")
+            for header in ("measure", "type", "CO2 reduction\n[t/a]", "final energy saved\n[MWh/a]",
+                           "investment to date\n[MEUR]"):
+                m_table.add_column(Text(header), justify="left" if header in ("measure", "type") else "right")
+            order = np.argsort(-reduction.sel(year=last).values)
+            for i in order:
+                measure = str(s["measure"].values[i])
+                m_table.add_row(measure, str(s["measure_type"].values[i]),
+                                f"{float(reduction.sel(year=last).values[i]):,.0f}",
+                                f"{float(s['final_energy_saving_by_measure'].sel(year=last).values[i]):,.0f}",
+                                f"{float(s['measure_investment'].isel(measure=i).sum()) / 1e6:,.1f}")
+            m_table.add_row("interaction", "", f"{float(s['co2_reduction_interaction'].sel(year=last)):,.0f}", "", "")
+            parts.append(m_table)
+    return Group(*parts)
 
 
 def _cmd_run(args, command: str) -> int:
