@@ -205,3 +205,54 @@ def test_missing_weather_file_names_the_scenario_key(small_scenario, capsys):
     assert main(["validate", str(small_scenario)]) == 2
     err = capsys.readouterr().err
     assert "baseline.toml, key 'weather.file': weather file not found" in err
+
+
+def _rewrite(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("negative-u", "column 'u_wall_w_m2k': value out of range; got -0.5"),
+        ("unknown-heating-system", "column 'heating_system': value not allowed; got 'coal_stove'"),
+        ("nan-in-weather", "column 'temp_air': missing value (NaN)"),
+        ("short-hourly-series", "hourly grid-intensity series is not one whole year"),
+        ("unknown-measure-zone", "measures.retrofit"),
+    ],
+)
+def test_bad_energy_inputs_exit_2_and_write_nothing(small_scenario, tmp_path, case, expected):
+    folder = small_scenario.parent
+    if case == "negative-u":
+        _rewrite(folder / "buildings.csv", ",0.5,0.25,", ",-0.5,0.25,")
+    elif case == "unknown-heating-system":
+        _rewrite(folder / "buildings.csv", "gas_boiler", "coal_stove")
+    elif case == "nan-in-weather":
+        from smartcity import weather as W
+
+        ref = W.reference_year()
+        data = ref.data.copy()
+        data.iloc[10, data.columns.get_loc("temp_air")] = float("nan")
+        import dataclasses
+
+        W.write_weather_csv(dataclasses.replace(ref, data=data), folder / "weather.csv")
+        _rewrite(small_scenario, "[weather]\n", '[weather]\nfile = "weather.csv"\n')
+    elif case == "short-hourly-series":
+        import shutil
+
+        shutil.copy(Path(__file__).parent / "data" / "energinet_co2_sample.csv", folder / "co2.csv")
+        small_scenario.write_text(small_scenario.read_text() + '\n[supply.electricity]\nhourly_profile = "co2.csv"\n')
+    elif case == "unknown-measure-zone":
+        small_scenario.write_text(small_scenario.read_text() + (
+            '\n[measures.retrofit]\ntype = "envelope_renovation"\nstart_year = 2016\n'
+            'ramp = { value = 10, unit = "%/a", assumption = true, reason = "test" }\n'
+            'filter = { zone = ["nowhere"] }\nu_wall_w_m2k = 0.2\n'
+            'investment = { value = 100, unit = "EUR/m2", assumption = true, reason = "test" }\nlifetime_years = 30\n'))
+    out = tmp_path / "out"
+    proc = run_cli("run", str(small_scenario), "-o", str(out))
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert expected in proc.stderr
+    assert not out.exists()

@@ -138,6 +138,12 @@ def load_inputs(paths: Sequence[str | Path]) -> list[ScenarioInputs]:
                                  allowed="an existing CSV export of Energi Data Service's CO2 emission dataset")
             grid_shape = supply.read_energinet_co2(electricity.hourly_profile, electricity.price_area,
                                                    electricity.profile_year)
+            if len(grid_shape) not in (8760, 8784):
+                raise InputError(
+                    "hourly grid-intensity series is not one whole year", file=electricity.hourly_profile,
+                    value=f"{len(grid_shape)} hours",
+                    allowed="8760 or 8784 hourly values (one calendar year; choose it with supply.electricity.profile_year)",
+                )
         inputs.append(ScenarioInputs(resolved, weather_cache[weather_file], buildings, grid_shape))
     return inputs
 
