@@ -125,10 +125,11 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_warmup(args) -> int:
-    from smartcity.energy import thermal
+    from smartcity.energy import supply, thermal
 
     start = time.perf_counter()
     thermal.warmup()
+    supply.warmup()
     if not args.quiet:
         print(f"kernels compiled and cached in {time.perf_counter() - start:.1f} s")
     return 0
