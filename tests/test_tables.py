@@ -75,8 +75,8 @@ def test_value_not_allowed(tmp_path):
 
 
 def test_missing_required_column(tmp_path):
-    path = edited(tmp_path, "x", "x", drop="u_roof_w_m2k")
-    with pytest.raises(InputError, match=r"column 'u_roof_w_m2k': required column is missing"):
+    path = edited(tmp_path, "x", "x", drop="heated_floor_area_m2")
+    with pytest.raises(InputError, match=r"column 'heated_floor_area_m2': required column is missing"):
         read_table(path, "buildings")
 
 

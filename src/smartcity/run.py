@@ -34,6 +34,7 @@ import xarray as xr
 from smartcity import emissions
 from smartcity import weather as weather_mod
 from smartcity.energy import profiles, supply, thermal
+from smartcity.energy.archetypes import fill_archetype_defaults
 from smartcity.energy.buildings import check_buildings
 from smartcity.energy.measures import check_measures, measure_costs, stock_in_year, treated_share
 from smartcity.energy.system import BUILDING_SECTORS, EnergyYear, PVCache, simulate_energy_year
@@ -126,7 +127,7 @@ def load_inputs(paths: Sequence[str | Path]) -> list[ScenarioInputs]:
         buildings = read_table(
             model.buildings.table, "buildings", scenario_file=resolved.path, scenario_key="buildings.table",
         )
-        buildings = check_buildings(profiles.fill_use_defaults(buildings))
+        buildings = check_buildings(profiles.fill_use_defaults(fill_archetype_defaults(buildings)))
         check_measures(buildings, _enabled(model.measures), file=str(resolved.path))
         buildings.attrs = {}  # row locations served the checks; pandas would copy them in every step
         grid_shape = None
