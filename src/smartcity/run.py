@@ -229,8 +229,10 @@ class _ScenarioModel:
                 by_carrier["electricity"] = energy.electricity_import_kw[sector]
             inventory_energy[sector] = by_carrier
         if section.electricity_factor == "local":
+            pv_factor = emissions.fuel_factor("solar_pv", section.method)  # 0 under IPCC, life cycle under LCA
             grid = emissions.local_electricity_factor(
-                grid, float(energy.pv_generation_kw.sum()), float(energy.electricity_demand_kw.sum()))
+                grid, float(energy.pv_generation_kw.sum()), float(energy.electricity_demand_kw.sum()),
+                local_production_g_per_kwh=pv_factor)
         table = emissions.inventory(inventory_energy, grid, factors)
         co2 = np.zeros((len(BUILDING_SECTORS), len(carriers)))
         final = np.zeros_like(co2)
@@ -258,8 +260,17 @@ def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None) -> xr.Dat
     main = runs["all"]
     ds = _energy_dataset(inp, years, main)
     if measures:
-        ds = ds.merge(_measure_dataset(inp, years, measures, runs))
-    return ds
+        return ds.merge(_measure_dataset(inp, years, measures, runs))
+    total = np.array([r.co2_t.sum() for r in main])
+    return ds.assign(
+        co2_without_measures=("year", total, _WITHOUT_ATTRS),
+        co2_reduction_interaction=("year", np.zeros(len(years)), _INTERACTION_ATTRS),
+    )
+
+
+_WITHOUT_ATTRS = {"units": "t/a", "long_name": "CO2 of the buildings with none of the scenario's measures"}
+_INTERACTION_ATTRS = {"units": "t/a",
+                      "long_name": "CO2 reduction of all measures together minus the sum of the single ones"}
 
 
 def _stack(results: list[_YearResult], attr: str) -> np.ndarray:
@@ -311,6 +322,10 @@ def _energy_dataset(inp: ScenarioInputs, years: list[int], results: list[_YearRe
             "units": "g/kWh", "long_name": "hourly carbon intensity applied to grid electricity"}),
         "pv_capacity": (("year",), np.array([r.energy.pv_capacity_kwp for r in results]), {
             "units": "kWp", "long_name": "installed rooftop PV"}),
+        "district_heat_production": (("year",), np.array([r.final_mwh[:, supply.CARRIERS.index("district_heat")].sum()
+                                                          for r in results])
+                                     / (1.0 - model.supply.district_heating.network_loss.canonical), {
+            "units": "MWh/a", "long_name": "district heat produced for the district's buildings, network losses included"}),
         "district_heating_emission_factor": (("year",),
                                              model.supply.district_heating.emission_factor.at(years), {
             "units": "g/kWh", "long_name": "CO2 per kWh of district heat delivered"}),
@@ -366,21 +381,21 @@ def _measure_dataset(inp: ScenarioInputs, years: list[int], measures: dict, runs
     saving = np.stack([final(runs["none"]) - final(runs[m]) for m in ids], axis=1)
     interaction = (without - total(runs["all"])) - reduction.sum(axis=1)
     costs = measure_costs(inp.buildings, measures, years)
-    investment = costs.pivot(index="year", columns="measure", values="investment_eur").reindex(index=years, columns=ids)
+    costs = costs.assign(spent_eur=costs["investment_eur"] + costs["reinvestment_eur"])
+    investment = costs.pivot(index="year", columns="measure", values="spent_eur").reindex(index=years, columns=ids)
     annual = costs.pivot(index="year", columns="measure", values="annual_cost_eur").reindex(index=years, columns=ids)
     ym = ("year", "measure")
     return xr.Dataset(
         {
-            "co2_without_measures": (("year",), without, {
-                "units": "t/a", "long_name": "CO2 of the buildings with none of the scenario's measures"}),
+            "co2_without_measures": (("year",), without, _WITHOUT_ATTRS),
             "co2_reduction_by_measure": (ym, reduction, {
                 "units": "t/a", "long_name": "CO2 reduction of each measure applied alone (add-one attribution)"}),
-            "co2_reduction_interaction": (("year",), interaction, {
-                "units": "t/a", "long_name": "CO2 reduction of all measures together minus the sum of the single ones"}),
+            "co2_reduction_interaction": (("year",), interaction, _INTERACTION_ATTRS),
             "final_energy_saving_by_measure": (ym, saving, {
-                "units": "MWh/a", "long_name": "final energy saved by each measure applied alone"}),
+                "units": "MWh/a", "long_name": "final energy (before local PV) saved by each measure applied alone"}),
             "measure_investment": (ym, investment.to_numpy(dtype=np.float64), {
-                "units": "EUR/a", "long_name": "investment spent in the year on each measure (constant prices)"}),
+                "units": "EUR/a", "long_name": "investment and reinvestment spent in the calendar year on each measure "
+                                               "(constant prices)"}),
             "measure_annual_cost": (ym, annual.to_numpy(dtype=np.float64), {
                 "units": "EUR/a", "long_name": "annualised investment plus operation and maintenance of each measure"}),
             "measure_type": (("measure",), np.array([measures[m].type for m in ids], dtype=str), {

@@ -1180,9 +1180,9 @@ def measure_costs(buildings: pd.DataFrame, measures: Mapping[str, _MeasureBase],
             basis = m.investment_basis
             unit_cost = m.investment.canonical
             units = served[mid][basis]
-            installed = np.diff(units, prepend=0.0)
+            installed = np.maximum(np.diff(units, prepend=0.0), 0.0)  # no negative float noise
             buildings_served = served[mid]["buildings"]
-            buildings_new = np.diff(buildings_served, prepend=0.0)
+            buildings_new = np.maximum(np.diff(buildings_served, prepend=0.0), 0.0)
             crf = capital_recovery_factor(discount_rate, m.lifetime_years)
             om_share = 0.0 if m.om_share_per_year is None else m.om_share_per_year.canonical
             om_cost = getattr(m, "om_cost_per_year", None)

@@ -160,7 +160,8 @@ def simulate_energy_year(
     el_factor = stock["electricity_demand_factor"].to_numpy(dtype=np.float64)
     day_of_year = index.day_of_year.to_numpy()
 
-    # 1. space heating and cooling; feedback savings scale the demand of the treated parts
+    # 1. space heating and cooling; feedback savings (heat_demand_factor) scale the annual and hourly
+    #    heating and cooling need of the treated parts (behaviour), not the peak power of one building
     if len(stock):
         weighted = stock.assign(count=count * heat_factor)
         res = thermal.simulate_stock(weighted, theta_e, irradiance, group_index=group, n_groups=n_groups,
