@@ -77,3 +77,32 @@ def test_same_inputs_same_results():
     b = run_scenarios([], inputs=inputs, command="a")
     for name in ("co2", "final_energy", "space_heating_need", "grid_import"):
         assert np.array_equal(a[name].values, b[name].values), name
+
+
+def test_district_heat_production_includes_network_losses(ds):
+    s = ds.sel(scenario="baseline", year=2020)
+    delivered = float(s["final_energy"].sel(carrier="district_heat").sum())
+    assert float(s["district_heat_production"]) == pytest.approx(delivered / (1 - 0.20), rel=1e-9)
+
+
+def test_local_lca_electricity_factor_runs_and_counts_pv(tmp_path, repo):
+    import shutil
+
+    folder = repo / "scenarios" / "aalborg-east"
+    variant = tmp_path / "local.toml"
+    variant.write_text(
+        f'[scenario]\nextends = "{(folder / "lighthouse.toml").as_posix()}"\nname = "local"\n'
+        'first_year = 2029\nlast_year = 2030\nbase_year = 2030\n'
+        '[emissions]\nmethod = "lca"\nelectricity_factor = "local"\n', encoding="utf-8")
+    ds_local = run_scenarios([variant], command="test")
+    national = variant.with_name("national.toml")
+    shutil.copy(variant, national)
+    national.write_text(variant.read_text().replace('electricity_factor = "local"', 'electricity_factor = "national"')
+                        .replace('name = "local"', 'name = "national"'))
+    ds_national = run_scenarios([national], command="test")
+    local = float(ds_local["co2"].sel(carrier="electricity").sum())
+    nat = float(ds_national["co2"].sel(carrier="electricity").sum())
+    assert local > 0 and nat > 0 and local != pytest.approx(nat)
+    # heat carriers do not depend on the electricity method
+    np.testing.assert_allclose(ds_local["co2"].sel(carrier="district_heat").values,
+                               ds_national["co2"].sel(carrier="district_heat").values, rtol=1e-12)
