@@ -89,6 +89,26 @@ def build_parser() -> argparse.ArgumentParser:
     p_bbr.add_argument("--default-heating", default="district_heating", metavar="SYSTEM",
                        help="heating_system where byg056/byg057 do not tell (default: district_heating)")
     p_bbr.add_argument("--force", action="store_true", help="replace an existing output file")
+
+    p_asg = sub.add_parser("assign", parents=[common], help="static user-equilibrium traffic assignment",
+                           description="Assign a TNTP trip table to a TNTP network (BPR link costs) by "
+                                       "bi-conjugate, conjugate or plain Frank-Wolfe until the relative gap "
+                                       "is reached.")
+    p_asg.add_argument("network", type=Path, metavar="NET", help="TNTP network file (*_net.tntp)")
+    p_asg.add_argument("trips", type=Path, metavar="TRIPS", help="TNTP trip table (*_trips.tntp)")
+    p_asg.add_argument("--algorithm", choices=("bfw", "cfw", "fw"), default="bfw",
+                       help="bi-conjugate (default), conjugate or plain Frank-Wolfe")
+    p_asg.add_argument("--gap", type=float, default=1e-5, help="target relative gap (default: 1e-5)")
+    p_asg.add_argument("--max-iter", type=int, default=10000, metavar="N",
+                       help="most iterations (default: 10000)")
+    p_asg.add_argument("--toll-factor", type=float, default=0.0, metavar="F",
+                       help="weight of the toll in the generalised cost (default: 0)")
+    p_asg.add_argument("--distance-factor", type=float, default=0.0, metavar="F",
+                       help="weight of the link length in the generalised cost (default: 0)")
+    p_asg.add_argument("-o", "--output", type=Path, metavar="FILE",
+                       help="write link flows (from, to, volume, cost) to this CSV file")
+    p_asg.add_argument("--force", action="store_true", help="replace an existing output file")
+    p_asg.add_argument("--json", action="store_true", help="print the results as JSON")
     return parser
 
 
@@ -126,10 +146,12 @@ def _cmd_validate(args) -> int:
 
 def _cmd_warmup(args) -> int:
     from smartcity.energy import supply, thermal
+    from smartcity.transport import assignment
 
     start = time.perf_counter()
     thermal.warmup()
     supply.warmup()
+    assignment.warmup()
     if not args.quiet:
         print(f"kernels compiled and cached in {time.perf_counter() - start:.1f} s")
     return 0
@@ -150,6 +172,20 @@ def _cmd_bbr(args) -> int:
     written = bbr.write_buildings_csv(result.buildings, args.output, force=args.force)
     if not args.quiet:
         print(f"{result.summary()}\nwrote {written}")
+    return 0
+
+
+def _cmd_assign(args) -> int:
+    from smartcity.transport import assignment
+
+    result, written = assignment.run_assignment_files(
+        args.network, args.trips, algorithm=args.algorithm, gap=args.gap, max_iter=args.max_iter,
+        toll_factor=args.toll_factor, distance_factor=args.distance_factor, output=args.output, force=args.force,
+    )
+    if args.json:
+        print(assignment.format_summary(result, written, as_json=True))
+    elif not args.quiet:
+        print(assignment.format_summary(result, written))
     return 0
 
 
@@ -284,6 +320,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_building(args)
         if args.command == "bbr":
             return _cmd_bbr(args)
+        if args.command == "assign":
+            return _cmd_assign(args)
         parser.error(f"unknown command {args.command}")  # pragma: no cover
     except SmartcityError as exc:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S")

@@ -1,0 +1,578 @@
+"""Static user-equilibrium traffic assignment with BPR link costs.
+
+Trips between zones are assigned to a road network so that no traveller can lower their
+generalised cost by changing route (Wardrop's first principle). Link travel time follows
+the BPR function t = t0 (1 + b (x / c) ** p); the generalised cost adds tolls and distance,
+
+    cost = time + toll_factor × toll + distance_factor × length,
+
+and the equilibrium minimises the Beckmann objective sum over links of the integral of
+the cost from 0 to the link flow.
+
+Three descent methods are offered, each with an exact line search on the Beckmann
+objective and each all-or-nothing loading done by a parallel numba kernel:
+
+- ``"fw"``: Frank-Wolfe [1]_;
+- ``"cfw"``: conjugate Frank-Wolfe [2]_;
+- ``"bfw"``: bi-conjugate Frank-Wolfe [2]_ (the default; several times fewer iterations
+  than Frank-Wolfe at tight gaps).
+
+They stop when the relative gap
+
+    (sum(x · cost) − sum(x_AoN · cost)) / sum(x · cost)
+
+falls to ``gap``, where ``x_AoN`` is the all-or-nothing loading on the current costs.
+
+Functions
+---------
+assign
+    Equilibrium link flows of a :class:`~smartcity.transport.network.Network`.
+all_or_nothing
+    One all-or-nothing loading on given link costs.
+shortest_paths
+    Shortest-path costs and trees from chosen origins.
+link_times, beckmann_objective
+    The BPR cost and its integral.
+warmup
+    Compile the numba kernels into their on-disk cache.
+
+References
+----------
+.. [1] M. Frank, P. Wolfe (1956), An algorithm for quadratic programming. Naval Research
+   Logistics Quarterly 3, 95–110. https://doi.org/10.1002/nav.3800030109
+.. [2] M. Mitradjieva, P. O. Lindberg (2013), The stiff is moving — conjugate direction
+   Frank-Wolfe methods with applications to traffic assignment. Transportation Science
+   47(2), 280–293. https://doi.org/10.1287/trsc.1120.0409
+.. [3] Y. Sheffi (1985), Urban Transportation Networks: Equilibrium Analysis with
+   Mathematical Programming Methods. Prentice-Hall (Beckmann objective, ch. 3 and 5).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from smartcity.errors import InputError
+from smartcity.transport import _kernels
+from smartcity.transport.network import Network
+
+__all__ = [
+    "ALGORITHMS",
+    "AssignmentResult",
+    "assign",
+    "all_or_nothing",
+    "shortest_paths",
+    "link_times",
+    "beckmann_objective",
+    "run_assignment_files",
+    "format_summary",
+    "warmup",
+]
+
+#: Names of the assignment algorithms.
+ALGORITHMS = ("fw", "cfw", "bfw")
+
+#: Largest weight of the previous target in a conjugate direction, 1 − delta of [2]. [-]
+_MAX_CONJUGATE_WEIGHT = 1.0 - 1e-6
+
+
+@dataclass(frozen=True, eq=False)
+class AssignmentResult:
+    """Equilibrium of a static assignment; link arrays follow the network's link order.
+
+    Attributes
+    ----------
+    flows : (n_links,) ndarray
+        Link flows. [vehicles per time unit of the demand]
+    times : (n_links,) ndarray
+        BPR travel times at those flows. [the network's time unit]
+    costs : (n_links,) ndarray
+        Generalised costs, times plus weighted toll and length. [time unit]
+    iterations : int
+        Number of all-or-nothing loadings after the initial free-flow one. [-]
+    gap : float
+        Relative gap of the returned flows. [-]
+    converged : bool
+        Whether ``gap`` reached the requested gap within ``max_iter`` iterations.
+    beckmann_objective : float
+        Sum over links of the integral of the generalised cost from 0 to the flow.
+        [vehicles × time unit]
+    total_travel_time : float
+        Total system travel time, sum of flows × times. [vehicles × time unit]
+    wall_time : float
+        Wall-clock time of the assignment. [s]
+    gap_history : (iterations,) ndarray
+        Relative gap at each iteration. [-]
+    objective_history : (iterations,) ndarray
+        Beckmann objective at each iteration. [vehicles × time unit]
+    algorithm : str
+        ``"fw"``, ``"cfw"`` or ``"bfw"``.
+    """
+
+    flows: np.ndarray
+    times: np.ndarray
+    costs: np.ndarray
+    iterations: int
+    gap: float
+    converged: bool
+    beckmann_objective: float
+    total_travel_time: float
+    wall_time: float
+    gap_history: np.ndarray = field(repr=False)
+    objective_history: np.ndarray = field(repr=False)
+    algorithm: str = "bfw"
+
+    def link_table(self, network: Network) -> pd.DataFrame:
+        """Link flows as a table: from, to, volume, cost (the TNTP flow-file columns)."""
+        return pd.DataFrame({
+            "from": network.init_node, "to": network.term_node,
+            "volume": self.flows, "cost": self.costs,
+        })
+
+    def summary(self) -> dict[str, object]:
+        """The scalar results as a JSON-friendly dict."""
+        return {
+            "algorithm": self.algorithm,
+            "iterations": self.iterations,
+            "relative_gap": self.gap,
+            "converged": self.converged,
+            "total_travel_time": self.total_travel_time,
+            "beckmann_objective": self.beckmann_objective,
+            "wall_time_s": self.wall_time,
+        }
+
+
+# --------------------------------------------------------------------------------------
+# Link cost functions
+# --------------------------------------------------------------------------------------
+
+
+def link_times(network: Network, flows) -> np.ndarray:
+    """BPR travel times t0 (1 + b (x / c) ** p) of all links. [the network's time unit]
+
+    Parameters
+    ----------
+    network : Network
+    flows : (n_links,) array_like
+        Link flows, >= 0. [vehicles per time unit]
+    """
+    x = np.asarray(flows, dtype=np.float64)
+    return network.free_flow_time * (1.0 + network.b * (x / network.capacity) ** network.power)
+
+
+def _slopes(network: Network, x: np.ndarray) -> np.ndarray:
+    """d time / d flow of every link (the diagonal Hessian of the Beckmann objective)."""
+    p = network.power
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = x / network.capacity
+        slope = network.free_flow_time * network.b * p * ratio ** (p - 1.0) / network.capacity
+    return np.where(p == 0.0, 0.0, slope)
+
+
+def beckmann_objective(network: Network, flows, fixed_cost=0.0) -> float:
+    """Beckmann objective: sum over links of the integral of the cost from 0 to the flow.
+
+    For the BPR function the integral is t0 x + t0 b c / (p + 1) (x / c) ** (p + 1),
+    plus ``fixed_cost × x`` for a flow-independent cost part.
+
+    Parameters
+    ----------
+    network : Network
+    flows : (n_links,) array_like
+        Link flows, >= 0. [vehicles per time unit]
+    fixed_cost : float or (n_links,) array_like
+        Flow-independent cost (weighted toll and length). [time unit]
+
+    Returns
+    -------
+    float
+        [vehicles × time unit]
+    """
+    x = np.asarray(flows, dtype=np.float64)
+    t0, b, c, p = network.free_flow_time, network.b, network.capacity, network.power
+    integral = t0 * x + t0 * b * c / (p + 1.0) * (x / c) ** (p + 1.0) + np.asarray(fixed_cost) * x
+    return float(integral.sum())
+
+
+# --------------------------------------------------------------------------------------
+# Argument checks and kernels
+# --------------------------------------------------------------------------------------
+
+
+def _check_demand(network: Network, demand) -> np.ndarray:
+    try:
+        array = np.asarray(demand, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"demand: expected a matrix of numbers; {exc}") from None
+    n = network.n_zones
+    if array.shape != (n, n):
+        raise ValueError(f"demand: expected shape ({n}, {n}) (zones × zones), got {array.shape}")
+    bad = ~np.isfinite(array) | (array < 0)
+    if np.any(bad):
+        o, d = np.unravel_index(int(np.argmax(bad)), bad.shape)
+        raise ValueError(f"demand[{o}, {d}] (zone {o + 1} to zone {d + 1}) = {array[o, d].item()!r}: "
+                         "must be a finite number >= 0")
+    return np.ascontiguousarray(array)
+
+
+def _check_cost(network: Network, cost) -> np.ndarray:
+    array = np.ascontiguousarray(cost, dtype=np.float64)
+    if array.shape != (network.n_links,):
+        raise ValueError(f"cost: expected shape ({network.n_links},) (one per link), got {array.shape}")
+    bad = ~np.isfinite(array) | (array < 0)
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        raise ValueError(f"cost[{i}] = {array[i].item()!r}: must be a finite number >= 0")
+    return array
+
+
+def _tail_head(network: Network) -> tuple[np.ndarray, np.ndarray]:
+    return network.init_node - 1, network.term_node - 1
+
+
+def _all_or_nothing(network, cost, demand, tail, head, buffers):
+    flows = np.empty(network.n_links, dtype=np.float64)
+    unreachable = np.empty(network.n_zones, dtype=np.int64)
+    parallel = network.n_zones * network.n_links >= _kernels.PARALLEL_MIN_WORK
+    kernel = _kernels.all_or_nothing_kernel if parallel else _kernels.all_or_nothing_serial_kernel
+    kernel(network.first_out, tail, head, cost, demand, network.first_thru_node - 1, buffers.shape[0], buffers,
+           flows, unreachable)
+    return flows, unreachable
+
+
+def _buffers(network: Network) -> np.ndarray:
+    return np.empty((_kernels.n_chunks(network.n_zones, network.n_links), network.n_links), dtype=np.float64)
+
+
+def _raise_unreachable(unreachable: np.ndarray, demand: np.ndarray) -> None:
+    origins = np.flatnonzero(unreachable >= 0)
+    if origins.size:
+        o = int(origins[0])
+        d = int(unreachable[o])
+        raise InputError(
+            f"no path from zone {o + 1} to zone {d + 1}, which have demand {demand[o, d]:g} "
+            f"({origins.size} origin zone(s) reach not all their destinations)",
+            allowed="a network in which every pair of zones with positive demand is connected",
+        )
+
+
+def all_or_nothing(network: Network, demand, cost) -> np.ndarray:
+    """Load all trips on the shortest paths of ``cost`` (numba, parallel over origins).
+
+    Parameters
+    ----------
+    network : Network
+    demand : (n_zones, n_zones) array_like
+        Trips, >= 0. [vehicles per time unit]
+    cost : (n_links,) array_like
+        Link costs, >= 0. [time unit]
+
+    Returns
+    -------
+    (n_links,) ndarray
+        Link flows; the same bits on any number of threads. [vehicles per time unit]
+
+    Raises
+    ------
+    InputError
+        If a pair of zones with positive demand is not connected.
+    """
+    matrix = _check_demand(network, demand)
+    tail, head = _tail_head(network)
+    flows, unreachable = _all_or_nothing(network, _check_cost(network, cost), matrix, tail, head,
+                                         _buffers(network))
+    _raise_unreachable(unreachable, matrix)
+    return flows
+
+
+def shortest_paths(network: Network, cost, origins=None) -> tuple[np.ndarray, np.ndarray]:
+    """Shortest-path costs and trees (Dijkstra, numba, parallel over origins).
+
+    Paths do not pass through zone nodes below the network's first through node.
+
+    Parameters
+    ----------
+    network : Network
+    cost : (n_links,) array_like
+        Link costs, >= 0. [time unit]
+    origins : array_like of int, optional
+        Origin nodes, 1-based (default: all zones).
+
+    Returns
+    -------
+    dist : (n_origins, n_nodes) ndarray
+        Path costs to every node (inf where unreachable). [time unit]
+    pred : (n_origins, n_nodes) int64 ndarray
+        Index of the last link of each path (-1 at the origin and where unreachable).
+    """
+    cost = _check_cost(network, cost)
+    if origins is None:
+        origins = np.arange(1, network.n_zones + 1)
+    nodes = np.atleast_1d(np.asarray(origins, dtype=np.int64))
+    bad = (nodes < 1) | (nodes > network.n_nodes)
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        raise ValueError(f"origins[{i}] = {int(nodes[i])}: unknown node; nodes are 1 … {network.n_nodes}")
+    dist = np.empty((nodes.size, network.n_nodes), dtype=np.float64)
+    pred = np.empty((nodes.size, network.n_nodes), dtype=np.int64)
+    _, head = _tail_head(network)
+    _kernels.shortest_paths_kernel(network.first_out, head, cost, np.ascontiguousarray(nodes - 1),
+                                   network.first_thru_node - 1, dist, pred)
+    return dist, pred
+
+
+# --------------------------------------------------------------------------------------
+# Equilibrium
+# --------------------------------------------------------------------------------------
+
+
+def _conjugate_target(y, x, hessian, s_prev):
+    """Target of conjugate Frank-Wolfe, eqs. (16)-(18) of [2]."""
+    d_prev = s_prev - x
+    numerator = float(np.dot(d_prev * hessian, y - x))
+    denominator = float(np.dot(d_prev * hessian, y - s_prev))
+    alpha = 0.0
+    if denominator != 0.0 and np.isfinite(numerator) and np.isfinite(denominator):
+        alpha = numerator / denominator
+        alpha = _MAX_CONJUGATE_WEIGHT if alpha > _MAX_CONJUGATE_WEIGHT else max(alpha, 0.0)
+    return alpha * s_prev + (1.0 - alpha) * y
+
+
+def _biconjugate_target(y, x, hessian, s_prev, s_prev2, step_prev):
+    """Target of bi-conjugate Frank-Wolfe, §4 of [2]; None when it is not defined.
+
+    The new direction s − x is made conjugate (with respect to the diagonal Hessian
+    at x) to s_prev − x and to the previous direction restated at x,
+    step_prev s_prev + (1 − step_prev) s_prev2 − x; the weights of y, s_prev and
+    s_prev2 are 1, nu and mu, normalised, with mu and nu kept >= 0.
+    """
+    if not 0.0 < step_prev < 1.0:
+        return None
+    d_bar = s_prev - x
+    d_bar2 = step_prev * s_prev - x + (1.0 - step_prev) * s_prev2
+    hd2 = d_bar2 * hessian
+    hd = d_bar * hessian
+    mu_den = float(np.dot(hd2, s_prev2 - s_prev))
+    nu_den = float(np.dot(hd, d_bar))
+    if mu_den == 0.0 or nu_den == 0.0 or not (np.isfinite(mu_den) and np.isfinite(nu_den)):
+        return None
+    mu = max(-float(np.dot(hd2, y - x)) / mu_den, 0.0)
+    nu = max(-float(np.dot(hd, y - x)) / nu_den + mu * step_prev / (1.0 - step_prev), 0.0)
+    if not (np.isfinite(mu) and np.isfinite(nu)):
+        return None
+    beta0 = 1.0 / (1.0 + mu + nu)
+    return beta0 * y + (nu * beta0) * s_prev + (mu * beta0) * s_prev2
+
+
+def assign(
+    network: Network,
+    demand,
+    *,
+    algorithm: str = "bfw",
+    gap: float = 1e-5,
+    max_iter: int = 10000,
+    toll_factor: float = 0.0,
+    distance_factor: float = 0.0,
+) -> AssignmentResult:
+    """Static user equilibrium by (conjugate, bi-conjugate) Frank-Wolfe.
+
+    Parameters
+    ----------
+    network : Network
+        Road network with BPR parameters.
+    demand : (n_zones, n_zones) array_like
+        Trips from zone ``i + 1`` to zone ``j + 1``, >= 0. [vehicles per time unit]
+    algorithm : {"bfw", "cfw", "fw"}
+        Bi-conjugate, conjugate or plain Frank-Wolfe.
+    gap : float
+        Stop when the relative gap falls to this value, >= 0. [-]
+    max_iter : int
+        Most all-or-nothing iterations after the free-flow loading, >= 1. [-]
+    toll_factor : float
+        Weight of the toll in the generalised cost, >= 0. [time unit per money unit]
+    distance_factor : float
+        Weight of the length in the generalised cost, >= 0. [time unit per length unit]
+
+    Returns
+    -------
+    AssignmentResult
+        Flows and costs of the last iterate, whose relative gap is ``result.gap``.
+
+    Raises
+    ------
+    ValueError
+        Naming a bad argument.
+    InputError
+        If a pair of zones with positive demand is not connected (names the zones).
+
+    Examples
+    --------
+    Two parallel roads of equal free-flow time, one with half the capacity:
+
+    >>> from smartcity.transport.network import network_from_arrays
+    >>> net = network_from_arrays(2, 2, [1, 1], [2, 2], [1000.0, 500.0], [10.0, 10.0])
+    >>> result = assign(net, [[0.0, 1500.0], [0.0, 0.0]], gap=1e-10)
+    >>> [round(float(v), 3) for v in result.flows]
+    [1000.0, 500.0]
+    """
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"algorithm = {algorithm!r}: must be one of {', '.join(ALGORITHMS)}")
+    for name, value in (("gap", gap), ("toll_factor", toll_factor), ("distance_factor", distance_factor)):
+        if not (isinstance(value, (int, float, np.floating, np.integer)) and np.isfinite(value) and value >= 0):
+            raise ValueError(f"{name} = {value!r}: must be a finite number >= 0")
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise ValueError(f"max_iter = {max_iter!r}: must be an integer >= 1")
+    matrix = _check_demand(network, demand)
+    start = time.perf_counter()
+    fixed = toll_factor * network.toll + distance_factor * network.length
+    t0 = network.free_flow_time
+    tail, head = _tail_head(network)
+    buffers = _buffers(network)
+
+    def loading(cost):
+        return _all_or_nothing(network, cost, matrix, tail, head, buffers)[0]
+
+    free_flow_cost = _check_cost(network, t0 + fixed)
+    x, unreachable = _all_or_nothing(network, free_flow_cost, matrix, tail, head, buffers)
+    _raise_unreachable(unreachable, matrix)
+
+    gaps: list[float] = []
+    objectives: list[float] = []
+    s_prev = s_prev2 = None
+    step_prev = 1.0
+    relative_gap = np.inf
+    iterations = 0
+    while True:
+        times = link_times(network, x)
+        cost = times + fixed
+        total_cost = float(np.dot(x, cost))
+        objectives.append(beckmann_objective(network, x, fixed))
+        if total_cost <= 0.0:  # no trips, or all on free links: already an equilibrium
+            relative_gap = 0.0
+            gaps.append(0.0)
+            break
+        y = loading(cost)
+        relative_gap = (total_cost - float(np.dot(y, cost))) / total_cost
+        gaps.append(relative_gap)
+        iterations += 1
+        if relative_gap <= gap or iterations >= max_iter:
+            break
+        target = None
+        if algorithm != "fw" and s_prev is not None:
+            hessian = _slopes(network, x)
+            if algorithm == "bfw" and s_prev2 is not None:
+                target = _biconjugate_target(y, x, hessian, s_prev, s_prev2, step_prev)
+            if target is None:
+                target = _conjugate_target(y, x, hessian, s_prev)
+            if float(np.dot(target - x, cost)) >= 0.0:  # not a descent direction: restart
+                target = None
+                s_prev2 = None
+        if target is None:
+            target = y
+        direction = target - x
+        step = _kernels.line_search_kernel(x, direction, t0, network.b, network.capacity, network.power,
+                                           np.ascontiguousarray(fixed, dtype=np.float64), 1.0)
+        x = np.maximum(x + step * direction, 0.0)
+        s_prev2, s_prev, step_prev = s_prev, target, step
+    times = link_times(network, x)
+    return AssignmentResult(
+        flows=x,
+        times=times,
+        costs=times + fixed,
+        iterations=iterations,
+        gap=float(relative_gap),
+        converged=bool(relative_gap <= gap),
+        beckmann_objective=beckmann_objective(network, x, fixed),
+        total_travel_time=float(np.dot(x, times)),
+        wall_time=time.perf_counter() - start,
+        gap_history=np.asarray(gaps, dtype=np.float64),
+        objective_history=np.asarray(objectives, dtype=np.float64),
+        algorithm=algorithm,
+    )
+
+
+def run_assignment_files(
+    network_file,
+    trips_file,
+    *,
+    algorithm: str = "bfw",
+    gap: float = 1e-5,
+    max_iter: int = 10000,
+    toll_factor: float = 0.0,
+    distance_factor: float = 0.0,
+    output=None,
+    force: bool = False,
+):
+    """Read TNTP network and trips, assign, and optionally write the link flows.
+
+    Parameters
+    ----------
+    network_file, trips_file : str or Path
+        TNTP network (``*_net.tntp``) and trip table (``*_trips.tntp``).
+    output : str or Path, optional
+        CSV file for the link flows (from, to, volume, cost), written atomically.
+    force : bool
+        Replace an existing ``output``.
+    algorithm, gap, max_iter, toll_factor, distance_factor
+        As for :func:`assign`.
+
+    Returns
+    -------
+    (AssignmentResult, Path or None)
+        The result and the file written.
+
+    Raises
+    ------
+    InputError
+        For bad files or options (an option's message names it).
+    """
+    from smartcity.results import write_text_atomic
+    from smartcity.transport.network import read_tntp_network, read_tntp_trips
+
+    network = read_tntp_network(network_file)
+    demand = read_tntp_trips(trips_file, network.n_zones)
+    try:
+        result = assign(network, demand, algorithm=algorithm, gap=gap, max_iter=max_iter,
+                        toll_factor=toll_factor, distance_factor=distance_factor)
+    except InputError as exc:
+        raise exc.located(file=trips_file) from None
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    written = None
+    if output is not None:
+        text = result.link_table(network).to_csv(index=False, float_format="%.10g", lineterminator="\n")
+        written = write_text_atomic(text, output, force=force)
+    return result, written
+
+
+def format_summary(result: AssignmentResult, written=None, *, as_json: bool = False) -> str:
+    """The scalar results as text lines or as JSON."""
+    if as_json:
+        import json
+
+        summary = result.summary()
+        summary["output"] = None if written is None else str(written)
+        return json.dumps(summary, indent=2)
+    lines = [
+        f"algorithm:                {result.algorithm}",
+        f"iterations:               {result.iterations}",
+        f"relative gap:             {result.gap:.3e}" + ("" if result.converged else "  (not converged)"),
+        f"total system travel time: {result.total_travel_time:,.3f}",
+        f"Beckmann objective:       {result.beckmann_objective:,.3f}",
+        f"wall time:                {result.wall_time:.3f} s",
+    ]
+    if written is not None:
+        lines.append(f"link flows:               {written}")
+    return "\n".join(lines)
+
+
+def warmup() -> None:
+    """Compile the assignment kernels (or load them from the on-disk cache)."""
+    from smartcity.transport.network import network_from_arrays
+
+    net = network_from_arrays(2, 3, [1, 3, 3, 2], [3, 2, 1, 3], [10.0, 10.0, 10.0, 10.0], [1.0, 1.0, 1.0, 1.0])
+    assign(net, [[0.0, 5.0], [5.0, 0.0]], max_iter=3)
+    shortest_paths(net, net.free_flow_time)

@@ -1,0 +1,615 @@
+"""Travel demand: trip generation and doubly constrained gravity distribution.
+
+The first two stages of the four-stage model, as plain functions on arrays:
+
+1. **Generation** (:func:`trip_productions_attractions`): daily trips produced and
+   attracted by each zone for four purposes, from residents, jobs and study places with the
+   rates of ``smartcity/data/trip_rates.toml`` (:func:`load_trip_rates`). The per-resident
+   rates add up to the 2.9 trips per person per day of the Danish National Travel Survey;
+   attractions are scaled to the productions of their purpose.
+2. **Distribution** (:func:`furness`): a doubly constrained gravity model
+   ``T_ij = a_i P_i b_j A_j f(c_ij)`` balanced by iterative proportional fitting, with a
+   deterrence function ``f`` (:func:`deterrence`) whose parameter is calibrated so that the
+   mean trip length matches a target (:func:`calibrate_gravity`), e.g. the 13.1 km of the
+   survey.
+
+Functions
+---------
+load_trip_rates
+    Read and check a trip-rates file (the shipped one is cached).
+trip_productions_attractions
+    Productions and balanced attractions per purpose and zone.
+deterrence
+    Exponential, power or combined (Tanner) deterrence function of a cost matrix.
+furness
+    Doubly constrained trip matrix by iterative proportional fitting.
+mean_trip_length
+    Trip-weighted mean of a distance (or cost) matrix.
+calibrate_gravity
+    Deterrence parameter that reproduces a target mean trip length.
+
+References
+----------
+.. [1] Ortúzar, J. de D. and Willumsen, L. G. (2011). Modelling Transport, 4th ed., Wiley,
+   doi:10.1002/9781119993308: chapter 6 (trip generation) and chapter 7 (trip
+   distribution, the gravity model, the Furness method and its convergence).
+.. [2] Hyman, G. M. (1969). The calibration of trip distribution models. Environment and
+   Planning A 1(1), 105-112, doi:10.1068/a010105.
+.. [3] Christiansen, H. and Baescu, O. (2019). The Danish National Travel Survey, annual
+   statistical report TU 2006-2017, DTU Management, Center for Transport Analytics.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+from scipy.optimize import brentq
+
+from smartcity.errors import InputError
+from smartcity.scenario.types import StrictModel
+
+__all__ = [
+    "PURPOSES",
+    "ConvergenceError",
+    "RateSet",
+    "PurposeRates",
+    "TripRates",
+    "load_trip_rates",
+    "trip_productions_attractions",
+    "deterrence",
+    "furness",
+    "mean_trip_length",
+    "calibrate_gravity",
+]
+
+#: Trip purposes, in the order of the first axis of the generation arrays.
+PURPOSES: tuple[str, ...] = ("home_work", "home_education", "home_other", "non_home_based")
+
+_RATES_FILE = "data/trip_rates.toml"
+
+
+def _at(index) -> str:
+    """``[i, j]`` text of an array index (empty for a scalar)."""
+    return "[" + ", ".join(str(int(i)) for i in index) + "]" if len(index) else ""
+
+
+class ConvergenceError(RuntimeError):
+    """An iterative method did not reach its tolerance within its iteration limit."""
+
+
+# --------------------------------------------------------------------------------------
+# The trip-rates file
+# --------------------------------------------------------------------------------------
+
+
+class _Sourced(StrictModel):
+    """Where an entry comes from: a source, or an assumption with its reason."""
+
+    source: str | None = Field(default=None, description="Document, table and year the numbers come from.")
+    assumption: bool = Field(default=False, description="True if the numbers are assumed; then give `reason`.")
+    reason: str | None = Field(default=None, description="Why the assumption is made.")
+
+    @model_validator(mode="after")
+    def _traceable(self):
+        if self.assumption and not (self.reason and self.reason.strip()):
+            raise PydanticCustomError("assumption_reason", "an assumption needs a reason",
+                                      {"allowed": 'assumption = true together with reason = "..."'})
+        if not self.assumption and not (self.source and self.source.strip()):
+            raise PydanticCustomError("no_source", "the entry has no source",
+                                      {"allowed": 'source = "..." or assumption = true with reason = "..."'})
+        return self
+
+
+class RateSet(_Sourced):
+    """Daily trips per resident, per job and per study place of a zone."""
+
+    per_person: float = Field(default=0.0, ge=0.0, allow_inf_nan=False, description="Trips per resident. [1/d]")
+    per_job: float = Field(default=0.0, ge=0.0, allow_inf_nan=False, description="Trips per workplace. [1/d]")
+    per_student: float = Field(default=0.0, ge=0.0, allow_inf_nan=False, description="Trips per study place. [1/d]")
+    unit: Literal["1/d"] = Field(description="Unit of the rates: '1/d'.")
+
+
+class PurposeRates(StrictModel):
+    """Production and attraction rates of one trip purpose."""
+
+    description: str = Field(description="Which trips the purpose covers.")
+    production: RateSet = Field(description="Rates of the trips produced by a zone. [1/d]")
+    attraction: RateSet = Field(description="Rates of the trips attracted by a zone (only ratios matter). [1/d]")
+
+
+class TotalRate(_Sourced):
+    """A sourced number of trips per person per day."""
+
+    value: float = Field(gt=0.0, allow_inf_nan=False, description="Trips per person per day. [1/d]")
+    unit: Literal["1/d"] = Field(description="Unit: '1/d'.")
+
+
+class TripRates(StrictModel):
+    """The trip-rates file: a total per resident and the rates of every purpose."""
+
+    total_trips_per_person: TotalRate = Field(description="All trips per resident per day. [1/d]")
+    purpose: dict[str, PurposeRates] = Field(description="Rates by purpose, one for each of PURPOSES.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _every_purpose(cls, data):
+        purposes = data.get("purpose") if isinstance(data, dict) else None
+        if isinstance(purposes, dict):
+            unknown = [p for p in purposes if p not in PURPOSES]
+            if unknown:
+                raise PydanticCustomError("unknown_purpose", "unknown purpose",
+                                          {"value": unknown[0], "allowed": ", ".join(PURPOSES)})
+            missing = [p for p in PURPOSES if p not in purposes]
+            if missing:
+                raise PydanticCustomError("missing_purpose", "a purpose has no rates",
+                                          {"value": missing[0], "allowed": "a [purpose.<name>] table for each of "
+                                           + ", ".join(PURPOSES)})
+        return data
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> TripRates:
+        total = sum(self.purpose[p].production.per_person for p in PURPOSES)
+        if not math.isclose(total, self.total_trips_per_person.value, rel_tol=1e-9, abs_tol=1e-12):
+            raise PydanticCustomError(
+                "rates_total", "the per-person production rates do not add up to total_trips_per_person",
+                {"value": total, "allowed": f"rates adding up to {self.total_trips_per_person.value:g} [1/d]",
+                 "key": "production.per_person"},
+            )
+        return self
+
+    def matrices(self) -> tuple[np.ndarray, np.ndarray]:
+        """(production, attraction) rates, each (n_purposes, 3) for (person, job, student). [1/d]"""
+        def rows(kind: str) -> np.ndarray:
+            return np.array([[getattr(self.purpose[p], kind).per_person, getattr(self.purpose[p], kind).per_job,
+                              getattr(self.purpose[p], kind).per_student] for p in PURPOSES])
+        return rows("production"), rows("attraction")
+
+
+def _input_error(exc: ValidationError, file: str) -> InputError:
+    err = exc.errors(include_url=False)[0]
+    ctx = err.get("ctx") or {}
+    loc = [str(p) for p in err["loc"]] + ([str(ctx["key"])] if "key" in ctx else [])
+    key = ".".join(loc) or None
+    if err["type"] == "extra_forbidden":
+        return InputError("unknown key", file=file, key=key)
+    if err["type"] == "missing":
+        return InputError("required key is missing", file=file, key=key, allowed="add the key")
+    value = ctx.get("value", err.get("input"))
+    if isinstance(value, dict):
+        return InputError(err["msg"], file=file, key=key, allowed=ctx.get("allowed"))
+    return InputError(err["msg"], file=file, key=key, value=value, allowed=ctx.get("allowed"))
+
+
+def _parse(text: str, file: str) -> TripRates:
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML ({exc})", file=file) from None
+    try:
+        return TripRates.model_validate(document)
+    except ValidationError as exc:
+        raise _input_error(exc, file) from None
+
+
+@functools.cache
+def _shipped() -> TripRates:
+    source = resources.files("smartcity").joinpath(_RATES_FILE)
+    return _parse(source.read_text(encoding="utf-8"), f"smartcity/{_RATES_FILE}")
+
+
+def load_trip_rates(path: str | Path | None = None) -> TripRates:
+    """Read and check a trip-rates file.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A TOML file laid out as ``smartcity/data/trip_rates.toml``. Default: that shipped
+        file, read once and cached.
+
+    Returns
+    -------
+    TripRates
+
+    Raises
+    ------
+    InputError
+        Unreadable or invalid TOML, an unknown or missing key or purpose, a negative rate,
+        per-person production rates that do not add up to ``total_trips_per_person``, or an
+        entry with neither a source nor an assumption with a reason; the message names the
+        file and key.
+    """
+    if path is None:
+        return _shipped()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read the trip-rates file ({exc.strerror or exc})", file=path) from None
+    return _parse(text, str(path))
+
+
+# --------------------------------------------------------------------------------------
+# Argument checks
+# --------------------------------------------------------------------------------------
+
+
+def _vector(name: str, value, n: int | None = None, *, positive_sum: bool = False) -> np.ndarray:
+    array = np.asarray(value, dtype=np.float64)
+    if array.ndim != 1 or (n is not None and array.shape[0] != n):
+        want = f"({n},)" if n is not None else "a 1-D array"
+        raise ValueError(f"{name}: expected shape {want}, got {array.shape}")
+    bad = ~np.isfinite(array) | (array < 0.0)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(f"{name}[{i}] = {float(array[i])!r}: must be a finite number >= 0")
+    if positive_sum and not array.sum() > 0.0:
+        raise ValueError(f"{name}: all values are zero; at least one must be > 0")
+    return array
+
+
+def _matrix(name: str, value, n: int, m: int, *, low: float = 0.0, strict: bool = False) -> np.ndarray:
+    array = np.asarray(value, dtype=np.float64)
+    if array.shape != (n, m):
+        raise ValueError(f"{name}: expected shape ({n}, {m}), got {array.shape}")
+    bad = ~np.isfinite(array) | ((array <= low) if strict else (array < low))
+    if bad.any():
+        i, j = np.unravel_index(int(np.argmax(bad)), array.shape)
+        rule = ">" if strict else ">="
+        raise ValueError(f"{name}[{i}, {j}] = {float(array[i, j])!r}: must be a finite number {rule} {low:g}")
+    return array
+
+
+# --------------------------------------------------------------------------------------
+# Generation
+# --------------------------------------------------------------------------------------
+
+
+def trip_productions_attractions(population, jobs, students, rates: TripRates | None = None
+                                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Daily trips produced and attracted by each zone, per purpose, attractions balanced.
+
+    Parameters
+    ----------
+    population : (n_zones,) array_like
+        Residents of each zone, >= 0. [persons]
+    jobs : (n_zones,) array_like
+        Workplaces located in each zone, >= 0. [jobs]
+    students : (n_zones,) array_like
+        Places at schools and universities located in each zone, >= 0. [students]
+    rates : TripRates, optional
+        Default: :func:`load_trip_rates` (the shipped ``trip_rates.toml``).
+
+    Returns
+    -------
+    productions, attractions : (n_purposes, n_zones) ndarray
+        Trips per day of each purpose of :data:`PURPOSES`. The attractions of each purpose
+        are scaled so that they add up to its productions; a purpose without productions
+        has zero attractions. [trips/d]
+
+    Raises
+    ------
+    ValueError
+        Arrays of different lengths, or a negative or non-finite value (the message names
+        the argument and index); or a purpose with productions but no zone that attracts it.
+
+    References
+    ----------
+    .. [1] Ortúzar and Willumsen (2011), Modelling Transport, 4th ed., section 6.4 (trip
+       rates) and section 7.2 (balancing productions and attractions).
+    .. [2] Danish National Travel Survey (TU) 2006-2017: 2.9 trips per person per day.
+
+    Examples
+    --------
+    >>> p, a = trip_productions_attractions([1000, 0], [0, 500], [0, 100])
+    >>> float(p.sum())  # 2.9 trips per resident per day
+    2900.0
+    >>> bool(np.allclose(p.sum(axis=1), a.sum(axis=1)))
+    True
+    """
+    population = _vector("population", population)
+    n = population.shape[0]
+    jobs = _vector("jobs", jobs, n)
+    students = _vector("students", students, n)
+    rates = load_trip_rates() if rates is None else rates
+    production_rates, attraction_rates = rates.matrices()
+    base = np.vstack([population, jobs, students])  # (3, n_zones)
+    productions = production_rates @ base
+    attractions = attraction_rates @ base
+    for k, purpose in enumerate(PURPOSES):
+        total_p, total_a = productions[k].sum(), attractions[k].sum()
+        if total_p == 0.0:
+            attractions[k] = 0.0
+        elif total_a == 0.0:
+            raise ValueError(f"purpose {purpose!r}: {total_p:g} trips/d are produced but no zone attracts them; "
+                             "give the zones jobs, students or residents as its attraction rates require")
+        else:
+            attractions[k] *= total_p / total_a
+    return productions, attractions
+
+
+# --------------------------------------------------------------------------------------
+# Distribution
+# --------------------------------------------------------------------------------------
+
+_FUNCTIONS = ("exponential", "power", "combined")
+
+
+def deterrence(cost, function: str = "exponential", beta: float = 0.1, alpha: float = 0.0) -> np.ndarray:
+    """Deterrence (impedance) function of a generalised cost.
+
+    ``exponential``: ``f = exp(-beta c)``; ``power``: ``f = c^-beta``; ``combined``
+    (Tanner): ``f = c^-alpha exp(-beta c)``.
+
+    Parameters
+    ----------
+    cost : array_like
+        Generalised cost, distance or time between zones, finite and >= 0; > 0 for the
+        power function and for the combined function with ``alpha != 0``. [any unit, e.g. min]
+    function : {"exponential", "power", "combined"}
+        Form of the function.
+    beta : float
+        Exponential parameter (power exponent for ``power``), finite and >= 0.
+        [1/unit of cost; - for power]
+    alpha : float, default 0
+        Power exponent of ``combined``. [-]
+
+    Returns
+    -------
+    ndarray
+        ``f`` with the shape of ``cost``, in (0, 1] for the exponential function. [-]
+
+    References
+    ----------
+    .. [1] Ortúzar and Willumsen (2011), Modelling Transport, 4th ed., section 7.4.1,
+       equations (7.16)-(7.18).
+
+    Examples
+    --------
+    >>> deterrence([0.0, 10.0], beta=0.1).round(4).tolist()
+    [1.0, 0.3679]
+    """
+    if function not in _FUNCTIONS:
+        raise InputError("unknown deterrence function", key="function", value=function,
+                         allowed=", ".join(_FUNCTIONS))
+    cost = np.asarray(cost, dtype=np.float64)
+    for name, value in (("beta", beta), ("alpha", alpha)):
+        if not (isinstance(value, (int, float, np.floating, np.integer)) and math.isfinite(value) and value >= 0):
+            raise ValueError(f"{name} = {value!r}: must be a finite number >= 0")
+    needs_positive = function == "power" or (function == "combined" and alpha != 0.0)
+    bad = ~np.isfinite(cost) | ((cost <= 0.0) if needs_positive else (cost < 0.0))
+    if bad.any():
+        index = np.unravel_index(int(np.argmax(bad)), cost.shape) if cost.ndim else ()
+        rule = "> 0" if needs_positive else ">= 0"
+        raise ValueError(f"cost{_at(index)} = {float(cost[index])!r}: must be a finite number {rule}"
+                         + (f" for the {function} function" if needs_positive else ""))
+    if function == "exponential":
+        return np.exp(-beta * cost)
+    if function == "power":
+        return cost ** (-float(beta))
+    return cost ** (-float(alpha)) * np.exp(-beta * cost)
+
+
+def furness(productions, attractions, deterrence, tol: float = 1e-10, max_iter: int = 10_000) -> np.ndarray:
+    """Doubly constrained gravity model by iterative proportional fitting (Furness).
+
+    Finds ``T_ij = r_i f_ij s_j`` whose row sums are the productions and column sums the
+    attractions, alternately scaling rows and columns. Zones without productions get zero
+    rows and zones without attractions zero columns.
+
+    Parameters
+    ----------
+    productions : (n,) array_like
+        Trips produced by each origin zone, >= 0. [trips/d]
+    attractions : (m,) array_like
+        Trips attracted by each destination zone, >= 0, with the same total as the
+        productions (relative difference <= 1e-9). [trips/d]
+    deterrence : (n, m) array_like
+        Deterrence ``f_ij`` >= 0, e.g. from :func:`deterrence`; zero forbids the pair. [-]
+    tol : float, default 1e-10
+        Stop when no row sum differs from its production by more than ``tol`` times the
+        total (the column sums are then exact to rounding). [-]
+    max_iter : int, default 10000
+        Most row-and-column sweeps. [-]
+
+    Returns
+    -------
+    (n, m) ndarray
+        Trip matrix. [trips/d]
+
+    Raises
+    ------
+    ValueError
+        A bad array (negative, non-finite, wrong shape), totals that differ, or a zone whose
+        trips cannot be placed because all its pairs with positive demand have ``f = 0``.
+    ConvergenceError
+        The rows do not match within ``max_iter`` sweeps (e.g. a pattern of zeros in the
+        deterrence matrix that makes the constraints infeasible).
+
+    References
+    ----------
+    .. [1] Furness, K. P. (1965). Time function iteration. Traffic Engineering and Control
+       7(7), 458-460.
+    .. [2] Ortúzar and Willumsen (2011), Modelling Transport, 4th ed., section 7.3.3.
+
+    Examples
+    --------
+    >>> t = furness([10.0, 20.0], [15.0, 15.0], [[1.0, 0.5], [0.5, 1.0]])
+    >>> t.sum(axis=1).round(9).tolist(), t.sum(axis=0).round(9).tolist()
+    ([10.0, 20.0], [15.0, 15.0])
+    """
+    p = _vector("productions", productions)
+    a = _vector("attractions", attractions)
+    f = _matrix("deterrence", deterrence, p.shape[0], a.shape[0])
+    if not (isinstance(tol, (int, float)) and 0.0 < tol < 1.0):
+        raise ValueError(f"tol = {tol!r}: must be a number in (0, 1)")
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise ValueError(f"max_iter = {max_iter!r}: must be an integer >= 1")
+    total = p.sum()
+    if not math.isclose(total, a.sum(), rel_tol=1e-9, abs_tol=0.0):
+        raise ValueError(f"productions sum to {total!r} but attractions to {a.sum()!r}: the totals must match "
+                         "(scale the attractions to the productions)")
+    if total == 0.0:
+        return np.zeros_like(f)
+    # Each zone with trips needs a reachable partner with trips.
+    reach_rows = (f * (a > 0)[None, :]).sum(axis=1)
+    reach_cols = (f * (p > 0)[:, None]).sum(axis=0)
+    for name, values, reach in (("productions", p, reach_rows), ("attractions", a, reach_cols)):
+        stuck = (values > 0) & (reach == 0)
+        if stuck.any():
+            i = int(np.argmax(stuck))
+            raise ValueError(f"{name}[{i}] = {values[i]!r} cannot be placed: its deterrence is zero towards every "
+                             "zone with trips on the other side")
+    s = (a > 0).astype(np.float64)
+    error = math.inf
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for sweep in range(int(max_iter)):
+            r = np.where(p > 0, p / (f @ s), 0.0)
+            s = np.where(a > 0, a / (f.T @ r), 0.0)
+            if not (np.isfinite(r).all() and np.isfinite(s).all()):
+                raise ConvergenceError(f"furness: the balancing factors overflowed after {sweep + 1} sweeps; zeros in "
+                                       "the deterrence matrix make the constraints infeasible, or its values span "
+                                       "too many orders of magnitude (e.g. a very large beta)")
+            rows = r * (f @ s)
+            error = float(np.max(np.abs(rows - p))) / total
+            if error <= tol:
+                return r[:, None] * f * s[None, :]
+    raise ConvergenceError(f"furness: the row sums still differ from the productions by {error:.3g} of the total "
+                           f"after {max_iter} sweeps (tol {tol:g}); check the deterrence matrix for zeros that "
+                           "make the constraints infeasible, or raise max_iter")
+
+
+def mean_trip_length(trips, distance) -> float:
+    """Trip-weighted mean of ``distance`` (or of any cost matrix).
+
+    Parameters
+    ----------
+    trips : (n, m) array_like
+        Trip matrix, >= 0 with a positive total. [trips/d]
+    distance : (n, m) array_like
+        Distance between zones, >= 0. [km]
+
+    Returns
+    -------
+    float
+        ``sum(T d) / sum(T)``. [km]
+    """
+    t = np.asarray(trips, dtype=np.float64)
+    if t.ndim != 2:
+        raise ValueError(f"trips: expected a 2-D matrix, got shape {t.shape}")
+    t = _matrix("trips", t, *t.shape)
+    d = _matrix("distance", distance, *t.shape)
+    total = t.sum()
+    if not total > 0.0:
+        raise ValueError("trips: the matrix is all zero; the mean trip length is undefined")
+    return float((t * d).sum() / total)
+
+
+def calibrate_gravity(productions, attractions, cost, distance, target_mean_km: float, *,
+                      function: str = "exponential", alpha: float = 0.0, rtol: float = 1e-6,
+                      tol: float = 1e-12, max_iter: int = 100_000) -> float:
+    """Deterrence parameter ``beta`` whose gravity model has the target mean trip length.
+
+    A one-dimensional root search (Brent's method) on ``beta`` for the equation
+    ``mean_trip_length(furness(P, A, deterrence(cost, function, beta, alpha)), distance) =
+    target``, the condition Hyman's method solves by secant steps. The mean trip length
+    falls as ``beta`` grows from 0 (no deterrence) towards the shortest-distance matching
+    of the productions and attractions.
+
+    Parameters
+    ----------
+    productions, attractions : (n,), (m,) array_like
+        As for :func:`furness`. [trips/d]
+    cost : (n, m) array_like
+        Generalised cost the deterrence acts on (equal to ``distance`` for a pure distance
+        model). [any unit]
+    distance : (n, m) array_like
+        Distance between zones. [km]
+    target_mean_km : float
+        Target mean trip length, e.g. 13.1 km of the Danish National Travel Survey. [km]
+    function : {"exponential", "power", "combined"}
+        Deterrence function (:func:`deterrence`); ``beta`` is calibrated, ``alpha`` fixed.
+    alpha : float, default 0
+        Power exponent of the combined function. [-]
+    rtol : float, default 1e-6
+        Required relative accuracy of the mean trip length. [-]
+    tol, max_iter
+        Passed to :func:`furness`.
+
+    Returns
+    -------
+    float
+        ``beta`` >= 0. [1/unit of cost; - for power]
+
+    Raises
+    ------
+    ValueError
+        Bad arrays, or a target outside the range the model can reach (above the mean
+        without deterrence, ``beta = 0``, or below the mean at the largest ``beta`` tried);
+        the message gives the range.
+    ConvergenceError
+        The root search or a Furness balancing does not converge.
+
+    References
+    ----------
+    .. [1] Hyman, G. M. (1969). The calibration of trip distribution models. Environment
+       and Planning A 1(1), 105-112, doi:10.1068/a010105.
+    .. [2] Ortúzar and Willumsen (2011), Modelling Transport, 4th ed., section 7.5.
+    """
+    p = _vector("productions", productions, positive_sum=True)
+    a = _vector("attractions", attractions)
+    cost = _matrix("cost", cost, p.shape[0], a.shape[0])
+    distance = _matrix("distance", distance, p.shape[0], a.shape[0])
+    if not (isinstance(target_mean_km, (int, float)) and math.isfinite(target_mean_km) and target_mean_km > 0):
+        raise ValueError(f"target_mean_km = {target_mean_km!r}: must be a finite number > 0 [km]")
+    if function not in _FUNCTIONS:
+        raise InputError("unknown deterrence function", key="function", value=function,
+                         allowed=", ".join(_FUNCTIONS))
+    deterrence(cost, function, 0.0, alpha)  # checks cost > 0 where needed
+    # Costs shifted per row (row factors absorb the shift): large beta does not underflow.
+    shifted = cost - cost.min(axis=1, keepdims=True) if function == "exponential" else cost
+    scale = 1.0 / max(float(np.max(cost) - np.min(cost)), 1e-300) if function != "power" else 1.0
+
+    def mean(beta: float) -> float:
+        if function == "exponential":
+            f = np.exp(-beta * shifted)
+        elif function == "power":
+            f = np.exp(-beta * (np.log(cost) - np.log(cost).min(axis=1, keepdims=True)))
+        else:
+            f = deterrence(cost, "combined", beta, alpha)
+            f = f / np.maximum(f.max(axis=1, keepdims=True), 1e-300)
+        return mean_trip_length(furness(p, a, f, tol=tol, max_iter=max_iter), distance)
+
+    upper_mean = mean(0.0)
+    if abs(upper_mean - target_mean_km) <= rtol * target_mean_km:
+        return 0.0
+    if target_mean_km > upper_mean:
+        raise ValueError(f"target_mean_km = {target_mean_km!r} is above the mean trip length without deterrence "
+                         f"({upper_mean:.6g} km, beta = 0); the model cannot reach it")
+    hi = scale
+    hi_mean = mean(hi)
+    for _ in range(60):
+        if hi_mean < target_mean_km:
+            break
+        hi *= 2.0
+        try:
+            hi_mean = mean(hi)
+        except ConvergenceError:
+            break
+    if not hi_mean < target_mean_km:
+        raise ValueError(f"target_mean_km = {target_mean_km!r} is below the shortest mean trip length the model "
+                         f"reaches ({hi_mean:.6g} km at beta = {hi:g}); check the distances and the target")
+    beta, result = brentq(lambda b: mean(b) - target_mean_km, 0.0, hi, xtol=1e-14 * hi, rtol=1e-14,
+                          maxiter=200, full_output=True, disp=False)
+    achieved = mean(beta)
+    if not result.converged or abs(achieved - target_mean_km) > rtol * target_mean_km:
+        raise ConvergenceError(f"calibrate_gravity: reached a mean trip length of {achieved:.9g} km against the "
+                               f"target {target_mean_km:.9g} km (rtol {rtol:g}) at beta = {beta:.9g}")
+    return float(beta)
