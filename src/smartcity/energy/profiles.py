@@ -56,7 +56,6 @@ import datetime as dt
 import functools
 import hashlib
 import math
-import tomllib
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -64,11 +63,11 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity.errors import InputError
-from smartcity.scenario.types import StrictModel
+from smartcity.scenario.types import StrictModel, parse_data_file
 from smartcity.tables import load_schema, row_location
 
 __all__ = [
@@ -273,32 +272,8 @@ class UseProfiles(StrictModel):
 _DEFAULT_FIELDS = ("internal_gains_w_m2", "heating_setback_k", "dhw_kwh_m2", "electricity_kwh_m2")
 
 
-def _input_error(exc: ValidationError, file: str) -> InputError:
-    err = exc.errors(include_url=False)[0]
-    loc = [str(p) for p in err["loc"]]
-    ctx = err.get("ctx") or {}
-    if "key" in ctx:
-        loc.append(str(ctx["key"]))
-    key = ".".join(loc) or None
-    if err["type"] == "extra_forbidden":
-        return InputError("unknown key", file=file, key=key)
-    if err["type"] == "missing":
-        return InputError("required key is missing", file=file, key=key, allowed="add the key")
-    value = ctx.get("value", err.get("input"))
-    if isinstance(value, dict):  # a whole table: the key already says which
-        return InputError(err["msg"], file=file, key=key, allowed=ctx.get("allowed"))
-    return InputError(err["msg"], file=file, key=key, value=value, allowed=ctx.get("allowed"))
-
-
 def _parse(text: str, file: str) -> UseProfiles:
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML ({exc})", file=file) from None
-    try:
-        return UseProfiles.model_validate(document)
-    except ValidationError as exc:
-        raise _input_error(exc, file) from None
+    return parse_data_file(UseProfiles, text, file)
 
 
 @functools.cache

@@ -30,15 +30,14 @@ References
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass, fields
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
 from smartcity.energy import _kernels, profiles
 from smartcity.errors import InputError
+from smartcity.tables import load_schema
 
 __all__ = [
     "WINDOW_ORIENTATIONS",
@@ -492,8 +491,7 @@ def simulate_5r1c(
 @functools.cache
 def _schema_defaults() -> dict[str, object]:
     """Column defaults of the buildings schema (read once)."""
-    text = resources.files("smartcity").joinpath("schemas/buildings.toml").read_text("utf-8")
-    return {c["name"]: c["default"] for c in tomllib.loads(text)["column"] if "default" in c}
+    return {c.name: c.default for c in load_schema("buildings").column if c.default is not None}
 
 
 _TABLE_COLUMNS = (

@@ -8,17 +8,24 @@ these, and :mod:`smartcity.scenario.models` assembles them into the scenario.
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
+from pydantic import (
+    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError, model_validator,
+)
 from pydantic_core import PydanticCustomError
 
+from smartcity.errors import InputError
 from smartcity.units import UNITS, to_canonical
 
-__all__ = ["PathMarker", "ScenarioPath", "StrictModel", "Quantity", "quantity", "Trajectory", "trajectory"]
+__all__ = [
+    "PathMarker", "ScenarioPath", "StrictModel", "Quantity", "quantity", "Trajectory", "trajectory",
+    "data_file_error", "parse_data_file",
+]
 
 
 class PathMarker:
@@ -208,3 +215,31 @@ def trajectory(dimension: str, *, ge: float | None = None, le: float | None = No
         return t
 
     return Annotated[Trajectory, BeforeValidator(before), AfterValidator(after)]
+
+
+def data_file_error(exc: ValidationError, file: str) -> InputError:
+    """The first validation error of a data file (e.g. ``data/use_profiles.toml``) as an InputError."""
+    err = exc.errors(include_url=False)[0]
+    ctx = err.get("ctx") or {}
+    loc = [str(p) for p in err["loc"]] + ([str(ctx["key"])] if "key" in ctx else [])
+    key = ".".join(loc) or None
+    if err["type"] == "extra_forbidden":
+        return InputError("unknown key", file=file, key=key)
+    if err["type"] == "missing":
+        return InputError("required key is missing", file=file, key=key, allowed="add the key")
+    value = ctx.get("value", err.get("input"))
+    if isinstance(value, dict):  # a whole table: the key already says which
+        return InputError(err["msg"], file=file, key=key, allowed=ctx.get("allowed"))
+    return InputError(err["msg"], file=file, key=key, value=value, allowed=ctx.get("allowed"))
+
+
+def parse_data_file(model: type[BaseModel], text: str, file: str):
+    """Parse the TOML ``text`` of a data file into ``model``; errors name the file and key."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML ({exc})", file=file) from None
+    try:
+        return model.model_validate(document)
+    except ValidationError as exc:
+        raise data_file_error(exc, file) from None

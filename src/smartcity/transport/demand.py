@@ -43,18 +43,17 @@ from __future__ import annotations
 
 import functools
 import math
-import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 from scipy.optimize import brentq
 
 from smartcity.errors import InputError
-from smartcity.scenario.types import StrictModel
+from smartcity.scenario.types import StrictModel, parse_data_file
 
 __all__ = [
     "PURPOSES",
@@ -173,30 +172,8 @@ class TripRates(StrictModel):
         return rows("production"), rows("attraction")
 
 
-def _input_error(exc: ValidationError, file: str) -> InputError:
-    err = exc.errors(include_url=False)[0]
-    ctx = err.get("ctx") or {}
-    loc = [str(p) for p in err["loc"]] + ([str(ctx["key"])] if "key" in ctx else [])
-    key = ".".join(loc) or None
-    if err["type"] == "extra_forbidden":
-        return InputError("unknown key", file=file, key=key)
-    if err["type"] == "missing":
-        return InputError("required key is missing", file=file, key=key, allowed="add the key")
-    value = ctx.get("value", err.get("input"))
-    if isinstance(value, dict):
-        return InputError(err["msg"], file=file, key=key, allowed=ctx.get("allowed"))
-    return InputError(err["msg"], file=file, key=key, value=value, allowed=ctx.get("allowed"))
-
-
 def _parse(text: str, file: str) -> TripRates:
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML ({exc})", file=file) from None
-    try:
-        return TripRates.model_validate(document)
-    except ValidationError as exc:
-        raise _input_error(exc, file) from None
+    return parse_data_file(TripRates, text, file)
 
 
 @functools.cache
