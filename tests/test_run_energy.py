@@ -106,3 +106,17 @@ def test_local_lca_electricity_factor_runs_and_counts_pv(tmp_path, repo):
     # heat carriers do not depend on the electricity method
     np.testing.assert_allclose(ds_local["co2"].sel(carrier="district_heat").values,
                                ds_national["co2"].sel(carrier="district_heat").values, rtol=1e-12)
+
+
+def test_single_measure_explains_the_whole_reduction(small_scenario):
+    small_scenario.write_text(small_scenario.read_text() + (
+        '\n[measures.retrofit]\ntype = "envelope_renovation"\nstart_year = 2016\n'
+        'ramp = { value = 50, unit = "%/a", assumption = true, reason = "test" }\n'
+        'filter = { use = ["apartment_block"] }\nu_wall_w_m2k = 0.2\n'
+        'investment = { value = 100, unit = "EUR/m2", assumption = true, reason = "test" }\nlifetime_years = 30\n'))
+    s = run_scenarios([small_scenario], command="test").sel(scenario="small")
+    total = s["co2"].sum(["sector", "carrier"])
+    np.testing.assert_allclose(s["co2_reduction_by_measure"].sel(measure="retrofit").values,
+                               (s["co2_without_measures"] - total).values, rtol=1e-12)
+    assert float(s["co2_reduction_by_measure"].sel(year=2017, measure="retrofit")) > 0
+    np.testing.assert_allclose(s["co2_reduction_interaction"].values, 0.0, atol=1e-9)

@@ -254,7 +254,8 @@ def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None) -> xr.Dat
         variants += [("none", {})] + [(mid, {mid: m}) for mid, m in measures.items()]
     runs: dict[str, list[_YearResult]] = {}
     for k, (label, subset) in enumerate(variants):
-        runs[label] = sm.simulate(subset, years)
+        same = "all" in runs and subset.keys() == measures.keys()  # one measure: "alone" is "all"
+        runs[label] = runs["all"] if same else sm.simulate(subset, years)
         if progress is not None:
             progress(f"{model.name}: {label}", (k + 1) / len(variants))
     main = runs["all"]
