@@ -335,3 +335,115 @@ def line_search_kernel(x, d, t0, b, capacity, power, fixed, max_step):
             break
         step = candidate
     return step
+
+
+# --------------------------------------------------------------------------------------
+# Sums of link values along shortest-path trees
+# --------------------------------------------------------------------------------------
+
+__all__ += ["path_sums_kernel", "path_sums_serial_kernel"]
+
+
+@numba.njit(cache=True)
+def _path_sums_tree(origin, pred, tail, head, values, out, state, stack):
+    """Sums of ``values`` along the tree ``pred`` of one origin into ``out``.
+
+    A memoised walk back: from each node whose sum is not known yet, follow the
+    predecessor links up to a node whose sum is known (the origin, an earlier node or
+    an unreachable node), then unwind the walk adding one link value per step, so that
+    every node is summed once, O(n_nodes × k). The sum at a node is its parent's sum
+    plus the value of the last link, the same additions in the same order as Dijkstra's
+    ``dist[v] = dist[u] + cost[e]``.
+
+    Parameters
+    ----------
+    origin : int
+        0-based origin node; its sums are 0.
+    pred : (n_nodes,) int64
+        Last link of each path; -1 at the origin and at unreachable nodes (NaN sums).
+    tail, head : (n_links,) int64
+    values : (n_links, k) float64
+    out : (n_nodes, k) float64, output
+    state : (n_nodes,) int8, scratch
+    stack : (n_nodes,) int64, scratch
+
+    Returns
+    -------
+    int
+        -1, or the first node at which ``pred`` is not a tree rooted at ``origin``
+        (a link that does not end at the node, or a cycle).
+    """
+    n_nodes = pred.shape[0]
+    n_links = head.shape[0]
+    k = values.shape[1]
+    state[:] = 0  # 0 not summed, 1 summed, 2 unreachable
+    state[origin] = 1
+    for j in range(k):
+        out[origin, j] = 0.0
+    for v in range(n_nodes):
+        if state[v] != 0:
+            continue
+        depth = 0
+        u = v
+        while state[u] == 0:
+            e = pred[u]
+            if e < 0:
+                state[u] = 2
+                for j in range(k):
+                    out[u, j] = np.nan
+                break
+            if e >= n_links or head[e] != u or depth == n_nodes - 1:
+                return u
+            stack[depth] = u
+            depth += 1
+            u = tail[e]
+        unreachable = state[u] == 2
+        while depth > 0:
+            depth -= 1
+            w = stack[depth]
+            if unreachable:
+                state[w] = 2
+                for j in range(k):
+                    out[w, j] = np.nan
+            else:
+                e = pred[w]
+                p = tail[e]
+                state[w] = 1
+                for j in range(k):
+                    out[w, j] = out[p, j] + values[e, j]
+    return -1
+
+
+@numba.njit(cache=True, parallel=True)
+def path_sums_kernel(pred, tail, head, values, origins, out, errors):
+    """Sums of link values along the shortest-path trees of many origins, in parallel.
+
+    Parameters
+    ----------
+    pred : (n_o, n_nodes) int64
+        Trees from :func:`shortest_paths_kernel`.
+    tail, head : (n_links,) int64
+    values : (n_links, k) float64
+    origins : (n_o,) int64, 0-based nodes
+    out : (n_o, n_nodes, k) float64, output
+        Sum of ``values`` over the links of the path to each node; 0 at the origin,
+        NaN where unreachable.
+    errors : (n_o,) int64, output
+        -1, or the first node where a row of ``pred`` is not a tree (see
+        :func:`_path_sums_tree`).
+    """
+    n_nodes = pred.shape[1]
+    for i in numba.prange(origins.shape[0]):
+        state = np.empty(n_nodes, dtype=np.int8)
+        stack = np.empty(n_nodes, dtype=np.int64)
+        errors[i] = _path_sums_tree(origins[i], pred[i], tail, head, values, out[i], state, stack)
+
+
+@numba.njit(cache=True)
+def path_sums_serial_kernel(pred, tail, head, values, origins, out, errors):
+    """:func:`path_sums_kernel` on the calling thread (for small problems)."""
+    n_nodes = pred.shape[1]
+    state = np.empty(n_nodes, dtype=np.int8)
+    stack = np.empty(n_nodes, dtype=np.int64)
+    for i in range(origins.shape[0]):
+        errors[i] = _path_sums_tree(origins[i], pred[i], tail, head, values, out[i], state, stack)

@@ -31,6 +31,8 @@ all_or_nothing
     One all-or-nothing loading on given link costs.
 shortest_paths
     Shortest-path costs and trees from chosen origins.
+path_sums
+    Sums of link values (times, distances, counts) along those trees.
 link_times, beckmann_objective
     The BPR cost and its integral.
 warmup
@@ -65,6 +67,7 @@ __all__ = [
     "assign",
     "all_or_nothing",
     "shortest_paths",
+    "path_sums",
     "link_times",
     "beckmann_objective",
     "run_assignment_files",
@@ -322,6 +325,78 @@ def shortest_paths(network: Network, cost, origins=None) -> tuple[np.ndarray, np
     _kernels.shortest_paths_kernel(network.first_out, head, cost, np.ascontiguousarray(nodes - 1),
                                    network.first_thru_node - 1, dist, pred)
     return dist, pred
+
+
+def path_sums(network: Network, pred, origins, values) -> np.ndarray:
+    """Sums of link values along shortest-path trees (numba, O(n_nodes) per origin).
+
+    With the trees of :func:`shortest_paths`, this skims any additive link attribute
+    (time components, distance, number of boardings, ...) on the paths those trees
+    hold; summing the link costs themselves gives back ``dist`` to the last bit.
+
+    Parameters
+    ----------
+    network : Network
+    pred : (n_origins, n_nodes) array_like of int
+        The ``pred`` of :func:`shortest_paths` for the same ``origins``.
+    origins : array_like of int, or None
+        Origin nodes, 1-based, one per row of ``pred`` (None: all zones, as in
+        :func:`shortest_paths`).
+    values : (n_links,) or (n_links, k) array_like
+        Values per link in the network's (sorted) link order. [any additive unit]
+
+    Returns
+    -------
+    (n_origins, n_nodes) or (n_origins, n_nodes, k) ndarray
+        Sum of ``values`` over the links of the path from each origin to each node:
+        0 at the origin, NaN where the node is unreachable. [unit of ``values``]
+
+    Raises
+    ------
+    ValueError
+        Bad shapes, an unknown origin, or a row of ``pred`` that is not a tree rooted at
+        its origin (a link that does not end at its node, or a cycle).
+
+    Examples
+    --------
+    >>> from smartcity.transport.network import network_from_arrays
+    >>> net = network_from_arrays(1, 3, [1, 2], [2, 3], [1.0, 1.0], [0.5, 0.25], length=[2.0, 3.0])
+    >>> dist, pred = shortest_paths(net, net.free_flow_time, [1])
+    >>> path_sums(net, pred, [1], net.length).tolist()
+    [[0.0, 2.0, 5.0]]
+    """
+    if origins is None:
+        origins = np.arange(1, network.n_zones + 1)
+    nodes = np.atleast_1d(np.asarray(origins, dtype=np.int64))
+    if nodes.ndim != 1:
+        raise ValueError(f"origins: expected a 1-D array of nodes, got shape {nodes.shape}")
+    bad = (nodes < 1) | (nodes > network.n_nodes)
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        raise ValueError(f"origins[{i}] = {int(nodes[i])}: unknown node; nodes are 1 … {network.n_nodes}")
+    trees = np.ascontiguousarray(pred, dtype=np.int64)
+    if trees.shape != (nodes.size, network.n_nodes):
+        raise ValueError(f"pred: expected shape ({nodes.size}, {network.n_nodes}) (origins × nodes), "
+                         f"got {trees.shape}")
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim not in (1, 2) or array.shape[0] != network.n_links:
+        raise ValueError(f"values: expected shape ({network.n_links},) or ({network.n_links}, k) "
+                         f"(one row per link), got {array.shape}")
+    matrix = np.ascontiguousarray(array.reshape(network.n_links, -1))
+    out = np.empty((nodes.size, network.n_nodes, matrix.shape[1]), dtype=np.float64)
+    errors = np.empty(nodes.size, dtype=np.int64)
+    tail, head = _tail_head(network)
+    parallel = nodes.size > 1 and out.size >= _kernels.PARALLEL_MIN_WORK
+    kernel = _kernels.path_sums_kernel if parallel else _kernels.path_sums_serial_kernel
+    kernel(trees, tail, head, matrix, np.ascontiguousarray(nodes - 1), out, errors)
+    rows = np.flatnonzero(errors >= 0)
+    if rows.size:
+        i = int(rows[0])
+        v = int(errors[i])
+        raise ValueError(f"pred[{i}, {v}] = {int(trees[i, v])}: not a shortest-path tree from origin "
+                         f"{int(nodes[i])} (the link does not end at node {v + 1}, or the path back "
+                         "from it runs in a cycle)")
+    return out[..., 0] if array.ndim == 1 else out
 
 
 # --------------------------------------------------------------------------------------
