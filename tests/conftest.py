@@ -41,3 +41,11 @@ def small_scenario(tmp_path: Path) -> Path:
     path = tmp_path / "baseline.toml"
     path.write_text(SMALL_BASELINE, encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def default_run():
+    """Results of the shipped baseline and lighthouse scenarios (run once per session)."""
+    from smartcity.run import default_scenarios, run_scenarios
+
+    return run_scenarios(default_scenarios(), command="test")

@@ -256,3 +256,58 @@ def test_bad_energy_inputs_exit_2_and_write_nothing(small_scenario, tmp_path, ca
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert expected in proc.stderr
     assert not out.exists()
+
+
+@pytest.fixture
+def district(tmp_path: Path) -> Path:
+    """A copy of the shipped Aalborg East scenario folder (scenarios, buildings and transport tables)."""
+    import shutil
+
+    source = Path(__file__).resolve().parents[1] / "scenarios" / "aalborg-east"
+    target = tmp_path / "aalborg-east"
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.py", "*.md", "__pycache__"))
+    return target
+
+
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("link-to-unknown-node", "links.csv, line 2, column 'to_node'"),
+        ("zero-capacity", "links.csv, line 2, column 'capacity_veh_h': value out of range; got 0"),
+        ("negative-population", "zones.csv, line 2, column 'population': value out of range"),
+        ("measure-zone-unknown", "key 'measures.parking_management.zones': the transport model has no such zone"),
+        ("brt-opens-existing-line", "key 'measures.plusbus.line': a BRT measure opens a planned line"),
+    ],
+)
+def test_bad_transport_inputs_exit_2_and_write_nothing(district, tmp_path, case, expected):
+    links, zones_csv, light = district / "transport" / "links.csv", district / "transport" / "zones.csv", \
+        district / "lighthouse.toml"
+    if case == "link-to-unknown-node":
+        _rewrite(links, "109,101,E45,", "109,9999,E45,")
+    elif case == "zero-capacity":
+        _rewrite(links, "109,101,E45,2.547,110,2,3600,", "109,101,E45,2.547,110,2,0,")
+    elif case == "negative-population":
+        _rewrite(zones_csv, "kildeparken,2014,Kildeparken,internal,1,2209,", "kildeparken,2014,Kildeparken,internal,1,-5,")
+    elif case == "measure-zone-unknown":
+        _rewrite(light, 'zones = ["campus", "hospital", "east_centre"]', 'zones = ["campus", "nowhere"]')
+    elif case == "brt-opens-existing-line":
+        _rewrite(light, 'line = "plusbus"', 'line = "6"')
+    out = tmp_path / "out"
+    proc = run_cli("run", str(district / "baseline.toml"), str(light), "-o", str(out))
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert expected in proc.stderr, proc.stderr
+    assert not out.exists()
+
+
+def test_transport_measure_without_transport_model_is_refused(small_scenario, tmp_path):
+    small_scenario.write_text(small_scenario.read_text() + (
+        '\n[measures.chargers]\ntype = "ev_incentive"\nstart_year = 2016\n'
+        'ramp = { value = 10, unit = "%/a", assumption = true, reason = "test" }\n'
+        'bev_sales_share_increase = { value = 5, unit = "%", assumption = true, reason = "test" }\n'
+        'investment = { value = 1, unit = "MDKK", assumption = true, reason = "test" }\nlifetime_years = 10\n'))
+    out = tmp_path / "out"
+    proc = run_cli("run", str(small_scenario), "-o", str(out))
+    assert proc.returncode == 2, proc.stderr
+    assert "key 'measures.chargers': a transport measure needs the transport model" in proc.stderr
+    assert not out.exists()

@@ -9,14 +9,14 @@ from smartcity.run import default_scenarios, load_inputs, run_scenarios
 
 
 @pytest.fixture(scope="module")
-def ds():
-    return run_scenarios(default_scenarios(), command="test")
+def ds(default_run):
+    return default_run
 
 
 def test_both_scenarios_report_energy_and_co2_by_sector_and_year(ds):
     assert list(ds["scenario"].values) == ["baseline", "lighthouse"]
     assert list(ds["year"].values) == list(range(2014, 2031))
-    assert set(ds["sector"].values) == {"residential", "tertiary", "municipal"}
+    assert set(ds["sector"].values) == {"residential", "tertiary", "municipal", "transport"}
     assert ds["co2"].dims == ("scenario", "year", "sector", "carrier")
     assert ds["co2"].attrs["units"] == "t/a" and ds["final_energy"].attrs["units"] == "MWh/a"
     assert (ds["co2"] >= 0).all() and (ds["final_energy"] >= 0).all()
@@ -58,10 +58,11 @@ def test_coal_exit_is_a_visible_step_in_the_district_heating_factor(ds):
 
 
 def test_hourly_electricity_balance_closes(ds):
-    # no batteries in the default scenarios: import - export = demand - PV, every hour
+    # no batteries in the default scenarios: import - export = demand + charging - PV, every hour
     s = ds.sel(scenario="lighthouse", year=2030)
     np.testing.assert_allclose((s["grid_import"] - s["grid_export"]).values,
-                               (s["electricity_demand"] - s["pv_generation"]).values, atol=1e-6)
+                               (s["electricity_demand"] + s["ev_charging"] + s["bus_charging"]
+                                - s["pv_generation"]).values, atol=1e-6)
     assert float(s["pv_generation"].sum()) > 0 and float(ds["pv_generation"].sel(scenario="baseline").sum()) == 0
 
 

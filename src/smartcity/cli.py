@@ -146,12 +146,13 @@ def _cmd_validate(args) -> int:
 
 def _cmd_warmup(args) -> int:
     from smartcity.energy import supply, thermal
-    from smartcity.transport import assignment
+    from smartcity.transport import assignment, transit
 
     start = time.perf_counter()
     thermal.warmup()
     supply.warmup()
     assignment.warmup()
+    transit.warmup()
     if not args.quiet:
         print(f"kernels compiled and cached in {time.perf_counter() - start:.1f} s")
     return 0
@@ -197,7 +198,7 @@ def _summary_table(ds):
 
     names = [str(n) for n in ds["scenario"].values]
     baseline = "baseline" if "baseline" in names else None
-    table = Table(title="smartcity run: buildings of the district", title_justify="left")
+    table = Table(title="smartcity run: energy and CO2 of the district", title_justify="left")
     headers = ("scenario", "years", "heat need\n[MWh/a]", "final energy\n[MWh/a]", "grid electricity\n[MWh/a]",
                "PV\n[MWh/a]", "CO2 first\n[t/a]", "CO2 last\n[t/a]", "vs baseline\n[%]")
     for header in headers:
@@ -218,8 +219,11 @@ def _summary_table(ds):
             versus = f"{100 * (c_last - ref) / ref:+.1f}" if ref else "-"
         table.add_row(name, f"{first}-{last}", f"{heat:,.0f}", f"{final:,.0f}", f"{grid:,.0f}", f"{pv:,.0f}",
                       f"{c_first:,.0f}", f"{c_last:,.0f}", versus)
-    table.caption = "heat need = space heating + hot water; CO2 of the buildings (Covenant of Mayors sectors)"
+    table.caption = ("heat need = space heating + hot water; CO2 of buildings and transport "
+                     "(Covenant of Mayors sectors)")
     parts = [table]
+    if "mode_share" in ds:
+        parts.append(_transport_table(ds, names))
     if "measure" in ds.dims and ds.sizes["measure"]:
         for name in names:
             s = ds.sel(scenario=name)
@@ -241,6 +245,36 @@ def _summary_table(ds):
             m_table.add_row("interaction", "", f"{float(s['co2_reduction_interaction'].sel(year=last)):,.0f}", "", "")
             parts.append(m_table)
     return Group(*parts)
+
+
+def _transport_table(ds, names):
+    """Modal split, car vehicle-km, transport energy and CO2 of each scenario in the first and last year."""
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title="transport of the district (trips with one end outside count half)", title_justify="left")
+    headers = ("scenario", "year", "car\n[%]", "bus+BRT\n[%]", "bike\n[%]", "walk\n[%]", "car vkm\n[Mkm/a]",
+               "electric\n[% vkm]", "energy\n[MWh/a]", "CO2\n[t/a]")
+    for header in headers:
+        table.add_column(Text(header), justify="left" if header == "scenario" else "right")
+    for name in names:
+        s = ds.sel(scenario=name)
+        if bool(s["mode_share"].isnull().all()):
+            continue
+        for year in (int(s["year"].values[0]), int(s["year"].values[-1])):
+            y = s.sel(year=year)
+            share = y["mode_share"].to_series()
+            car_vkm = y["vehicle_km"].sel(vehicle="car")
+            table.add_row(
+                name, str(year),
+                f"{100 * (share['car_driver'] + share['car_passenger']):.1f}",
+                f"{100 * (share['bus'] + share['brt']):.1f}",
+                f"{100 * (share['bike'] + share['ebike']):.1f}", f"{100 * share['walk']:.1f}",
+                f"{float(car_vkm.sum()) / 1e6:,.1f}",
+                f"{100 * float(car_vkm.sel(powertrain='electric')) / max(float(car_vkm.sum()), 1e-300):.1f}",
+                f"{float(y['final_energy'].sel(sector='transport').sum()):,.0f}",
+                f"{float(y['co2'].sel(sector='transport').sum()):,.0f}")
+    return table
 
 
 def _cmd_run(args, command: str) -> int:

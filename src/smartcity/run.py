@@ -36,12 +36,39 @@ from smartcity import weather as weather_mod
 from smartcity.energy import profiles, supply, thermal
 from smartcity.energy.archetypes import fill_archetype_defaults
 from smartcity.energy.buildings import check_buildings
-from smartcity.energy.measures import check_measures, measure_costs, stock_in_year, treated_share
-from smartcity.energy.system import BUILDING_SECTORS, EnergyYear, PVCache, simulate_energy_year
+from smartcity.energy.measures import (
+    DISCOUNT_RATE,
+    check_measures,
+    measure_costs,
+    stock_in_year,
+    treated_share,
+)
+from smartcity.energy.system import (
+    BUILDING_SECTORS,
+    EnergyYear,
+    PVCache,
+    simulate_energy_year,
+)
 from smartcity.errors import InputError, SmartcityError
 from smartcity.results import provenance_attrs
 from smartcity.scenario import ResolvedScenario, load_scenario
 from smartcity.tables import read_table
+from smartcity.transport import fleet as fleet_mod
+from smartcity.transport import zones as zones_mod
+from smartcity.transport.measures import (
+    SmartCharging,
+    check_transport_measures,
+    is_transport_measure,
+    transport_measure_costs,
+)
+from smartcity.transport.model import (
+    MODES,
+    POWERTRAINS,
+    VEHICLES,
+    DistrictTransport,
+    TransportEnergy,
+    transport_energy,
+)
 
 __all__ = [
     "ScenarioInputs", "load_inputs", "run_scenarios", "default_scenarios", "heating_degree_days",
@@ -96,6 +123,7 @@ class ScenarioInputs:
     weather: weather_mod.Weather
     buildings: pd.DataFrame
     grid_shape: pd.Series | None = None
+    zone_system: zones_mod.ZoneSystem | None = None
 
 
 def load_inputs(paths: Sequence[str | Path]) -> list[ScenarioInputs]:
@@ -128,8 +156,20 @@ def load_inputs(paths: Sequence[str | Path]) -> list[ScenarioInputs]:
             model.buildings.table, "buildings", scenario_file=resolved.path, scenario_key="buildings.table",
         )
         buildings = check_buildings(profiles.fill_use_defaults(fill_archetype_defaults(buildings)))
-        check_measures(buildings, _enabled(model.measures), file=str(resolved.path))
+        building_measures, transport_measures = _split(_enabled(model.measures))
+        check_measures(buildings, building_measures, file=str(resolved.path))
         buildings.attrs = {}  # row locations served the checks; pandas would copy them in every step
+        zone_system = None
+        if model.transport is not None:
+            t = model.transport
+            zone_system = zones_mod.read_zone_system(t.zones, t.nodes, t.links, t.lines, t.line_stops,
+                                                     scenario_file=resolved.path)
+            check_transport_measures(transport_measures, zone_system.zone_ids, zone_system.lines,
+                                     file=str(resolved.path))
+        elif transport_measures:
+            raise InputError("a transport measure needs the transport model", file=resolved.path,
+                             key=f"measures.{next(iter(transport_measures))}",
+                             allowed="a [transport] table with zones, nodes and links, or no transport measures")
         grid_shape = None
         electricity = model.supply.electricity
         if electricity.hourly_profile is not None:
@@ -145,12 +185,18 @@ def load_inputs(paths: Sequence[str | Path]) -> list[ScenarioInputs]:
                     value=f"{len(grid_shape)} hours",
                     allowed="8760 or 8784 hourly values (one calendar year; choose it with supply.electricity.profile_year)",
                 )
-        inputs.append(ScenarioInputs(resolved, weather_cache[weather_file], buildings, grid_shape))
+        inputs.append(ScenarioInputs(resolved, weather_cache[weather_file], buildings, grid_shape, zone_system))
     return inputs
 
 
 def _enabled(measures: Mapping) -> dict:
     return {mid: m for mid, m in measures.items() if m.enabled}
+
+
+def _split(measures: Mapping) -> tuple[dict, dict]:
+    """Building measures and transport measures, each in scenario order."""
+    return ({mid: m for mid, m in measures.items() if not is_transport_measure(m)},
+            {mid: m for mid, m in measures.items() if is_transport_measure(m)})
 
 
 def _stock_hash(buildings: pd.DataFrame) -> str:
@@ -160,9 +206,12 @@ def _stock_hash(buildings: pd.DataFrame) -> str:
 @dataclass(frozen=True)
 class _YearResult:
     energy: EnergyYear
-    co2_t: np.ndarray  # (sector, carrier) [t/a]
+    co2_t: np.ndarray  # (sector, carrier) of emissions.SECTORS x emissions.INVENTORY_CARRIERS [t/a]
     final_mwh: np.ndarray  # (sector, carrier) [MWh/a]
     grid_intensity: np.ndarray  # (n_h,) [g/kWh]
+    grid_import_kw: np.ndarray  # (n_h,) buildings and charging after PV and batteries [kW]
+    grid_export_kw: np.ndarray  # (n_h,) [kW]
+    transport: TransportEnergy | None = None
 
 
 class _ScenarioModel:
@@ -180,6 +229,13 @@ class _ScenarioModel:
         self.pv_cache = PVCache(inp.weather, model.supply, model.weather.ground_albedo.canonical)
         self.row_of_id = {bid: i for i, bid in enumerate(inp.buildings["building_id"])}
         self._grid: dict[int, np.ndarray] = {}
+        self._energy: dict[str, EnergyYear] = {}
+        self.transport = None
+        if inp.zone_system is not None:
+            _, transport_measures = _split(_enabled(model.measures))
+            self.transport = DistrictTransport(model.transport, inp.zone_system, transport_measures,
+                                               model.scenario.base_year)
+            self.vehicles = fleet_mod.load_vehicle_data()
 
     def grid_intensity(self, year: int) -> np.ndarray:
         if year not in self._grid:
@@ -193,55 +249,110 @@ class _ScenarioModel:
         return _stock_hash(stock), stock
 
     def simulate(self, measures: Mapping, years: Sequence[int]) -> list[_YearResult]:
-        """Energy and CO2 of each year with ``measures`` applied.
+        """Energy, travel and CO2 of each year with ``measures`` applied.
 
         The stock changes only when a building is built or a measure's treated share
-        changes; years in which neither happens reuse the previous year's energy system
-        (emissions are still computed with the year's factors).
+        changes; years in which neither happens reuse the previous year's energy system,
+        and a stock already simulated (under another set of measures) is not simulated
+        again. Emissions are always computed with the year's factors.
         """
+        building_measures, transport_measures = _split(measures)
         results = []
-        last_state, last_key, last_energy = None, None, None
+        last_state, last_energy = None, None
         built = self.inp.buildings["construction_year"].to_numpy()
+        fleet = None
+        if self.transport is not None:
+            fleet = self.transport.car_fleet(transport_measures, years, self.vehicles)
         for year in years:
-            state = (int(np.sum(built <= year)),) + tuple(treated_share(m, year) for m in measures.values())
+            state = (int(np.sum(built <= year)),) + tuple(treated_share(m, year) for m in building_measures.values())
             if state != last_state:
-                key, stock = self.energy(measures, year)
-                if key != last_key:
-                    last_energy = simulate_energy_year(
+                key, stock = self.energy(building_measures, year)
+                if key not in self._energy:
+                    self._energy[key] = simulate_energy_year(
                         stock, len(self.inp.buildings), self.weather, self.irradiance, self.model.supply,
                         self.pv_cache, warmup_hours=self.model.buildings.warmup_hours,
                     )
-                    last_key = key
+                last_energy = self._energy[key]
                 last_state = state
-            results.append(self._emissions(last_energy, year))
+            travel = None
+            if self.transport is not None:
+                travel = transport_energy(self.transport, self.transport.simulate_year(transport_measures, year),
+                                          transport_measures, year, fleet, self.vehicles, self.weather.index)
+            results.append(self._emissions(last_energy, travel, transport_measures, year))
         return results
 
-    def _emissions(self, energy: EnergyYear, year: int) -> _YearResult:
+    def _charging(self, energy: EnergyYear, travel: TransportEnergy, measures: Mapping, year: int,
+                  grid: np.ndarray) -> np.ndarray:
+        """Hourly EV charging after smart charging (if a measure is in force). [kW]
+
+        The flexible share of each day's charging moves to the hours with the lowest grid
+        intensity (``grid_carbon``) or the largest PV output above the buildings'
+        consumption (``pv_surplus``; at night, the hours of lowest consumption), never above
+        the peak power of uncontrolled charging.
+        """
+        ev = travel.ev_charging_kw
+        for m in measures.values():
+            share = treated_share(m, year)
+            if isinstance(m, SmartCharging) and share > 0.0:
+                if m.signal == "grid_carbon":
+                    signal = grid
+                else:  # PV output above the buildings' consumption: the larger, the better
+                    signal = -(energy.pv_generation_kw - energy.electricity_demand_kw)
+                # within the power the chargers already draw at their annual peak
+                ev = fleet_mod.smart_charging(ev, share * m.flexible_share.canonical, signal,
+                                              max_power_kw=float(travel.ev_charging_kw.max()))
+        return ev
+
+    def _emissions(self, energy: EnergyYear, travel: TransportEnergy | None, transport_measures: Mapping,
+                   year: int) -> _YearResult:
         section = self.model.emissions
         grid = self.grid_intensity(year)
         dh = float(self.model.supply.district_heating.emission_factor.at([year])[0])
         factors = emissions.carrier_factors(section, dh)
-        carriers = supply.CARRIERS
+        sectors, carriers = emissions.SECTORS, emissions.INVENTORY_CARRIERS
+        n_h = len(self.weather.index)
+        if travel is not None:
+            ev = self._charging(energy, travel, transport_measures, year, grid)
+            travel = travel.with_ev_charging(ev)
+            charging = ev + travel.bus_charging_kw
+            demand = energy.electricity_demand_kw + charging
+            balance = supply.electricity_balance(demand, energy.pv_generation_kw, battery_kwh=energy.battery_kwh)
+            grid_import, grid_export = balance["import"], balance["export"]
+            share = np.divide(grid_import, demand, out=np.zeros(n_h), where=demand > 0)
+        else:
+            charging = np.zeros(n_h)
+            demand = energy.electricity_demand_kw
+            grid_import, grid_export = energy.grid_import_kw, energy.grid_export_kw
+            share = np.divide(grid_import, demand, out=np.zeros(n_h), where=demand > 0)
+        final_kw: dict[str, dict[str, object]] = {}
         inventory_energy = {}
         for sector in BUILDING_SECTORS:
             by_carrier = dict(energy.final_energy_kw[sector])
+            final_kw[sector] = dict(by_carrier)
             if section.electricity_factor == "national":
-                by_carrier["electricity"] = energy.electricity_import_kw[sector]
+                by_carrier["electricity"] = by_carrier["electricity"] * share
             inventory_energy[sector] = by_carrier
+        if travel is not None:
+            fuels = {c: kwh for c, kwh in travel.fuel_kwh.items() if kwh > 0.0}
+            final_kw["transport"] = {**fuels, "electricity": charging}
+            inventory_energy["transport"] = {**fuels, "electricity": charging * share
+                                             if section.electricity_factor == "national" else charging}
         if section.electricity_factor == "local":
             pv_factor = emissions.fuel_factor("solar_pv", section.method)  # 0 under IPCC, life cycle under LCA
             grid = emissions.local_electricity_factor(
-                grid, float(energy.pv_generation_kw.sum()), float(energy.electricity_demand_kw.sum()),
+                grid, float(energy.pv_generation_kw.sum()), float(demand.sum()),
                 local_production_g_per_kwh=pv_factor)
         table = emissions.inventory(inventory_energy, grid, factors)
-        co2 = np.zeros((len(BUILDING_SECTORS), len(carriers)))
+        co2 = np.zeros((len(sectors), len(carriers)))
         final = np.zeros_like(co2)
-        for i, sector in enumerate(BUILDING_SECTORS):
+        for i, sector in enumerate(sectors):
             for j, carrier in enumerate(carriers):
                 if sector in table.index and carrier in table.columns:
                     co2[i, j] = float(table.loc[sector, carrier])
-                final[i, j] = float(np.sum(energy.final_energy_kw[sector][carrier])) / 1e3
-        return _YearResult(energy, co2, final, np.asarray(grid, dtype=np.float64) * np.ones(len(self.weather.index)))
+                if carrier in final_kw.get(sector, {}):
+                    final[i, j] = float(np.sum(final_kw[sector][carrier])) / 1e3
+        return _YearResult(energy, co2, final, np.asarray(grid, dtype=np.float64) * np.ones(n_h),
+                           grid_import, grid_export, travel)
 
 
 def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None) -> xr.Dataset:
@@ -260,6 +371,8 @@ def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None) -> xr.Dat
             progress(f"{model.name}: {label}", (k + 1) / len(variants))
     main = runs["all"]
     ds = _energy_dataset(inp, years, main)
+    if sm.transport is not None:
+        ds = ds.merge(_transport_dataset(sm.transport, years, main))
     if measures:
         return ds.merge(_measure_dataset(inp, years, measures, runs))
     total = np.array([r.co2_t.sum() for r in main])
@@ -269,7 +382,8 @@ def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None) -> xr.Dat
     )
 
 
-_WITHOUT_ATTRS = {"units": "t/a", "long_name": "CO2 of the buildings with none of the scenario's measures"}
+_WITHOUT_ATTRS = {"units": "t/a", "long_name": "CO2 with none of the scenario's measures"}
+_CARRIER = {c: j for j, c in enumerate(emissions.INVENTORY_CARRIERS)}
 _INTERACTION_ATTRS = {"units": "t/a",
                       "long_name": "CO2 reduction of all measures together minus the sum of the single ones"}
 
@@ -287,9 +401,9 @@ def _energy_dataset(inp: ScenarioInputs, years: list[int], results: list[_YearRe
     hdd = heating_degree_days(weather.data["temp_air"])
     data = {
         "co2": (("year", "sector", "carrier"), np.stack([r.co2_t for r in results]), {
-            "units": "t/a", "long_name": "CO2 emissions of the buildings by Covenant of Mayors sector and carrier"}),
+            "units": "t/a", "long_name": "CO2 emissions by Covenant of Mayors sector and carrier"}),
         "final_energy": (("year", "sector", "carrier"), np.stack([r.final_mwh for r in results]), {
-            "units": "MWh/a", "long_name": "final energy of the buildings by sector and carrier, before local PV"}),
+            "units": "MWh/a", "long_name": "final energy by sector and carrier, before local PV"}),
         "space_heating_need": (yb, _stack(results, "building_space_heating_kwh"), {
             "units": "kWh/a", "long_name": "annual space-heating need of all buildings of the row (0 before construction)",
             "model": "ISO 13790 Annex C 5R1C hourly"}),
@@ -315,15 +429,15 @@ def _energy_dataset(inp: ScenarioInputs, years: list[int], results: list[_YearRe
                                         "appliances, lighting)"}),
         "pv_generation": (yh, _stack(results, "pv_generation_kw"), {
             "units": "kW", "long_name": "hourly AC output of rooftop PV"}),
-        "grid_import": (yh, _stack(results, "grid_import_kw"), {
-            "units": "kW", "long_name": "hourly electricity drawn from the grid"}),
-        "grid_export": (yh, _stack(results, "grid_export_kw"), {
+        "grid_import": (yh, np.stack([r.grid_import_kw for r in results]), {
+            "units": "kW", "long_name": "hourly electricity drawn from the grid by buildings and vehicle charging"}),
+        "grid_export": (yh, np.stack([r.grid_export_kw for r in results]), {
             "units": "kW", "long_name": "hourly PV electricity fed into the grid"}),
         "grid_carbon_intensity": (yh, np.stack([r.grid_intensity for r in results]), {
             "units": "g/kWh", "long_name": "hourly carbon intensity applied to grid electricity"}),
         "pv_capacity": (("year",), np.array([r.energy.pv_capacity_kwp for r in results]), {
             "units": "kWp", "long_name": "installed rooftop PV"}),
-        "district_heat_production": (("year",), np.array([r.final_mwh[:, supply.CARRIERS.index("district_heat")].sum()
+        "district_heat_production": (("year",), np.array([r.final_mwh[:, _CARRIER["district_heat"]].sum()
                                                           for r in results])
                                      / (1.0 - model.supply.district_heating.network_loss.canonical), {
             "units": "MWh/a", "long_name": "district heat produced for the district's buildings, network losses included"}),
@@ -363,13 +477,77 @@ def _energy_dataset(inp: ScenarioInputs, years: list[int], results: list[_YearRe
             "units": "-", "long_name": "building (or archetype row) identifier"}),
         "heating_system": ("heating_system", np.asarray(supply.HEATING_SYSTEMS, dtype=str), {
             "units": "-", "long_name": "space-heating system"}),
-        "sector": ("sector", np.asarray(BUILDING_SECTORS, dtype=str), {
+        "sector": ("sector", np.asarray(emissions.SECTORS, dtype=str), {
             "units": "-", "long_name": "Covenant of Mayors sector"}),
-        "carrier": ("carrier", np.asarray(supply.CARRIERS, dtype=str), {
+        "carrier": ("carrier", np.asarray(emissions.INVENTORY_CARRIERS, dtype=str), {
             "units": "-", "long_name": "final energy carrier"}),
         "hour": ("hour", np.arange(n_hours, dtype=np.int64), {
             "units": "h", "long_name": "hour of the weather year (0 = 1 January 00:00-01:00 local standard time)"}),
     }
+    return xr.Dataset(data, coords=coords)
+
+
+def _transport_dataset(transport: DistrictTransport, years: list[int], results: list[_YearResult]) -> xr.Dataset:
+    """Travel, fleet and charging of each year (all measures in force)."""
+    travel = [r.transport for r in results]
+    trips = [t.year for t in travel]
+    system = transport.system
+    links = system.links
+    lines = system.lines
+    days = transport.section.days_per_year.canonical
+    ym, yh = ("year", "mode"), ("year", "hour")
+    counted = np.stack([t.trips for t in trips])
+    data = {
+        "trips": (ym, counted, {"units": "1/d", "long_name": "trips per average day by main mode, counted for the "
+                                "district (trips with one end outside count half)"}),
+        "mode_share": (ym, counted / counted.sum(axis=1, keepdims=True), {
+            "units": "1", "long_name": "modal split: share of the district's trips by main mode"}),
+        "passenger_km": (ym, np.stack([t.passenger_km for t in trips]) * days, {
+            "units": "km/a", "long_name": "passenger-km by mode, counted for the district"}),
+        "passenger_km_by_zone": (("year", "zone", "mode"), np.stack([t.passenger_km_by_zone for t in trips]) * days, {
+            "units": "km/a", "long_name": "passenger-km by origin zone and mode, counted for the district"}),
+        "vehicle_km": (("year", "vehicle", "powertrain"), np.stack([t.vehicle_km for t in travel]), {
+            "units": "km/a", "long_name": "vehicle-km by vehicle and powertrain (cars: district share of trips; "
+                                          "buses: service of the lines)"}),
+        "car_fleet": (("year", "powertrain"), np.stack([t.car_fleet for t in travel]), {
+            "units": "1", "long_name": "cars owned by the district's residents by powertrain (stock turnover model)"}),
+        "ev_charging": (yh, np.stack([t.ev_charging_kw for t in travel]), {
+            "units": "kW", "long_name": "hourly charging of electric cars (after smart charging)"}),
+        "bus_charging": (yh, np.stack([t.bus_charging_kw for t in travel]), {
+            "units": "kW", "long_name": "hourly charging of electric buses (depot and opportunity)"}),
+        "transport_feedback_iterations": (("year",), np.array([t.feedback_iterations for t in trips], dtype=np.int64), {
+            "units": "1", "long_name": "passes of the feedback between assignment and distribution/mode choice"}),
+        "transport_feedback_change": (("year",), np.array([t.feedback_change for t in trips]), {
+            "units": "1", "long_name": "relative change of the car-time skim in the last feedback pass"}),
+        "link_peak_flow": (("year", "link"), np.stack([t.link_peak_flow for t in trips]), {
+            "units": "veh/h", "long_name": "car flow on each link in the peak hour (user equilibrium)"}),
+        "link_from_node": (("link",), links["from_node"].to_numpy(dtype=np.int64), {
+            "units": "-", "long_name": "from-node of the link"}),
+        "link_to_node": (("link",), links["to_node"].to_numpy(dtype=np.int64), {
+            "units": "-", "long_name": "to-node of the link"}),
+        "mode_share_observed": (("mode",), transport.calibration["target_shares"], {
+            "units": "1", "long_name": "observed modal split of all trips the base year is calibrated to"}),
+        "mode_share_calibrated": (("mode",), transport.calibration["modelled_shares"], {
+            "units": "1", "long_name": "modelled modal split of all trips in the base year after calibration"}),
+    }
+    coords = {
+        "mode": ("mode", np.asarray(MODES, dtype=str), {"units": "-", "long_name": "main mode of the trip"}),
+        "zone": ("zone", np.asarray(transport.zone_ids, dtype=str), {"units": "-", "long_name": "transport zone"}),
+        "vehicle": ("vehicle", np.asarray(VEHICLES, dtype=str), {"units": "-", "long_name": "vehicle class"}),
+        "powertrain": ("powertrain", np.asarray(POWERTRAINS, dtype=str), {"units": "-", "long_name": "powertrain"}),
+        "link": ("link", np.array([f"{a}-{b}" for a, b in zip(links["from_node"], links["to_node"])], dtype=str), {
+            "units": "-", "long_name": "link of the road network (from-to node)"}),
+    }
+    if lines is not None:
+        data.update({
+            "line_boardings": (("year", "line"), np.stack([t.line_boardings for t in trips]), {
+                "units": "1/d", "long_name": "boardings per average day on each public-transport line (all trips)"}),
+            "line_passenger_km": (("year", "line"), np.stack([t.line_passenger_km for t in trips]) * days, {
+                "units": "km/a", "long_name": "passenger-km on each line (all trips)"}),
+            "line_vehicle_km": (("year", "line"), np.stack([t.line_vehicle_km for t in trips]) * days, {
+                "units": "km/a", "long_name": "bus-km operated on each line within the network"}),
+        })
+        coords["line"] = ("line", lines["line"].to_numpy(dtype=str), {"units": "-", "long_name": "public-transport line"})
     return xr.Dataset(data, coords=coords)
 
 
@@ -381,7 +559,11 @@ def _measure_dataset(inp: ScenarioInputs, years: list[int], measures: dict, runs
     reduction = np.stack([without - total(runs[m]) for m in ids], axis=1)
     saving = np.stack([final(runs["none"]) - final(runs[m]) for m in ids], axis=1)
     interaction = (without - total(runs["all"])) - reduction.sum(axis=1)
-    costs = measure_costs(inp.buildings, measures, years)
+    building_measures, transport_measures = _split(measures)
+    costs = pd.concat([
+        measure_costs(inp.buildings, building_measures, years),
+        transport_measure_costs(transport_measures, years, discount_rate=DISCOUNT_RATE),
+    ], ignore_index=True)
     costs = costs.assign(spent_eur=costs["investment_eur"] + costs["reinvestment_eur"])
     investment = costs.pivot(index="year", columns="measure", values="spent_eur").reindex(index=years, columns=ids)
     annual = costs.pivot(index="year", columns="measure", values="annual_cost_eur").reindex(index=years, columns=ids)

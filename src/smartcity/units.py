@@ -67,6 +67,8 @@ UNITS: dict[str, dict[str, tuple[float, float]]] = {
     "cost_per_energy_storage_year": {"EUR/(kWh a)": (1.0, 0.0), "DKK/(kWh a)": (1 / DKK_PER_EUR, 0.0)},
     "temperature_coefficient": {"1/K": (1.0, 0.0), "%/K": (0.01, 0.0)},
     "day_of_year": {"d": (1.0, 0.0)},
+    "cost_sensitivity": {"1/DKK": (1.0, 0.0), "1/EUR": (1.0 / DKK_PER_EUR, 0.0)},
+    "days_per_year": {"d/a": (1.0, 0.0)},
 }
 
 CANONICAL: dict[str, str] = {dim: next(iter(units)) for dim, units in UNITS.items()}

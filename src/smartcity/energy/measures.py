@@ -112,7 +112,7 @@ __all__ = [
     "SmartThermostat", "SmartMeterFeedback", "RooftopPV", "Battery", "Measure", "MeasureId",
     "MeasuresSection", "MEASURE_TYPES", "EFFECT_COLUMNS", "DISCOUNT_RATE", "treated_share",
     "stock_in_year", "apply_measures_for_years", "measure_costs", "capital_recovery_factor",
-    "check_measures",
+    "check_measures", "measure_union", "BUILDING_MEASURE_CLASSES",
 ]
 
 #: Real discount rate for annualising investments: the Danish Ministry of Finance's
@@ -751,48 +751,55 @@ class Battery(_MeasureBase):
         return super()._units_per_building(treated, basis)
 
 
-_CLASSES = (EnvelopeRenovation, VentilationHeatRecovery, HeatingSwitch, SmartThermostat, SmartMeterFeedback,
+BUILDING_MEASURE_CLASSES = (EnvelopeRenovation, VentilationHeatRecovery, HeatingSwitch, SmartThermostat, SmartMeterFeedback,
             RooftopPV, Battery)
 #: Measure type -> model.
 MEASURE_TYPES: dict[str, type[_MeasureBase]] = {
-    typing.get_args(cls.model_fields["type"].annotation)[0]: cls for cls in _CLASSES
+    typing.get_args(cls.model_fields["type"].annotation)[0]: cls for cls in BUILDING_MEASURE_CLASSES
 }
 
 
-def _check_type(v: Any) -> Any:
-    if isinstance(v, dict):
-        if "type" not in v:
-            raise PydanticCustomError("missing_measure_type", "a measure needs a type",
-                                      {"key": "type", "allowed": _one_of(MEASURE_TYPES)})
-        if v["type"] not in MEASURE_TYPES:
-            raise PydanticCustomError("unknown_measure_type", "unknown measure type",
-                                      {"key": "type", "value": v["type"], "allowed": _one_of(MEASURE_TYPES)})
-    return v
+def measure_union(classes: tuple[type, ...]):
+    """Annotated union of measure models chosen by their ``type`` key.
+
+    Errors name the scenario's keys: a missing or unknown ``type`` lists the allowed
+    types, and the measure type pydantic adds to error locations is removed.
+    """
+    types = {typing.get_args(cls.model_fields["type"].annotation)[0]: cls for cls in classes}
+
+    def check_type(v: Any) -> Any:
+        if isinstance(v, dict):
+            if "type" not in v:
+                raise PydanticCustomError("missing_measure_type", "a measure needs a type",
+                                          {"key": "type", "allowed": _one_of(types)})
+            if v["type"] not in types:
+                raise PydanticCustomError("unknown_measure_type", "unknown measure type",
+                                          {"key": "type", "value": v["type"], "allowed": _one_of(types)})
+        return v
+
+    def without_type_in_location(v: Any, handler) -> Any:
+        try:
+            return handler(v)
+        except ValidationError as exc:
+            details = []
+            for err in exc.errors(include_url=False):
+                loc = err["loc"]
+                if loc and loc[0] in types:
+                    loc = loc[1:]
+                details.append(InitErrorDetails(type=PydanticCustomError(err["type"], err["msg"], err.get("ctx")),
+                                                loc=loc, input=err["input"]))
+            raise ValidationError.from_exception_data(exc.title, details) from None
+
+    return Annotated[
+        Union[classes],  # type: ignore[valid-type]
+        Field(discriminator="type"),
+        BeforeValidator(check_type),
+        WrapValidator(without_type_in_location),
+    ]
 
 
-def _without_type_in_location(v: Any, handler) -> Any:
-    """Report errors at the scenario's keys: without the measure type pydantic adds to locations."""
-    try:
-        return handler(v)
-    except ValidationError as exc:
-        details = []
-        for err in exc.errors(include_url=False):
-            loc = err["loc"]
-            if loc and loc[0] in MEASURE_TYPES:
-                loc = loc[1:]
-            details.append(InitErrorDetails(type=PydanticCustomError(err["type"], err["msg"], err.get("ctx")),
-                                            loc=loc, input=err["input"]))
-        raise ValidationError.from_exception_data(exc.title, details) from None
-
-
-#: One measure: a model chosen by its ``type``.
-Measure = Annotated[
-    Union[EnvelopeRenovation, VentilationHeatRecovery, HeatingSwitch, SmartThermostat, SmartMeterFeedback,
-          RooftopPV, Battery],
-    Field(discriminator="type"),
-    BeforeValidator(_check_type),
-    WrapValidator(_without_type_in_location),
-]
+#: One building measure: a model chosen by its ``type``.
+Measure = measure_union(BUILDING_MEASURE_CLASSES)
 
 
 def _check_id(v: Any) -> Any:

@@ -81,6 +81,8 @@ class EnergyYear:
     """(n_rows,) heated floor area of each row's standing buildings. [m2]"""
     pv_capacity_kwp: float
     """Installed rooftop PV. [kWp]"""
+    battery_kwh: float = 0.0
+    """Usable battery capacity of the buildings. [kWh]"""
 
 
 class PVCache:
@@ -228,4 +230,5 @@ def simulate_energy_year(
         building_peak_heating_kw=peak,
         building_floor_area_m2=_by_source(stock, area, n_rows) if len(stock) else np.zeros(n_rows),
         pv_capacity_kwp=float(kwp.sum()),
+        battery_kwh=battery,
     )

@@ -14,9 +14,20 @@ from pydantic import BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity.emissions import EmissionsSection
-from smartcity.energy.measures import MeasuresSection
+from smartcity.energy.measures import BUILDING_MEASURE_CLASSES, MeasureId, measure_union
 from smartcity.energy.supply import SupplySection
-from smartcity.scenario.types import PathMarker, Quantity, ScenarioPath, StrictModel, quantity
+from smartcity.scenario.types import (
+    PathMarker,
+    Quantity,
+    ScenarioPath,
+    StrictModel,
+    quantity,
+)
+from smartcity.transport.measures import TRANSPORT_MEASURE_CLASSES
+from smartcity.transport.model import TransportSection
+
+#: The ``[measures]`` section: measure id -> building or transport measure, in this order.
+ScenarioMeasures = dict[MeasureId, measure_union(BUILDING_MEASURE_CLASSES + TRANSPORT_MEASURE_CLASSES)]
 
 __all__ = [
     "Quantity", "quantity", "ScenarioPath", "ScenarioInfo", "WeatherSection", "BuildingsSection",
@@ -102,8 +113,10 @@ class Scenario(StrictModel):
                                   description="District heating, grid electricity, heat pumps, boilers, cooling, PV.")
     emissions: EmissionsSection = Field(default_factory=EmissionsSection,
                                         description="Emission-factor method and overrides.")
-    measures: MeasuresSection = Field(default_factory=dict,
-                                      description="Dated measures on the building stock, by identifier.")
+    transport: TransportSection | None = Field(
+        default=None, description="Zones, network, lines and parameters of the transport model (omitted: no transport).")
+    measures: ScenarioMeasures = Field(default_factory=dict,
+                                       description="Dated measures on the building stock and on transport, by identifier.")
 
     @property
     def name(self) -> str:

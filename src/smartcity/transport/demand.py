@@ -503,7 +503,8 @@ def calibrate_gravity(productions, attractions, cost, distance, target_mean_km: 
     Parameters
     ----------
     productions, attractions : (n,), (m,) array_like
-        As for :func:`furness`. [trips/d]
+        As for :func:`furness`; or (k, n) and (k, m) for k purposes balanced separately
+        with the same deterrence, whose trips together have the target mean. [trips/d]
     cost : (n, m) array_like
         Generalised cost the deterrence acts on (equal to ``distance`` for a pure distance
         model). [any unit]
@@ -540,8 +541,16 @@ def calibrate_gravity(productions, attractions, cost, distance, target_mean_km: 
        and Planning A 1(1), 105-112, doi:10.1068/a010105.
     .. [2] Ortúzar and Willumsen (2011), Modelling Transport, 4th ed., section 7.5.
     """
-    p = _vector("productions", productions, positive_sum=True)
-    a = _vector("attractions", attractions)
+    p_rows = np.asarray(productions, dtype=np.float64)
+    a_rows = np.asarray(attractions, dtype=np.float64)
+    if p_rows.ndim == 2 and a_rows.ndim == 2 and p_rows.shape[0] == a_rows.shape[0]:
+        ps = [_vector(f"productions[{k}]", row) for k, row in enumerate(p_rows)]
+        a_s = [_vector(f"attractions[{k}]", row, ps[0].shape[0]) for k, row in enumerate(a_rows)]
+        if not sum(float(row.sum()) for row in ps) > 0:
+            raise ValueError("productions: all zero; at least one zone must produce trips")
+    else:
+        ps, a_s = [_vector("productions", productions, positive_sum=True)], [_vector("attractions", attractions)]
+    p, a = ps[0], a_s[0]
     cost = _matrix("cost", cost, p.shape[0], a.shape[0])
     distance = _matrix("distance", distance, p.shape[0], a.shape[0])
     if not (isinstance(target_mean_km, (int, float)) and math.isfinite(target_mean_km) and target_mean_km > 0):
@@ -562,7 +571,8 @@ def calibrate_gravity(productions, attractions, cost, distance, target_mean_km: 
         else:
             f = deterrence(cost, "combined", beta, alpha)
             f = f / np.maximum(f.max(axis=1, keepdims=True), 1e-300)
-        return mean_trip_length(furness(p, a, f, tol=tol, max_iter=max_iter), distance)
+        trips = sum(furness(pk, ak, f, tol=tol, max_iter=max_iter) for pk, ak in zip(ps, a_s))
+        return mean_trip_length(trips, distance)
 
     upper_mean = mean(0.0)
     if abs(upper_mean - target_mean_km) <= rtol * target_mean_km:
