@@ -166,6 +166,10 @@ def load_inputs(paths: Sequence[str | Path]) -> list[ScenarioInputs]:
                                                      scenario_file=resolved.path)
             check_transport_measures(transport_measures, zone_system.zone_ids, zone_system.lines,
                                      file=str(resolved.path))
+            for frame in (zone_system.zones, zone_system.nodes, zone_system.links, zone_system.lines,
+                          zone_system.line_stops):
+                if frame is not None:
+                    frame.attrs = {}  # row locations served the checks; pandas would copy them in every step
         elif transport_measures:
             raise InputError("a transport measure needs the transport model", file=resolved.path,
                              key=f"measures.{next(iter(transport_measures))}",

@@ -19,6 +19,7 @@ __all__ = [
     "SCRATCH_BYTES",
     "n_chunks",
     "shortest_paths_kernel",
+    "shortest_paths_serial_kernel",
     "PARALLEL_MIN_WORK",
     "all_or_nothing_kernel",
     "all_or_nothing_serial_kernel",
@@ -152,15 +153,27 @@ def shortest_paths_kernel(first_out, head, cost, origins, n_blocked, dist, pred)
     pred : (n_o, n_nodes) int64, output
         Last link of each shortest path; -1 at the origin and where unreachable.
     """
+    for k in numba.prange(origins.shape[0]):
+        _tree(k, first_out, head, cost, origins, n_blocked, dist, pred)
+
+
+@numba.njit(cache=True)
+def shortest_paths_serial_kernel(first_out, head, cost, origins, n_blocked, dist, pred):
+    """:func:`shortest_paths_kernel` on one thread, for small problems (no thread start-up)."""
+    for k in range(origins.shape[0]):
+        _tree(k, first_out, head, cost, origins, n_blocked, dist, pred)
+
+
+@numba.njit(cache=True)
+def _tree(k, first_out, head, cost, origins, n_blocked, dist, pred):
+    """The shortest-path tree of origin ``k`` into row ``k`` of ``dist`` and ``pred``."""
     n_nodes = first_out.shape[0] - 1
     n_links = head.shape[0]
-    for k in numba.prange(origins.shape[0]):
-        order = np.empty(n_nodes, dtype=np.int64)
-        done = np.empty(n_nodes, dtype=np.bool_)
-        heap_keys = np.empty(n_links + 1, dtype=np.float64)
-        heap_nodes = np.empty(n_links + 1, dtype=np.int64)
-        _dijkstra(origins[k], first_out, head, cost, n_blocked, dist[k], pred[k], order, done,
-                  heap_keys, heap_nodes)
+    order = np.empty(n_nodes, dtype=np.int64)
+    done = np.empty(n_nodes, dtype=np.bool_)
+    heap_keys = np.empty(n_links + 1, dtype=np.float64)
+    heap_nodes = np.empty(n_links + 1, dtype=np.int64)
+    _dijkstra(origins[k], first_out, head, cost, n_blocked, dist[k], pred[k], order, done, heap_keys, heap_nodes)
 
 
 @numba.njit(cache=True)

@@ -322,8 +322,9 @@ def shortest_paths(network: Network, cost, origins=None) -> tuple[np.ndarray, np
     dist = np.empty((nodes.size, network.n_nodes), dtype=np.float64)
     pred = np.empty((nodes.size, network.n_nodes), dtype=np.int64)
     _, head = _tail_head(network)
-    _kernels.shortest_paths_kernel(network.first_out, head, cost, np.ascontiguousarray(nodes - 1),
-                                   network.first_thru_node - 1, dist, pred)
+    parallel = nodes.size * network.n_links >= _kernels.PARALLEL_MIN_WORK
+    kernel = _kernels.shortest_paths_kernel if parallel else _kernels.shortest_paths_serial_kernel
+    kernel(network.first_out, head, cost, np.ascontiguousarray(nodes - 1), network.first_thru_node - 1, dist, pred)
     return dist, pred
 
 
@@ -651,3 +652,6 @@ def warmup() -> None:
     net = network_from_arrays(2, 3, [1, 3, 3, 2], [3, 2, 1, 3], [10.0, 10.0, 10.0, 10.0], [1.0, 1.0, 1.0, 1.0])
     assign(net, [[0.0, 5.0], [5.0, 0.0]], max_iter=3)
     shortest_paths(net, net.free_flow_time)
+    _, head = _tail_head(net)
+    dist, pred = np.empty((1, net.n_nodes)), np.empty((1, net.n_nodes), dtype=np.int64)
+    _kernels.shortest_paths_kernel(net.first_out, head, net.free_flow_time, np.zeros(1, dtype=np.int64), 0, dist, pred)

@@ -123,8 +123,9 @@ class CostParameters(StrictModel):
 
     value_of_time: Parameter = Field(
         default=_param(100.0, "DKK/h", reason="order of magnitude of the Danish unit price of non-work travel time "
-                       "(Transportøkonomiske Enhedspriser, DTU Management for the Ministry of Transport, "
-                       "roughly 90-110 DKK/h in recent versions); replace with the current version's figure"),
+                       "in Transportøkonomiske Enhedspriser (DTU Management for the Ministry of Transport; "
+                       "version 2.0, May 2022, in 2022 prices), roughly 90-110 DKK/h in recent versions; the "
+                       "figure could not be read here: replace it with the sheet 'Værdisætning af tid'"),
         description="Value of in-vehicle travel time. [DKK/h]")
     wait_weight: Parameter = Field(
         default=_param(1.5, "1", reason="Wardman (2004, doi:10.1016/j.tranpol.2004.05.001) finds waiting time "
@@ -139,9 +140,10 @@ class CostParameters(StrictModel):
                        "time their arrival; half the headway is capped at 15 min"),
         description="Cap of the waiting time (half the headway). [h]")
     car_cost_per_km: Parameter = Field(
-        default=_param(0.9, "DKK/km", reason="fuel of a petrol car at about 6.5 l/100 km and 13-14 DKK/l "
-                       "(Danish pump prices 2022-2024); the marginal cost perceived by the driver, without "
-                       "depreciation and insurance"),
+        default=_param(0.9, "DKK/km", reason="fuel only, the marginal cost a driver perceives: the Danish "
+                       "fuel-price comparison bilviden.dk gives 74-92 DKK per 100 km for petrol cars (quarter not "
+                       "dated), Vejdirektoratet's October 2022 price level about 1.2 DKK/km; pump prices 12.7-14.5 "
+                       "DKK/l in 2019-2023 apart from the 2022 peak (DrivkraftDanmark via Ekstra Bladet, B.T.)"),
         description="Running cost of a car perceived per km driven. [DKK/km]")
     car_passenger_cost_share: Parameter = Field(
         default=_param(0.0, "1", reason="passengers in Danish households seldom share fuel costs with the driver"),
@@ -153,9 +155,11 @@ class CostParameters(StrictModel):
         default=_param(0.0, "DKK/km", reason="the marginal cost of cycling is negligible for the choice"),
         description="Running cost of a bicycle per km. [DKK/km]")
     fare: Parameter = Field(
-        default=_param(15.0, "DKK", reason="mean fare paid per bus trip in Aalborg between a single ticket "
-                       "(about 24 DKK for two zones, Nordjyllands Trafikselskab 2024) and travel-card and "
-                       "season-ticket trips, which are cheaper"),
+        default=_param(15.0, "DKK", reason="mean fare paid per bus trip in Aalborg, below the 24 DKK cash "
+                       "ticket for two zones (Nordjyllands Trafikselskab: 22 -> 24 DKK in January 2020, "
+                       "transportnyhederne.dk 7 January 2020; single tickets unchanged in January 2024, "
+                       "kollektivtrafik.dk) because travel-card and season-ticket trips cost less; NT's revenue "
+                       "per trip was not found"),
         description="Fare per bus or BRT trip. [DKK]")
 
     @model_validator(mode="after")

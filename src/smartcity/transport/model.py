@@ -293,6 +293,7 @@ class DistrictTransport:
         self._transit: dict[tuple, tuple] = {}
         self._years: dict[_State, TransportYear] = {}
         self._zone_frames: dict[int, pd.DataFrame] = {}
+        self._shapes: dict[tuple, np.ndarray] = {}
         self.asc = np.zeros(len(MODES))
         self.beta = 0.0
         self.calibration: dict[str, Any] = {}
@@ -633,6 +634,18 @@ class DistrictTransport:
                                 initial_shares={p: getattr(start, p) for p in fleet.CAR_POWERTRAINS}).stock
         return {int(y): stock[i] for i, y in enumerate(calendar)}
 
+    def charging_shape(self, kind: str, index: pd.DatetimeIndex, data: fleet.VehicleData) -> np.ndarray:
+        """Hourly charging load of 1 kWh a year of electric cars ("ev") or buses ("bus"). [kW/kWh]
+
+        :func:`fleet.ev_charging_load` and :func:`fleet.bus_charging_load` of 1 kWh, kept for
+        the weather year (the load is proportional to the energy).
+        """
+        key = (kind, index[0], len(index), id(data))
+        if key not in self._shapes:
+            load = fleet.ev_charging_load if kind == "ev" else fleet.bus_charging_load
+            self._shapes[key] = load(1.0, index, data)
+        return self._shapes[key]
+
     # -- public ------------------------------------------------------------------------
     def simulate_year(self, measures: Mapping[str, Any], year: int) -> TransportYear:
         """Travel in ``year`` with ``measures`` (a subset of the scenario's transport measures) in force.
@@ -734,6 +747,6 @@ def transport_energy(transport: DistrictTransport, travel: TransportYear, measur
         vehicle_km=vkm,
         car_fleet=fleet_by_powertrain,
         fuel_kwh={"gasoline": energy["gasoline"], "diesel": energy["diesel"]},
-        ev_charging_kw=fleet.ev_charging_load(ev_kwh, index, data),
-        bus_charging_kw=fleet.bus_charging_load(bus_kwh, index, data),
+        ev_charging_kw=ev_kwh * transport.charging_shape("ev", index, data),
+        bus_charging_kw=bus_kwh * transport.charging_shape("bus", index, data),
     )
