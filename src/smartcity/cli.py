@@ -252,7 +252,8 @@ def _transport_table(ds, names):
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title="transport of the district (trips with one end outside count half)", title_justify="left")
+    table = Table(title="transport of the district (trips with one end outside counted in part: GPC induced activity)",
+                  title_justify="left")
     headers = ("scenario", "year", "car\n[%]", "bus+BRT\n[%]", "bike\n[%]", "walk\n[%]", "car vkm\n[Mkm/a]",
                "electric\n[% vkm]", "energy\n[MWh/a]", "CO2\n[t/a]")
     for header in headers:

@@ -238,7 +238,7 @@ class _ScenarioModel:
         if inp.zone_system is not None:
             _, transport_measures = _split(_enabled(model.measures))
             self.transport = DistrictTransport(model.transport, inp.zone_system, transport_measures,
-                                               model.scenario.base_year)
+                                               model.scenario.base_year, file=str(inp.resolved.path))
             self.vehicles = fleet_mod.load_vehicle_data()
 
     def grid_intensity(self, year: int) -> np.ndarray:
@@ -503,7 +503,7 @@ def _transport_dataset(transport: DistrictTransport, years: list[int], results: 
     counted = np.stack([t.trips for t in trips])
     data = {
         "trips": (ym, counted, {"units": "1/d", "long_name": "trips per average day by main mode, counted for the "
-                                "district (trips with one end outside count half)"}),
+                                "district (trips with one end outside count with transport.transboundary_share)"}),
         "mode_share": (ym, counted / counted.sum(axis=1, keepdims=True), {
             "units": "1", "long_name": "modal split: share of the district's trips by main mode"}),
         "passenger_km": (ym, np.stack([t.passenger_km for t in trips]) * days, {
@@ -512,7 +512,7 @@ def _transport_dataset(transport: DistrictTransport, years: list[int], results: 
             "units": "km/a", "long_name": "passenger-km by origin zone and mode, counted for the district"}),
         "vehicle_km": (("year", "vehicle", "powertrain"), np.stack([t.vehicle_km for t in travel]), {
             "units": "km/a", "long_name": "vehicle-km by vehicle and powertrain (cars: district share of trips; "
-                                          "buses: service of the lines)"}),
+                                          "buses: service of the lines inside the district)"}),
         "car_fleet": (("year", "powertrain"), np.stack([t.car_fleet for t in travel]), {
             "units": "1", "long_name": "cars owned by the district's residents by powertrain (stock turnover model)"}),
         "ev_charging": (yh, np.stack([t.ev_charging_kw for t in travel]), {
@@ -545,11 +545,13 @@ def _transport_dataset(transport: DistrictTransport, years: list[int], results: 
     if lines is not None:
         data.update({
             "line_boardings": (("year", "line"), np.stack([t.line_boardings for t in trips]), {
-                "units": "1/d", "long_name": "boardings per average day on each public-transport line (all trips)"}),
+                "units": "1/d", "long_name": "boardings per average day on each public-transport line by trips with "
+                                             "an end in the district"}),
             "line_passenger_km": (("year", "line"), np.stack([t.line_passenger_km for t in trips]) * days, {
-                "units": "km/a", "long_name": "passenger-km on each line (all trips)"}),
-            "line_vehicle_km": (("year", "line"), np.stack([t.line_vehicle_km for t in trips]) * days, {
-                "units": "km/a", "long_name": "bus-km operated on each line within the network"}),
+                "units": "km/a", "long_name": "passenger-km on each line by trips with an end in the district"}),
+            "line_vehicle_km": (("year", "line"), np.stack([t.line_vehicle_km for t in trips])
+                                * transport.section.service_days_per_year.canonical, {
+                "units": "km/a", "long_name": "bus-km operated on each line inside the district"}),
         })
         coords["line"] = ("line", lines["line"].to_numpy(dtype=str), {"units": "-", "long_name": "public-transport line"})
     return xr.Dataset(data, coords=coords)

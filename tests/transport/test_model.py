@@ -162,3 +162,37 @@ def test_smart_charging_follows_pv_and_cuts_imports(lighthouse):
     pv_kw = plain.energy.pv_generation_kw
     assert float(np.dot(smart.transport.ev_charging_kw, pv_kw)) > float(np.dot(plain.transport.ev_charging_kw, pv_kw))
     assert float(smart.grid_import_kw.sum()) < float(plain.grid_import_kw.sum())
+
+
+def test_uncalibratable_inputs_are_reported_not_crashed(lighthouse):
+    from smartcity.errors import InputError
+    from smartcity.scenario.types import Quantity
+    from smartcity.transport.demand import ConvergenceError
+
+    inp, _, measures = lighthouse
+    section = inp.resolved.model.transport
+    far = section.model_copy(update={"mean_trip_length": Quantity(
+        value=500.0, unit="km", dimension="length", assumption=True, reason="test")})
+    with pytest.raises(InputError, match="transport.mean_trip_length"):
+        DistrictTransport(far, inp.zone_system, measures, 2014, file="x.toml")
+    walk_only = section.model_copy(update={"observed_mode_shares": {
+        m: Quantity(value=v, unit="1", assumption=True, reason="test")
+        for m, v in {"car_driver": 0.5, "brt": 0.2, "walk": 0.3}.items()}})
+    # +BUS does not run in 2014, but its observed share was moved to the bus: only a share for
+    # a mode that no pair can use is refused, e.g. once the bus lines are gone
+    no_lines = type(inp.zone_system)(inp.zone_system.zones, inp.zone_system.nodes, inp.zone_system.links, None, None,
+                                     inp.zone_system.zone_ids)
+    with pytest.raises(InputError, match="transport.observed_mode_shares.bus"):
+        DistrictTransport(walk_only, no_lines, {}, 2014, file="x.toml")
+    short = section.model_copy(update={"max_feedback_iterations": 2})
+    with pytest.raises(ConvergenceError, match="max_feedback_iterations"):
+        DistrictTransport(short, inp.zone_system, measures, 2014)
+
+
+def test_bus_service_is_counted_inside_the_district(lighthouse):
+    inp, transport, measures = lighthouse
+    share = transport.route_share
+    assert set(share) == set(inp.zone_system.lines["line"])
+    assert all(0.0 <= v <= 1.0 for v in share.values())
+    assert share["plusbus"] > 0.2  # it ends at the campus and the hospital inside the district
+    assert share["2"] < 1.0  # line 2 starts in Vestbyen, west of the centre

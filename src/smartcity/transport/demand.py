@@ -52,7 +52,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 from scipy.optimize import brentq
 
-from smartcity.errors import InputError
+from smartcity.errors import InputError, SmartcityError
 from smartcity.scenario.types import StrictModel, parse_data_file
 
 __all__ = [
@@ -80,8 +80,12 @@ def _at(index) -> str:
     return "[" + ", ".join(str(int(i)) for i in index) + "]" if len(index) else ""
 
 
-class ConvergenceError(RuntimeError):
-    """An iterative method did not reach its tolerance within its iteration limit."""
+class ConvergenceError(SmartcityError, RuntimeError):
+    """An iterative method did not reach its tolerance within its iteration limit.
+
+    An expected failure of the inputs (e.g. a network whose capacities make the feedback
+    oscillate): the command line reports it in one line and exits with status 2.
+    """
 
 
 # --------------------------------------------------------------------------------------

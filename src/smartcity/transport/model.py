@@ -34,7 +34,9 @@ model. Line boardings are therefore the district's riders, not a line's whole ri
 Trips are counted for the district by the *induced activity* rule of the Global Protocol
 for Community-Scale GHG Inventories (GPC 2014, chapter 7): trips with both ends in internal
 zones count whole, trips with one end outside count with ``transboundary_share`` (one half),
-trips between external zones do not count (they only load the roads).
+trips between external zones do not count (and are not assigned, see above). Bus service
+is counted where it runs: the bus-km of each line inside the district (the part of its route
+nearest to internal zones), over ``service_days_per_year`` weekday-equivalent days.
 
 References
 ----------
@@ -60,6 +62,7 @@ import pandas as pd
 from pydantic import Field, field_validator
 
 from smartcity.energy.measures import treated_share
+from smartcity.errors import InputError
 from smartcity.scenario.types import Quantity, ScenarioPath, StrictModel, quantity
 from smartcity.transport import demand, fleet, mode_choice, transit, zones
 from smartcity.transport.assignment import assign, path_sums, shortest_paths
@@ -171,6 +174,12 @@ class TransportSection(StrictModel):
         default={"value": 365.0, "unit": "d/a", "source": "Danish National Travel Survey (TU): trips per person "
                  "per day are averages over all days of the year, weekends and holidays included"},
         description="Days per year the average day's trips are multiplied by. [d/a]")
+    service_days_per_year: quantity("days_per_year", gt=0.0, le=366.0) = Field(  # type: ignore[valid-type]
+        default={"value": 310.0, "unit": "d/a", "assumption": True, "reason": "the lines table gives weekday "
+                 "service; about 250 weekdays at full service plus Saturdays at some 60 % and Sundays and "
+                 "holidays at some 45 % of the weekday bus-km, typical of Danish city timetables: "
+                 "250 + 52 x 0.6 + 63 x 0.45 = 309"},
+        description="Weekday-equivalent days of bus service per year (bus-km per weekday x this). [d/a]")
     feedback_tolerance: float = Field(default=1e-3, gt=0.0, lt=1.0,
                                       description="Stop the feedback when the car-time skim changes by less (relative RMS). [1]")
     max_feedback_iterations: int = Field(default=60, ge=1, le=1000, description="Most feedback passes. [1]")
@@ -197,7 +206,7 @@ class TransportYear:
     """Travel of one year (an average day) under one set of measures.
 
     Trip and kilometre totals count the district's share of each trip (see the module
-    notes); line and link loads count every trip.
+    notes); line and link loads count the trips with an end in the district.
     """
 
     trips: np.ndarray
@@ -211,11 +220,13 @@ class TransportYear:
     cars: float
     """Cars owned by the residents of the internal zones. [cars]"""
     line_boardings: np.ndarray
-    """(n_lines,) boardings per day of each line of the lines table (all trips). [boardings/d]"""
+    """(n_lines,) boardings per day of each line of the lines table by trips with an end in the
+    district. [boardings/d]"""
     line_passenger_km: np.ndarray
-    """(n_lines,) passenger-km per day on each line (all trips). [km/d]"""
+    """(n_lines,) passenger-km per day on each line by trips with an end in the district. [km/d]"""
     line_vehicle_km: np.ndarray
-    """(n_lines,) bus-km per day of each line in service (both directions). [km/d]"""
+    """(n_lines,) bus-km per weekday of each line in service within the district (see
+    :meth:`DistrictTransport.district_route_share`). [km/d]"""
     link_peak_flow: np.ndarray
     """(n_links,) car flow of the peak hour on each link of the links table. [veh/h]"""
     link_peak_time: np.ndarray
@@ -251,10 +262,21 @@ class DistrictTransport:
         All enabled transport measures of the scenario, in scenario order.
     base_year : int
         Calibration year (no measure in force is assumed then). [a]
+    file : str, optional
+        The scenario file, named in errors.
+
+    Raises
+    ------
+    InputError
+        If the base year cannot be calibrated: an observed mode that no pair of zones can
+        use, or a mean trip length the zone system cannot reach.
+    ConvergenceError
+        If the calibration or the feedback does not converge.
     """
 
     def __init__(self, section: TransportSection, system: zones.ZoneSystem, measures: Mapping[str, Any],
-                 base_year: int) -> None:
+                 base_year: int, *, file: str | None = None) -> None:
+        self.file = file
         self.section = section
         self.system = system
         self.measures = dict(measures)
@@ -288,6 +310,7 @@ class DistrictTransport:
                 rows = [pairs[(int(a), int(b))] for a, b in zip(nodes[:-1], nodes[1:])]
                 rows += [pairs[(int(b), int(a))] for a, b in zip(nodes[:-1], nodes[1:]) if (int(b), int(a)) in pairs]
                 self._route_links[str(line)] = np.array(sorted(set(rows)), dtype=np.int64)
+        self.route_share = self._district_route_share()
         self._demand_measures = {mid: m for mid, m in self.measures.items() if m.changes_demand}
         self._networks: dict[tuple, tuple] = {}
         self._transit: dict[tuple, tuple] = {}
@@ -298,6 +321,33 @@ class DistrictTransport:
         self.beta = 0.0
         self.calibration: dict[str, Any] = {}
         self._calibrate()
+
+    def _district_route_share(self) -> dict[str, float]:
+        """Share of each line's route length inside the district. [1]
+
+        A route segment (between consecutive nodes of the line) is inside when the zone
+        centroid nearest to its midpoint is an internal zone.
+        """
+        if self.lines is None:
+            return {}
+        nodes = self.system.nodes.set_index("node")
+        xy = nodes[["x_m", "y_m"]].to_numpy(dtype=np.float64)
+        row = {int(n): i for i, n in enumerate(nodes.index)}
+        centres = xy[[row[int(n)] for n in self.system.centroids]]
+        length = {(int(a), int(b)): float(km) for a, b, km in
+                  zip(self.system.links["from_node"], self.system.links["to_node"], self.system.links["length_km"])}
+        share = {}
+        for line, stops in self.system.line_stops.groupby("line", sort=False):
+            route = stops.sort_values("sequence")["node"].to_numpy(dtype=np.int64)
+            inside = total = 0.0
+            for a, b in zip(route[:-1], route[1:]):
+                km = length.get((int(a), int(b)), length.get((int(b), int(a)), 0.0))
+                middle = 0.5 * (xy[row[int(a)]] + xy[row[int(b)]])
+                nearest = int(np.argmin(((centres - middle) ** 2).sum(axis=1)))
+                total += km
+                inside += km if self.internal[nearest] else 0.0
+            share[str(line)] = inside / total if total > 0 else 0.0
+        return share
 
     # -- states and cached pieces -----------------------------------------------------
     def _zone_data(self, year: int) -> pd.DataFrame:
@@ -404,6 +454,7 @@ class DistrictTransport:
                 ends = np.ones(n, dtype=bool) if m.zones is None else np.isin(self.zone_ids, m.zones)
                 touched = ends[:, None] | ends[None, :]
                 bike_factor = np.where(touched, bike_factor * (1.0 - share * m.bike_time_saving.canonical), bike_factor)
+        # car_time holds the route's tolls as time at the value of time (the passenger shares the route)
         gc[..., _M["car_driver"]] = vot * (car_time + access) + km_cost * car_km + parking[None, :]
         gc[..., _M["car_passenger"]] = (vot * (car_time + access)
                                         + c.car_passenger_cost_share.to("ratio") * km_cost * car_km)
@@ -415,8 +466,11 @@ class DistrictTransport:
                                            np.inf)
         if with_brt is not None:
             sk = with_brt[1]
-            uses_brt = sk.available & (np.nan_to_num(sk.ivt_by_mode_h["brt"]) > 0.0)
-            bonus = s.brt_quality_bonus.canonical
+            brt_ivt = np.nan_to_num(sk.ivt_by_mode_h["brt"])
+            uses_brt = sk.available & (brt_ivt > 0.0)
+            # the bonus in proportion to the part of the ride on the BRT
+            bonus = s.brt_quality_bonus.canonical * np.divide(brt_ivt, np.nan_to_num(sk.ivt_h),
+                                                              out=np.zeros_like(brt_ivt), where=uses_brt)
             gc[..., _M["brt"]] = np.where(uses_brt, vot * (np.where(uses_brt, sk.generalised_time_h, 0.0) - bonus)
                                           + fare, np.inf)
         gc[..., _M["bike"]] = vot * self.bike_km / s.bike_speed.canonical * bike_factor + \
@@ -464,10 +518,11 @@ class DistrictTransport:
         pt = self._transit_skims(lines_state) if lines_state else (None, None)
         network, link_rows = self._network(self._capacity_key(active))
         t0 = network.free_flow_time
+        toll_h = network.toll / self.vot  # tolls as time at the value of time [h]
         w = s.congested_share.canonical
         # start from free flow when calibrating, else from the calibrated base year's skims: the same
         # start for every year and variant, so results do not depend on the order they are computed in
-        car_time, car_km = self._car_skim(network, t0) if calibrate else self._start
+        car_time, car_km = self._car_skim(network, t0 + toll_h) if calibrate else self._start
         change = math.inf
         iterations = 0
         result = None
@@ -480,8 +535,8 @@ class DistrictTransport:
             trips = self._distribute(productions, attractions, composite)
             vehicles = trips * shares[..., _M["car_driver"]] * s.peak_hour_share.canonical * self.loaded
             np.fill_diagonal(vehicles, 0.0)
-            result = assign(network, vehicles, algorithm="bfw", gap=s.assignment_gap)
-            new_time, new_km = self._car_skim(network, w * result.times + (1.0 - w) * t0)
+            result = assign(network, vehicles, algorithm="bfw", gap=s.assignment_gap, toll_factor=1.0 / self.vot)
+            new_time, new_km = self._car_skim(network, w * result.times + (1.0 - w) * t0 + toll_h)
             step = 1.0 / k
             updated = car_time + step * (new_time - car_time)
             change = float(np.linalg.norm(new_time - car_time) / max(np.linalg.norm(car_time), 1e-300))
@@ -490,6 +545,11 @@ class DistrictTransport:
             if change < s.feedback_tolerance and (not calibrate or self._calibrated):
                 break
         else:
+            if calibrate and not self._calibrated:
+                raise ConvergenceError(
+                    f"transport calibration for {state.year}: the mode constants and the gravity parameter still "
+                    f"change after {s.max_feedback_iterations} feedback passes; raise "
+                    "transport.max_feedback_iterations")
             if not (change < s.feedback_tolerance):
                 raise ConvergenceError(
                     f"transport feedback for {state.year}: the car-time skim still changes by {change:.3g} "
@@ -515,7 +575,8 @@ class DistrictTransport:
         distance[..., _M["bike"]] = self.bike_km
         distance[..., _M["ebike"]] = self.bike_km
         distance[..., _M["walk"]] = self.walk_km
-        pkm_zone = (counted * distance).sum(axis=1)
+        # pairs a mode cannot serve have no trips by it (an unreachable distance is inf or NaN)
+        pkm_zone = np.where(counted > 0.0, counted * np.where(np.isfinite(distance), distance, 0.0), 0.0).sum(axis=1)
         boardings = np.zeros(self.n_lines)
         line_pkm = np.zeros(self.n_lines)
         line_vkm = np.zeros(self.n_lines)
@@ -530,7 +591,7 @@ class DistrictTransport:
                     line_pkm[index[str(line)]] += float(row["passenger_km"])
             service = self._service(lines_state)
             for line, _ in lines_state:
-                line_vkm[index[line]] = float(service.loc[line, "vehicle_km_per_day"])
+                line_vkm[index[line]] = float(service.loc[line, "vehicle_km_per_day"]) * self.route_share[line]
         flow = np.zeros(self.n_links)
         time = np.full(self.n_links, np.nan)
         flow[link_rows] = result.flows
@@ -578,13 +639,23 @@ class DistrictTransport:
                                (no_car - self.asc).reshape(-1, len(MODES))])
         weights = np.concatenate([(trips * available[:, None]).ravel(), (trips * (1.0 - available[:, None])).ravel()])
         keep = weights > 0
+        for k, mode in enumerate(MODES):
+            if target[k] > 0 and not np.isfinite(base[keep][:, k]).any():
+                raise InputError("an observed mode cannot be chosen between any zones in the base year",
+                                 file=self.file, key=f"transport.observed_mode_shares.{mode}", value=float(target[k]),
+                                 allowed="0 for a mode the model does not serve, or lines, links or paths that serve it")
         asc = mode_choice.calibrate_constants(base[keep], target, weights[keep], tol=1e-9)
         self.asc = np.where(np.isfinite(asc), asc, 0.0)
         self.asc[_M["brt"]] = self.asc[_M["bus"]]  # the BRT's own advantage is its bonus time in the cost
         _, _, _, composite = self._choice(gc, available, self.asc)
         composite = composite - composite.min()
-        self.beta = demand.calibrate_gravity(productions, attractions, composite, car_km,
-                                             self.section.mean_trip_length.canonical / 1000.0)
+        target_km = self.section.mean_trip_length.canonical / 1000.0
+        try:
+            self.beta = demand.calibrate_gravity(productions, attractions, composite, car_km, target_km)
+        except ValueError as exc:  # a target outside what the zone system can reach
+            raise InputError(f"the gravity model cannot be calibrated to this mean trip length ({exc})",
+                             file=self.file, key="transport.mean_trip_length", value=target_km,
+                             allowed="a mean trip length the zones can produce [km]") from None
         self._trips = self._distribute(productions, attractions, composite)
         moved = float(np.max(np.abs(self.asc - previous[0])))
         self._calibrated = moved < 1e-6 and abs(self.beta - previous[1]) <= 1e-6 * max(self.beta, 1e-12)
@@ -727,7 +798,7 @@ def transport_energy(transport: DistrictTransport, travel: TransportYear, measur
                 covered = np.ones(len(lines), dtype=bool) if m.lines is None else lines["line"].isin(m.lines).to_numpy()
                 electrified = np.where(covered, np.maximum(electrified, treated_share(m, year)), electrified)
         for i, row in enumerate(lines.itertuples(index=False)):
-            km = travel.line_vehicle_km[i] * days
+            km = travel.line_vehicle_km[i] * transport.section.service_days_per_year.canonical
             if km <= 0.0:
                 continue
             split = {"electric": km} if row.powertrain == "electric" else \
