@@ -10,6 +10,13 @@ Timings are never compared with absolute seconds (machines differ and are noisy)
 floor in ``benchmarks/floors.toml`` compares the throughput of two benchmarks of the same
 run -- e.g. the numba kernel against its numpy reference -- and the run fails (exit 1) if a
 ratio falls below its floor. Throughput is ``extra_info[work] / mean time``.
+
+Every ``benchmarks/bench_*.py`` module is collected. Two run only in the full run:
+``bench_aequilibrae.py`` (smartcity against AequilibraE on Sioux Falls; skipped with --quick
+and, with a message, when aequilibrae -- the ``compare`` extra -- is not installed), whose
+speed ratios are printed but not checked against a floor (AequilibraE is optional), and
+``bench_run.py``'s cold-process start. ``bench_transport.py`` (the district transport model)
+runs in both, one calibration round with --quick.
 """
 
 from __future__ import annotations
@@ -68,7 +75,28 @@ def report(results: dict) -> list[str]:
         for work in ("building_hours", "link_iterations", "samples"):
             if work in info:
                 text += f", {throughput(b, work):,.3g} {work.replace('_', '-')}/s"
+        if "feedback_iterations" in info:
+            text += f", {info['feedback_iterations']} feedback iterations"
         lines.append(text)
+    return lines
+
+
+def comparisons(results: dict) -> list[str]:
+    """Speed ratios of the benchmarks that share ``extra_info["comparison"]`` (AequilibraE / smartcity)."""
+    groups: dict[str, dict[str, dict]] = {}
+    for b in results["benchmarks"]:
+        info = b.get("extra_info", {})
+        if "comparison" in info and "engine" in info:
+            groups.setdefault(info["comparison"], {})[info["engine"]] = b
+    lines = []
+    for name, engines in sorted(groups.items()):
+        other, ours = engines.get("aequilibrae_1_core"), engines.get("smartcity_1_thread")
+        if other is None or ours is None:
+            continue
+        ratio = float(other["stats"]["mean"]) / float(ours["stats"]["mean"])
+        lines.append(f"{name}: AequilibraE {other['stats']['mean']:.3f} s ({other['extra_info']['iterations']} it.) / "
+                     f"smartcity {ours['stats']['mean'] * 1e3:.1f} ms ({ours['extra_info']['iterations']} it.), "
+                     f"one core each: {ratio:,.0f}x (no floor)")
     return lines
 
 
@@ -85,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"benchmarks: pytest exited with {status}", file=sys.stderr)
         return status
     results = json.loads(args.json.read_text(encoding="utf-8"))
-    print("\n".join(report(results)))
+    print("\n".join(report(results) + comparisons(results)))
     floor_lines = check_floors(results, args.floors)
     print("\n".join(floor_lines))
     print(f"benchmark results: {args.json}")
