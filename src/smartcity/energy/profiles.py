@@ -57,7 +57,6 @@ import functools
 import hashlib
 import math
 from collections.abc import Callable, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -67,7 +66,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity.errors import InputError
-from smartcity.scenario.types import StrictModel, parse_data_file
+from smartcity.scenario.types import StrictModel, read_data_file
 from smartcity.tables import load_schema, row_location
 
 __all__ = [
@@ -272,14 +271,6 @@ class UseProfiles(StrictModel):
 _DEFAULT_FIELDS = ("internal_gains_w_m2", "heating_setback_k", "dhw_kwh_m2", "electricity_kwh_m2")
 
 
-def _parse(text: str, file: str) -> UseProfiles:
-    return parse_data_file(UseProfiles, text, file)
-
-
-@functools.cache
-def _shipped() -> UseProfiles:
-    source = resources.files("smartcity").joinpath(_PROFILES_FILE)
-    return _parse(source.read_text(encoding="utf-8"), f"smartcity/{_PROFILES_FILE}")
 
 
 def load_use_profiles(path: str | Path | None = None) -> UseProfiles:
@@ -304,14 +295,7 @@ def load_use_profiles(path: str | Path | None = None) -> UseProfiles:
         non-negative numbers, an hour range outside 0-24, or an entry with neither a
         source nor an assumption with a reason. The message names the file and key.
     """
-    if path is None:
-        return _shipped()
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read the use-profiles file ({exc.strerror or exc})", file=path) from None
-    return _parse(text, str(path))
+    return read_data_file(UseProfiles, path, _PROFILES_FILE, "use-profiles")
 
 
 def filled_columns() -> list[str]:

@@ -8,14 +8,22 @@ these, and :mod:`smartcity.scenario.models` assembles them into the scenario.
 
 from __future__ import annotations
 
+import functools
 import tomllib
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-
 from pydantic import (
-    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, ValidationError, model_validator,
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -243,3 +251,39 @@ def parse_data_file(model: type[BaseModel], text: str, file: str):
         return model.model_validate(document)
     except ValidationError as exc:
         raise data_file_error(exc, file) from None
+
+
+def read_data_file(model: type[BaseModel], path, shipped: str, what: str):
+    """Read and check a data file into ``model``: ``path``, or the shipped one.
+
+    Parameters
+    ----------
+    model : pydantic model class
+        The file's structure.
+    path : str or Path or None
+        A TOML file laid out as the shipped one; None for the shipped file
+        ``smartcity/<shipped>``, parsed once and cached.
+    shipped : str
+        Path of the shipped file inside the package, e.g. ``"data/vehicles.toml"``.
+    what : str
+        What the file holds, for the message when it cannot be read (e.g. "vehicles").
+
+    Raises
+    ------
+    InputError
+        An unreadable file, invalid TOML or content; the message names the file and key.
+    """
+    if path is None:
+        return _shipped_data_file(model, shipped)
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read the {what} file ({exc.strerror or exc})", file=path) from None
+    return parse_data_file(model, text, str(path))
+
+
+@functools.cache
+def _shipped_data_file(model: type[BaseModel], shipped: str):
+    source = resources.files("smartcity").joinpath(shipped)
+    return parse_data_file(model, source.read_text(encoding="utf-8"), f"smartcity/{shipped}")

@@ -41,9 +41,7 @@ References
 
 from __future__ import annotations
 
-import functools
 import math
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
@@ -53,7 +51,7 @@ from pydantic_core import PydanticCustomError
 from scipy.optimize import brentq
 
 from smartcity.errors import InputError, SmartcityError
-from smartcity.scenario.types import StrictModel, parse_data_file
+from smartcity.scenario.types import StrictModel, read_data_file
 
 __all__ = [
     "PURPOSES",
@@ -176,14 +174,6 @@ class TripRates(StrictModel):
         return rows("production"), rows("attraction")
 
 
-def _parse(text: str, file: str) -> TripRates:
-    return parse_data_file(TripRates, text, file)
-
-
-@functools.cache
-def _shipped() -> TripRates:
-    source = resources.files("smartcity").joinpath(_RATES_FILE)
-    return _parse(source.read_text(encoding="utf-8"), f"smartcity/{_RATES_FILE}")
 
 
 def load_trip_rates(path: str | Path | None = None) -> TripRates:
@@ -207,14 +197,7 @@ def load_trip_rates(path: str | Path | None = None) -> TripRates:
         entry with neither a source nor an assumption with a reason; the message names the
         file and key.
     """
-    if path is None:
-        return _shipped()
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read the trip-rates file ({exc.strerror or exc})", file=path) from None
-    return _parse(text, str(path))
+    return read_data_file(TripRates, path, _RATES_FILE, "trip-rates")
 
 
 # --------------------------------------------------------------------------------------

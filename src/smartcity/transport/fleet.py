@@ -67,7 +67,6 @@ import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -78,7 +77,7 @@ from pydantic_core import PydanticCustomError
 
 from smartcity.energy.profiles import weekend_mask
 from smartcity.errors import InputError
-from smartcity.scenario.types import StrictModel, parse_data_file
+from smartcity.scenario.types import StrictModel, read_data_file
 
 __all__ = [
     "BUS_LOCATIONS",
@@ -398,14 +397,6 @@ class VehicleData(StrictModel):
         return getattr(getattr(self.buses, vehicle), powertrain)
 
 
-def _parse(text: str, file: str) -> VehicleData:
-    return parse_data_file(VehicleData, text, file)
-
-
-@functools.cache
-def _shipped() -> VehicleData:
-    source = resources.files("smartcity").joinpath(_VEHICLES_FILE)
-    return _parse(source.read_text(encoding="utf-8"), f"smartcity/{_VEHICLES_FILE}")
 
 
 def load_vehicle_data(path: str | Path | None = None) -> VehicleData:
@@ -430,14 +421,7 @@ def load_vehicle_data(path: str | Path | None = None) -> VehicleData:
         of 24 values that is all zero, or an entry with neither a source nor an assumption
         with a reason; the message names the file and key.
     """
-    if path is None:
-        return _shipped()
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read the vehicles file ({exc.strerror or exc})", file=path) from None
-    return _parse(text, str(path))
+    return read_data_file(VehicleData, path, _VEHICLES_FILE, "vehicles")
 
 
 # --------------------------------------------------------------------------------------
