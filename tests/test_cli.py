@@ -311,3 +311,158 @@ def test_transport_measure_without_transport_model_is_refused(small_scenario, tm
     assert proc.returncode == 2, proc.stderr
     assert "key 'measures.chargers': a transport measure needs the transport model" in proc.stderr
     assert not out.exists()
+
+
+# --------------------------------------------------------------------------------------
+# kpi, compare, report
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_results(tmp_path_factory):
+    """A results file of the small district (scenarios 'small' and 'small_light') and its scenario files."""
+    from tests.kpi.conftest import write_small_district
+
+    folder = tmp_path_factory.mktemp("kpi_cli")
+    base, light = write_small_district(folder / "district")
+    assert main(["run", "-q", str(base), str(light), "-o", str(folder / "out")]) == 0
+    return folder / "out" / "results.nc", base, light
+
+
+def one_error_line(capsys) -> str:
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in err, err
+    return lines[0]
+
+
+def test_kpi_writes_each_format(small_results, tmp_path, capsys):
+    import pandas as pd
+
+    result, _, _ = small_results
+    for suffix in ("csv", "md", "tex", "xlsx", "html"):
+        out = tmp_path / f"kpi.{suffix}"
+        assert main(["kpi", str(result), "--baseline", "small", "-o", str(out)]) == 0
+        assert out.stat().st_size > 0
+    frame = pd.read_csv(tmp_path / "kpi.csv", comment="#")
+    assert list(frame.columns) == ["id", "name", "unit", "small 2015", "small 2017", "small_light 2015",
+                                   "small_light 2017"]
+    row = frame.set_index("id").loc["co2_reduction_vs_baseline"]
+    assert row["small_light 2017"] > 0 and row["small 2017"] == 0
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_kpi_prints_a_table_or_a_format(small_results, capsys):
+    result, _, _ = small_results
+    assert main(["kpi", str(result), "--years", "2016,2017"]) == 0
+    out = capsys.readouterr().out
+    assert "smartcity KPIs" in out and "CO2 emissions" in out and "2016" in out and "SHA-256" in out
+    assert main(["kpi", str(result.parent), "--format", "md"]) == 0  # a folder holding results.nc
+    out = capsys.readouterr().out
+    assert out.startswith("**smartcity KPIs**") and "| CO2 emissions | t/a |" in out
+
+
+def test_kpi_runs_a_scenario_file_with_the_root_of_its_chain(small_results, capsys):
+    _, _, light = small_results
+    assert main(["kpi", str(light), "--baseline", "small", "--format", "csv", "--years", "2017"]) == 0
+    out = capsys.readouterr().out
+    header = out.splitlines()[0]
+    assert header == "id,name,unit,small 2017,small_light 2017"  # 'small' (baseline.toml) was run too
+    assert "# small_light: scenario 'small_light' of district" in out
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--format", "docx"], "unknown table format 'docx'"),
+    (["--years", "2014"], "year 2014 is not in the results (simulated years: 2015-2017)"),
+    (["--years", "20x0"], "--years: '20x0' is not a year"),
+    (["-o", "{tmp}/kpi.pdf"], "cannot tell the table format from the suffix '.pdf'"),
+    (["--format", "xlsx"], "the xlsx format needs an output file"),
+], ids=["format", "year", "bad-year", "suffix", "xlsx-to-screen"])
+def test_kpi_bad_options_exit_2_with_one_line(small_results, tmp_path, capsys, args, expected):
+    result, _, _ = small_results
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    assert main(["kpi", str(result), *args]) == 2
+    assert expected in one_error_line(capsys)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_kpi_bad_inputs_exit_2_with_one_line(small_results, tmp_path, capsys):
+    result, _, _ = small_results
+    assert main(["kpi", str(tmp_path / "missing.nc")]) == 2
+    assert "missing.nc: no such file" in one_error_line(capsys)
+    other = tmp_path / "table.csv"
+    other.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert main(["kpi", str(other)]) == 2
+    assert "neither a results file (.nc) nor a scenario file (.toml)" in one_error_line(capsys)
+    broken = tmp_path / "broken.nc"
+    broken.write_bytes(b"not netcdf")
+    assert main(["kpi", str(broken)]) == 2
+    assert "not a readable results file" in one_error_line(capsys)
+    out = tmp_path / "kpi.csv"
+    out.write_text("keep", encoding="utf-8")
+    assert main(["kpi", str(result), "-o", str(out)]) == 2
+    assert "already exists; pass --force" in one_error_line(capsys)
+    assert out.read_text(encoding="utf-8") == "keep"
+    assert main(["kpi", str(result), "-o", str(out), "--force"]) == 0
+    assert out.read_text(encoding="utf-8").startswith("id,name,unit")
+
+
+def test_kpi_error_as_a_real_process(small_results, tmp_path):
+    result, _, _ = small_results
+    proc = run_cli("kpi", str(result), "--format", "pdf")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == ["error: unknown table format 'pdf'; allowed: csv, md, latex, xlsx, html"]
+
+
+def test_compare_side_by_side(small_results, tmp_path, capsys):
+    result, _, _ = small_results
+    assert main(["compare", str(result), "--year", "2017", "--baseline", "small", "--format", "md"]) == 0
+    out = capsys.readouterr().out
+    assert "| KPI | unit | small | small_light | small_light - small | small_light - small [%] |" in out
+    assert main(["compare", str(result), "-o", str(tmp_path / "cmp.html")]) == 0
+    assert "<table" in (tmp_path / "cmp.html").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["compare", str(result), "--year", "2030"]) == 2
+    assert "year 2030 is not in the results" in one_error_line(capsys)
+
+
+def test_compare_two_results_files(small_results, tmp_path, capsys):
+    result, _, _ = small_results
+    assert main(["compare", str(result), str(result), "--format", "csv", "--year", "2016"]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert header == ("id,name,unit,out/small,out/small_light,out/small_light - out/small,"
+                      "out/small_light - out/small [%],out-2/small,out-2/small - out/small,out-2/small - out/small [%],"
+                      "out-2/small_light,out-2/small_light - out/small,out-2/small_light - out/small [%]")
+
+
+def test_report_passes_kpis_and_curve(small_results, tmp_path, monkeypatch, capsys):
+    import pandas as pd
+
+    import smartcity.report
+
+    calls = {}
+
+    def fake(ds, scenario, out_dir, *, baseline="baseline", kpis=None, curve=None, force=False):
+        calls.update(scenario=scenario, baseline=baseline, kpis=kpis, curve=curve, force=force)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "report.html").write_text("<html></html>", encoding="utf-8")
+        return out_dir / "report.html"
+
+    monkeypatch.setattr(smartcity.report, "write_report", fake)
+    result, _, _ = small_results
+    assert main(["report", str(result), "-o", str(tmp_path / "rep"), "--baseline", "small"]) == 0
+    assert calls["scenario"] == "small_light" and calls["baseline"] == "small" and calls["force"] is False
+    assert isinstance(calls["kpis"], pd.DataFrame) and "co2_total" in calls["kpis"].index.get_level_values("id")
+    assert set(calls["curve"].columns) >= {"measure", "abatement_t", "cost_eur_per_t", "cumulative_t"}
+    assert "wrote" in capsys.readouterr().out
+    assert main(["report", str(result), "-o", str(tmp_path / "rep")]) == 2
+    assert "a report already exists; pass --force" in one_error_line(capsys)
+    assert main(["report", str(result), "-o", str(tmp_path / "rep2"), "--scenario", "nope"]) == 2
+    assert "--scenario nope: not in the results" in one_error_line(capsys)
+
+
+def test_report_writes_a_real_report(small_results, tmp_path):
+    result, _, _ = small_results
+    assert main(["report", "-q", str(result), "-o", str(tmp_path / "rep"), "--baseline", "small"]) == 0
+    page = (tmp_path / "rep" / "report.html").read_text(encoding="utf-8")
+    assert "small_light" in page

@@ -109,6 +109,53 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write link flows (from, to, volume, cost) to this CSV file")
     p_asg.add_argument("--force", action="store_true", help="replace an existing output file")
     p_asg.add_argument("--json", action="store_true", help="print the results as JSON")
+
+    p_kpi = sub.add_parser("kpi", parents=[common], help="KPI table of results or scenarios",
+                           description="KPI table (energy, climate, mobility, economics, social reach; definitions "
+                                       "in smartcity/data/kpis.toml) of results files (.nc) or scenario files "
+                                       "(.toml, run first together with the root of their 'extends' chain). "
+                                       "Several inputs give one table with a column per scenario. Default: the "
+                                       "Aalborg East baseline and lighthouse, run.")
+    p_kpi.add_argument("inputs", nargs="*", metavar="RESULT_OR_SCENARIO", type=Path,
+                       help="results.nc files (or folders holding one) or scenario TOML files")
+    p_kpi.add_argument("--format", metavar="FORMAT", default=None,
+                       help="csv, md, latex, xlsx or html (default: from the -o suffix, else a table on screen)")
+    p_kpi.add_argument("--years", metavar="YEARS", default=None,
+                       help="comma-separated years, e.g. 2020,2025,2030 (default: base year and last year)")
+    p_kpi.add_argument("--baseline", metavar="NAME", default="baseline",
+                       help="reference scenario of the 'vs baseline' KPIs (default: baseline)")
+    p_kpi.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the table to FILE")
+    p_kpi.add_argument("--force", action="store_true", help="replace an existing output file")
+
+    p_cmp = sub.add_parser("compare", parents=[common], help="KPIs of scenarios side by side with differences",
+                           description="KPIs of scenarios side by side in one year, with the difference of each "
+                                       "to the first (B - A, absolute and in %). Inputs as for 'smartcity kpi'; "
+                                       "default: the Aalborg East baseline and lighthouse, run.")
+    p_cmp.add_argument("inputs", nargs="*", metavar="RESULT_OR_SCENARIO", type=Path,
+                       help="results.nc files (or folders holding one) or scenario TOML files; the first "
+                            "scenario is the reference A")
+    p_cmp.add_argument("--year", metavar="YEAR", default=None, help="year (default: the last year in common)")
+    p_cmp.add_argument("--format", metavar="FORMAT", default=None,
+                       help="csv, md, latex, xlsx or html (default: from the -o suffix, else a table on screen)")
+    p_cmp.add_argument("--baseline", metavar="NAME", default="baseline",
+                       help="reference scenario of the 'vs baseline' KPIs (default: baseline)")
+    p_cmp.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the table to FILE")
+    p_cmp.add_argument("--force", action="store_true", help="replace an existing output file")
+
+    p_rep = sub.add_parser("report", parents=[common], help="HTML report with figures of one scenario",
+                           description="Write an HTML report (CO2 trajectory, measure wedges, abatement cost "
+                                       "curve, electricity balance, modal split, KPI table) of one scenario of a "
+                                       "results file, or of a scenario file (run first with the root of its "
+                                       "'extends' chain). Default: the Aalborg East lighthouse.")
+    p_rep.add_argument("input", nargs="?", metavar="SCENARIO_OR_RESULT", type=Path, default=None,
+                       help="a results.nc file (or a folder holding one) or a scenario TOML file")
+    p_rep.add_argument("-o", "--output", type=Path, default=Path("report"), metavar="DIR",
+                       help="report folder (default: ./report)")
+    p_rep.add_argument("--scenario", metavar="NAME", default=None,
+                       help="scenario to report on (default: the last one that is not the baseline)")
+    p_rep.add_argument("--baseline", metavar="NAME", default="baseline",
+                       help="scenario to compare with (default: baseline)")
+    p_rep.add_argument("--force", action="store_true", help="replace a report already in the folder")
     return parser
 
 
@@ -317,6 +364,161 @@ def _cmd_run(args, command: str) -> int:
     return 0
 
 
+def _parse_years(text: str | None, option: str = "--years") -> list[int] | None:
+    if text is None:
+        return None
+    years = []
+    for part in text.split(","):
+        part = part.strip()
+        if not part.isdigit() or not 1900 <= int(part) <= 2200:
+            raise SmartcityError(f"{option}: {part!r} is not a year; give years as 2020,2025,2030")
+        years.append(int(part))
+    return years
+
+
+def _load_results(inputs: list[Path], quiet: bool, command: str) -> dict:
+    """Label -> results Dataset of each input.
+
+    A ``.nc`` file (or a folder holding ``results.nc``) is opened. Scenario files (``.toml``)
+    are run first, grouped by the root of their ``extends`` chain: each group runs together
+    with that root (the "without project" reference, e.g. ``baseline.toml``) so the KPIs
+    against the baseline can be computed. Without inputs the default scenarios run.
+    """
+    from smartcity.results import open_result
+    from smartcity.run import default_scenarios, run_scenarios
+    from smartcity.scenario import load_scenario
+
+    inputs = list(inputs) or default_scenarios()
+    results: dict = {}
+    groups: dict[Path, list[Path]] = {}
+    order: list[tuple[str, object]] = []
+    for path in inputs:
+        path = Path(path)
+        if path.is_dir() and (path / RESULT_FILE).is_file():
+            path = path / RESULT_FILE
+        if not path.exists():
+            raise SmartcityError(f"{path}: no such file")
+        if path.is_dir():
+            raise SmartcityError(f"{path}: a folder without {RESULT_FILE}; give a results file (.nc) or a scenario "
+                                 "file (.toml)")
+        suffix = path.suffix.lower()
+        if suffix == ".nc":
+            try:
+                ds = open_result(path)
+            except (OSError, ValueError) as exc:
+                raise SmartcityError(f"{path}: not a readable results file ({exc})") from None
+            if "scenario" not in ds.dims or "co2" not in ds:
+                raise SmartcityError(f"{path}: not a smartcity results file (no scenario dimension or co2)")
+            order.append(("nc", (path, ds)))
+        elif suffix == ".toml":
+            resolved = load_scenario(path)
+            root = Path(resolved.files[-1]).resolve()
+            if root not in groups:
+                groups[root] = [root]
+                order.append(("toml", root))
+            if Path(resolved.path).resolve() not in groups[root]:
+                groups[root].append(Path(resolved.path).resolve())
+        else:
+            raise SmartcityError(f"{path}: neither a results file (.nc) nor a scenario file (.toml)")
+    for kind, item in order:
+        if kind == "nc":
+            path, ds = item
+            label = path.parent.name if path.name == RESULT_FILE and path.parent.name else path.stem
+        else:
+            paths = groups[item]
+            if not quiet and sys.stderr.isatty():
+                print(f"running {', '.join(p.name for p in paths)} ...", file=sys.stderr)
+            ds = run_scenarios(paths, command=command)
+            label = item.parent.name or item.stem
+        base, n = label, 2
+        while label in results:
+            label, n = f"{base}-{n}", n + 1
+        results[label] = ds
+    return results
+
+
+def _emit_table(df, args) -> int:
+    from smartcity.kpi import format_for, render_table, rich_table, write_table
+
+    if args.output is not None:
+        written = write_table(df, args.output, args.format, force=args.force)
+        if not args.quiet:
+            print(f"wrote {written}")
+    elif args.format is None:
+        _console().print(rich_table(df))
+    else:
+        sys.stdout.write(render_table(df, format_for(None, args.format)))
+    return 0
+
+
+def _check_table_output(args) -> None:
+    """Refuse a bad format or an existing output before anything runs."""
+    from smartcity.kpi import format_for
+
+    fmt = format_for(args.output, args.format)
+    if args.format is None and args.output is not None:
+        args.format = fmt
+    if fmt == "xlsx" and args.output is None:
+        raise SmartcityError("the xlsx format needs an output file: add -o FILE.xlsx")
+    if args.output is not None:
+        if args.output.is_dir():
+            raise SmartcityError(f"{args.output}: is a folder; give a file name with -o")
+        if args.output.exists() and not args.force:
+            raise SmartcityError(f"{args.output}: file already exists; pass --force to replace it")
+
+
+def _cmd_kpi(args, command: str) -> int:
+    from smartcity.kpi import kpi_table
+
+    _check_table_output(args)
+    years = _parse_years(args.years)
+    results = _load_results(args.inputs, args.quiet, command)
+    return _emit_table(kpi_table(results, years=years, baseline=args.baseline), args)
+
+
+def _cmd_compare(args, command: str) -> int:
+    from smartcity.kpi import compare_table
+
+    _check_table_output(args)
+    years = _parse_years(args.year, "--year")
+    if years is not None and len(years) != 1:
+        raise SmartcityError("--year: give one year")
+    results = _load_results(args.inputs, args.quiet, command)
+    table = compare_table(results, year=None if years is None else years[0], baseline=args.baseline)
+    return _emit_table(table, args)
+
+
+def _cmd_report(args, command: str) -> int:
+    from smartcity.kpi import abatement_curve, kpi_table
+
+    out: Path = args.output
+    if out.exists() and not out.is_dir():
+        raise SmartcityError(f"{out}: the report folder is a file; choose another folder with -o")
+    if (out / "report.html").exists() and not args.force:
+        raise SmartcityError(f"{out / 'report.html'}: a report already exists; pass --force to replace it or "
+                             "choose another folder with -o")
+    results = _load_results([] if args.input is None else [args.input], args.quiet, command)
+    [ds] = results.values()
+    names = [str(n) for n in ds["scenario"].values]
+    scenario = args.scenario
+    if scenario is None:
+        others = [n for n in names if n != args.baseline]
+        scenario = (others or names)[-1]
+    elif scenario not in names:
+        raise SmartcityError(f"--scenario {scenario}: not in the results; they hold {', '.join(names)}")
+    kpis = kpi_table(ds, baseline=args.baseline)
+    curve = abatement_curve(ds, scenario)
+    try:
+        from smartcity.report import write_report
+    except ImportError as exc:  # pragma: no cover - the report module ships with the package
+        raise SmartcityError(f"the report module is not available ({exc})") from None
+    written = write_report(ds, scenario, args.output, baseline=args.baseline, kpis=kpis, curve=curve,
+                           force=args.force)
+    if not args.quiet:
+        print(f"wrote {written}")
+    return 0
+
+
 def _log_path(args) -> Path:
     out = getattr(args, "output", None)
     if out is not None and Path(out).is_dir():
@@ -357,6 +559,12 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_bbr(args)
         if args.command == "assign":
             return _cmd_assign(args)
+        if args.command == "kpi":
+            return _cmd_kpi(args, command)
+        if args.command == "compare":
+            return _cmd_compare(args, command)
+        if args.command == "report":
+            return _cmd_report(args, command)
         parser.error(f"unknown command {args.command}")  # pragma: no cover
     except SmartcityError as exc:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S")

@@ -17,7 +17,11 @@ themselves are plain functions in their modules. The chain:
 5. the contribution of each measure: the scenario is also run without measures and with
    each measure alone ("add one"); the reduction of each measure alone and the interaction
    remainder (all measures together minus the sum of the single ones) are reported;
-6. assembly into one :class:`xarray.Dataset` with units, long names and provenance.
+6. assembly into one :class:`xarray.Dataset` with units, long names and provenance, with
+   what :mod:`smartcity.kpi` needs beyond the models' outputs: each measure's savings by
+   carrier and of grid import/export, O&M cost and residential floor area reached; the
+   floor area reached by renovation measures (overlaps counted once); the residents of
+   the transport model's internal zones.
 """
 
 from __future__ import annotations
@@ -72,7 +76,7 @@ from smartcity.transport.model import (
 
 __all__ = [
     "ScenarioInputs", "load_inputs", "run_scenarios", "default_scenarios", "heating_degree_days",
-    "HEATING_DEGREE_DAY_BASE_C",
+    "HEATING_DEGREE_DAY_BASE_C", "RENOVATION_TYPES",
 ]
 
 #: Base temperature of Danish heating degree days [°C] (DMI "graddage", base 17 °C).
@@ -377,6 +381,9 @@ def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None) -> xr.Dat
     ds = _energy_dataset(inp, years, main)
     if sm.transport is not None:
         ds = ds.merge(_transport_dataset(sm.transport, years, main))
+        ds = ds.assign(residents=("year", _residents(sm.transport, years), _RESIDENTS_ATTRS))
+    ds = ds.assign(renovated_residential_floor_area=(
+        "year", _renovated_floor_area(inp.buildings, _split(measures)[0], years), _RENOVATED_ATTRS))
     if measures:
         return ds.merge(_measure_dataset(inp, years, measures, runs))
     total = np.array([r.co2_t.sum() for r in main])
@@ -384,6 +391,73 @@ def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None) -> xr.Dat
         co2_without_measures=("year", total, _WITHOUT_ATTRS),
         co2_reduction_interaction=("year", np.zeros(len(years)), _INTERACTION_ATTRS),
     )
+
+
+_RESIDENTS_ATTRS = {
+    "units": "1", "long_name": "residents of the district: population of the transport model's internal zones "
+                               "(only with a transport model, like the other travel variables: NaN for a scenario "
+                               "without one in results that hold both)"}
+_RENOVATED_ATTRS = {
+    "units": "m2", "long_name": "heated floor area of residential buildings reached by at least one envelope "
+                                "renovation or ventilation heat-recovery measure (measures independent across the "
+                                "eligible stock)"}
+#: Building-measure types whose reach counts as "renovated" for the social-reach KPIs.
+RENOVATION_TYPES = ("envelope_renovation", "ventilation_heat_recovery")
+
+
+def _residents(transport: DistrictTransport, years: list[int]) -> np.ndarray:
+    """Population of the internal zones in each year (zone data as the transport model used it). [persons]"""
+    out = []
+    for year in years:
+        frame = transport._zone_data(year)  # cached by the model for the years it simulated
+        out.append(float(frame.loc[frame["kind"] == "internal", "population"].sum()))
+    return np.asarray(out, dtype=np.float64)
+
+
+def _residential_rows(buildings: pd.DataFrame) -> np.ndarray:
+    return np.array([emissions.SECTOR_OF_USE[u] == "residential" for u in buildings["use"]], dtype=bool)
+
+
+def _residential_area(buildings: pd.DataFrame, year: int) -> np.ndarray:
+    """Heated floor area of each row's residential buildings standing in ``year`` (0 elsewhere). [m2]"""
+    standing = buildings["construction_year"].to_numpy() <= year
+    area = buildings["count"].to_numpy(dtype=np.float64) * buildings["heated_floor_area_m2"].to_numpy(dtype=np.float64)
+    return np.where(standing & _residential_rows(buildings), area, 0.0)
+
+
+def _measure_floor_area(buildings: pd.DataFrame, measures: Mapping, years: list[int]) -> np.ndarray:
+    """Residential heated floor area with each measure in service at the end of each year. (year, measure) [m2]
+
+    As in :func:`smartcity.energy.measures.measure_costs`: the treated share of the eligible
+    rows (as built) standing in the year; transport measures reach no floor area.
+    """
+    out = np.zeros((len(years), len(measures)))
+    area = [_residential_area(buildings, year) for year in years]
+    for j, m in enumerate(measures.values()):
+        if is_transport_measure(m):
+            continue
+        eligible = m._eligible(buildings)
+        for i, year in enumerate(years):
+            out[i, j] = treated_share(m, year) * float(area[i][eligible].sum())
+    return out
+
+
+def _renovated_floor_area(buildings: pd.DataFrame, measures: Mapping, years: list[int]) -> np.ndarray:
+    """Residential floor area reached by at least one renovation measure (:data:`RENOVATION_TYPES`). [m2]
+
+    With the stock model's independence rule, a row reached by renovation measures with
+    shares s1, s2, ... is reached with share 1 - (1 - s1)(1 - s2)... (no double counting of
+    flats that get both a new envelope and ventilation).
+    """
+    chosen = [m for m in measures.values() if m.type in RENOVATION_TYPES]
+    eligible = [m._eligible(buildings) for m in chosen]
+    out = np.zeros(len(years))
+    for i, year in enumerate(years):
+        untouched = np.ones(len(buildings))
+        for m, rows in zip(chosen, eligible):
+            untouched = np.where(rows, untouched * (1.0 - treated_share(m, year)), untouched)
+        out[i] = float(np.sum(_residential_area(buildings, year) * (1.0 - untouched)))
+    return out
 
 
 _WITHOUT_ATTRS = {"units": "t/a", "long_name": "CO2 with none of the scenario's measures"}
@@ -561,9 +635,15 @@ def _measure_dataset(inp: ScenarioInputs, years: list[int], measures: dict, runs
     ids = list(measures)
     total = lambda results: np.array([r.co2_t.sum() for r in results])  # noqa: E731
     final = lambda results: np.array([r.final_mwh.sum() for r in results])  # noqa: E731
+    by_carrier = lambda results: np.stack([r.final_mwh.sum(axis=0) for r in results])  # noqa: E731
+    imported = lambda results: np.array([r.grid_import_kw.sum() / 1e3 for r in results])  # noqa: E731
+    exported = lambda results: np.array([r.grid_export_kw.sum() / 1e3 for r in results])  # noqa: E731
     without = total(runs["none"])
     reduction = np.stack([without - total(runs[m]) for m in ids], axis=1)
     saving = np.stack([final(runs["none"]) - final(runs[m]) for m in ids], axis=1)
+    saving_by_carrier = np.stack([by_carrier(runs["none"]) - by_carrier(runs[m]) for m in ids], axis=1)
+    import_saving = np.stack([imported(runs["none"]) - imported(runs[m]) for m in ids], axis=1)
+    export_increase = np.stack([exported(runs[m]) - exported(runs["none"]) for m in ids], axis=1)
     interaction = (without - total(runs["all"])) - reduction.sum(axis=1)
     building_measures, transport_measures = _split(measures)
     costs = pd.concat([
@@ -573,6 +653,7 @@ def _measure_dataset(inp: ScenarioInputs, years: list[int], measures: dict, runs
     costs = costs.assign(spent_eur=costs["investment_eur"] + costs["reinvestment_eur"])
     investment = costs.pivot(index="year", columns="measure", values="spent_eur").reindex(index=years, columns=ids)
     annual = costs.pivot(index="year", columns="measure", values="annual_cost_eur").reindex(index=years, columns=ids)
+    om = costs.pivot(index="year", columns="measure", values="om_eur").reindex(index=years, columns=ids)
     ym = ("year", "measure")
     return xr.Dataset(
         {
@@ -582,11 +663,25 @@ def _measure_dataset(inp: ScenarioInputs, years: list[int], measures: dict, runs
             "co2_reduction_interaction": (("year",), interaction, _INTERACTION_ATTRS),
             "final_energy_saving_by_measure": (ym, saving, {
                 "units": "MWh/a", "long_name": "final energy (before local PV) saved by each measure applied alone"}),
+            "final_energy_saving_by_measure_carrier": (("year", "measure", "carrier"), saving_by_carrier, {
+                "units": "MWh/a", "long_name": "final energy (before local PV) saved by each measure applied alone, "
+                                               "by carrier (all sectors)"}),
+            "grid_import_saving_by_measure": (ym, import_saving, {
+                "units": "MWh/a", "long_name": "grid electricity import avoided by each measure applied alone "
+                                               "(after local PV and batteries)"}),
+            "grid_export_increase_by_measure": (ym, export_increase, {
+                "units": "MWh/a", "long_name": "increase of PV electricity fed into the grid by each measure applied "
+                                               "alone"}),
+            "measure_residential_floor_area": (ym, _measure_floor_area(inp.buildings, measures, years), {
+                "units": "m2", "long_name": "heated floor area of residential buildings with the measure in service "
+                                            "at the end of the year (0 for transport measures)"}),
             "measure_investment": (ym, investment.to_numpy(dtype=np.float64), {
                 "units": "EUR/a", "long_name": "investment and reinvestment spent in the calendar year on each measure "
                                                "(constant prices)"}),
             "measure_annual_cost": (ym, annual.to_numpy(dtype=np.float64), {
                 "units": "EUR/a", "long_name": "annualised investment plus operation and maintenance of each measure"}),
+            "measure_om_cost": (ym, om.to_numpy(dtype=np.float64), {
+                "units": "EUR/a", "long_name": "operation and maintenance of each measure (part of measure_annual_cost)"}),
             "measure_type": (("measure",), np.array([measures[m].type for m in ids], dtype=str), {
                 "units": "-", "long_name": "type of the measure"}),
         },
