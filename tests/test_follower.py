@@ -211,3 +211,16 @@ def test_stock_is_mostly_gas_heated_post_war_flats():
     dh = sum(int(r["count"]) * float(r["heated_floor_area_m2"]) for r in aalborg
              if r["heating_system"] == "district_heating")
     assert dh > 0.9 * sum(int(r["count"]) * float(r["heated_floor_area_m2"]) for r in aalborg)
+
+
+def test_follower_appears_in_the_consortium_table(result, default_run):
+    from smartcity.kpi import kpi_table
+
+    table = kpi_table({"aalborg-east": default_run, "essen-follower": result}, years=[2014, 2030])
+    scenarios = list(dict.fromkeys(table.columns.get_level_values("scenario")))
+    # names two districts share are told apart by the district's label
+    assert scenarios == ["aalborg-east/baseline", "lighthouse", "essen-follower/baseline", "replication"]
+    co2 = table.xs("co2_total", level="id")
+    assert float(co2[("replication", 2030)].iloc[0]) < float(co2[("essen-follower/baseline", 2030)].iloc[0])
+    assert float(co2[("essen-follower/baseline", 2030)].iloc[0]) == pytest.approx(
+        float(result["co2"].sel(scenario="baseline", year=2030).sum()))
