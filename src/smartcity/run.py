@@ -589,6 +589,9 @@ def _transport_dataset(transport: DistrictTransport, years: list[int], results: 
                                           "buses: service of the lines inside the district)"}),
         "car_fleet": (("year", "powertrain"), np.stack([t.car_fleet for t in travel]), {
             "units": "1", "long_name": "cars owned by the district's residents by powertrain (stock turnover model)"}),
+        "bus_fleet": (("year", "vehicle", "powertrain"), np.stack([t.bus_fleet for t in travel]), {
+            "units": "1", "long_name": "buses the lines in service need in the peak, by class and powertrain "
+                                       "(whole lines; the car row is 0)"}),
         "ev_charging": (yh, np.stack([t.ev_charging_kw for t in travel]), {
             "units": "kW", "long_name": "hourly charging of electric cars (after smart charging)"}),
         "bus_charging": (yh, np.stack([t.bus_charging_kw for t in travel]), {

@@ -130,6 +130,11 @@ def test_run_reports_modal_split_vehicle_km_energy_and_co2(default_run):
                                                                  powertrain="electric") / car.sel(
         scenario="baseline", year=2030).sum())
     assert float(ds["vehicle_km"].sel(scenario="baseline", vehicle="brt").sum()) == 0.0
+    # the bus fleet: +BUS's electric 24 m buses in the lighthouse, every line electric by 2027
+    buses = ds["bus_fleet"]
+    assert float(buses.sel(scenario="baseline", year=2030, powertrain="diesel").sum()) > 0
+    assert float(buses.sel(scenario="lighthouse", year=2030, vehicle="brt", powertrain="electric")) > 0
+    assert float(buses.sel(scenario="lighthouse", year=2030, powertrain="diesel").sum()) == 0
     assert float(ds["vehicle_km"].sel(scenario="lighthouse", year=2025, vehicle="brt", powertrain="electric")) > 0
 
 

@@ -227,6 +227,8 @@ class TransportYear:
     line_vehicle_km: np.ndarray
     """(n_lines,) bus-km per weekday of each line in service within the district (see
     :meth:`DistrictTransport.district_route_share`). [km/d]"""
+    line_vehicles: np.ndarray
+    """(n_lines,) buses each line in service needs in the peak (whole line). [vehicles]"""
     link_peak_flow: np.ndarray
     """(n_links,) car flow of the peak hour on each link of the links table. [veh/h]"""
     link_peak_time: np.ndarray
@@ -580,6 +582,7 @@ class DistrictTransport:
         boardings = np.zeros(self.n_lines)
         line_pkm = np.zeros(self.n_lines)
         line_vkm = np.zeros(self.n_lines)
+        line_buses = np.zeros(self.n_lines)
         if self.lines is not None and lines_state:
             index = {str(line): i for i, line in enumerate(self.lines["line"])}
             for part, mode in ((bus, "bus"), (with_brt, "brt")):
@@ -592,6 +595,7 @@ class DistrictTransport:
             service = self._service(lines_state)
             for line, _ in lines_state:
                 line_vkm[index[line]] = float(service.loc[line, "vehicle_km_per_day"]) * self.route_share[line]
+                line_buses[index[line]] = float(service.loc[line, "vehicles_required"])
         flow = np.zeros(self.n_links)
         time = np.full(self.n_links, np.nan)
         flow[link_rows] = result.flows
@@ -607,6 +611,7 @@ class DistrictTransport:
             line_boardings=boardings,
             line_passenger_km=line_pkm,
             line_vehicle_km=line_vkm,
+            line_vehicles=line_buses,
             link_peak_flow=flow,
             link_peak_time=time,
             feedback_iterations=iterations,
@@ -738,6 +743,8 @@ class TransportEnergy:
     """(n_vehicles, n_powertrains) vehicle-km of :data:`VEHICLES` by :data:`POWERTRAINS`. [km/a]"""
     car_fleet: np.ndarray
     """(n_powertrains,) cars of the district by powertrain at the end of the year. [cars]"""
+    bus_fleet: np.ndarray
+    """(n_vehicles, n_powertrains) buses of the lines in service by class and powertrain (car row 0). [buses]"""
     fuel_kwh: dict[str, float]
     """``{"gasoline": ..., "diesel": ...}`` final energy of liquid fuels. [kWh/a]"""
     ev_charging_kw: np.ndarray
@@ -747,7 +754,8 @@ class TransportEnergy:
 
     def with_ev_charging(self, ev_kw: np.ndarray) -> "TransportEnergy":
         """The same year with another EV charging profile (e.g. after smart charging)."""
-        return TransportEnergy(self.year, self.vehicle_km, self.car_fleet, self.fuel_kwh, ev_kw, self.bus_charging_kw)
+        return TransportEnergy(self.year, self.vehicle_km, self.car_fleet, self.bus_fleet, self.fuel_kwh, ev_kw,
+                               self.bus_charging_kw)
 
 
 def transport_energy(transport: DistrictTransport, travel: TransportYear, measures: Mapping[str, Any], year: int,
@@ -782,6 +790,7 @@ def transport_energy(transport: DistrictTransport, travel: TransportYear, measur
     car_vkm = travel.car_vehicle_km * days
     cars = fleet.car_energy(car_vkm, shares, data)
     vkm = np.zeros((len(VEHICLES), len(POWERTRAINS)))
+    buses = np.zeros((len(VEHICLES), len(POWERTRAINS)))
     pt = {"gasoline": 0, "diesel": 1, "bev": 2, "electric": 2}
     for p, km in cars["vkm"].items():
         vkm[0, pt[p]] += km
@@ -799,15 +808,18 @@ def transport_energy(transport: DistrictTransport, travel: TransportYear, measur
                 electrified = np.where(covered, np.maximum(electrified, treated_share(m, year)), electrified)
         for i, row in enumerate(lines.itertuples(index=False)):
             km = travel.line_vehicle_km[i] * transport.section.service_days_per_year.canonical
+            kind = VEHICLES.index("brt" if row.mode == "brt" else "bus")
+            electric = 1.0 if row.powertrain == "electric" else electrified[i]
+            buses[kind, pt["electric"]] += travel.line_vehicles[i] * electric
+            buses[kind, pt["diesel"]] += travel.line_vehicles[i] * (1.0 - electric)
             if km <= 0.0:
                 continue
-            split = {"electric": km} if row.powertrain == "electric" else \
-                {"diesel": km * (1.0 - electrified[i]), "electric": km * electrified[i]}
+            split = {"diesel": km * (1.0 - electric), "electric": km * electric}
             for powertrain, part in split.items():
                 if part <= 0.0:
                     continue
                 used = fleet.bus_energy(part, row.vehicle, powertrain, data)
-                vkm[VEHICLES.index("brt" if row.mode == "brt" else "bus"), pt[powertrain]] += part
+                vkm[kind, pt[powertrain]] += part
                 for carrier, kwh in used["energy"].items():
                     energy[carrier] += kwh
                     if carrier == "electricity":
@@ -817,6 +829,7 @@ def transport_energy(transport: DistrictTransport, travel: TransportYear, measur
         year=travel,
         vehicle_km=vkm,
         car_fleet=fleet_by_powertrain,
+        bus_fleet=buses,
         fuel_kwh={"gasoline": energy["gasoline"], "diesel": energy["diesel"]},
         ev_charging_kw=ev_kwh * transport.charging_shape("ev", index, data),
         bus_charging_kw=bus_kwh * transport.charging_shape("bus", index, data),
