@@ -105,6 +105,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from smartcity.errors import InputError
 from smartcity.scenario.types import Quantity, StrictModel, quantity
 from smartcity.tables import load_schema
+from smartcity.uncertainty import uncertain_quantity
 from smartcity.units import CANONICAL, DKK_PER_EUR, UNITS
 
 __all__ = [
@@ -432,13 +433,13 @@ class EnvelopeRenovation(_MeasureBase):
     """
 
     type: Literal["envelope_renovation"] = Field(description="Measure type.")
-    u_wall_w_m2k: quantity("heat_transfer_coefficient", gt=0.0, le=6.0) | None = Field(  # type: ignore[valid-type]
+    u_wall_w_m2k: uncertain_quantity("heat_transfer_coefficient", gt=0.0, le=6.0) | None = Field(  # type: ignore[valid-type]
         default=None, description="New U-value of the walls, thermal bridges included. [W/(m2 K)]")
-    u_roof_w_m2k: quantity("heat_transfer_coefficient", gt=0.0, le=6.0) | None = Field(  # type: ignore[valid-type]
+    u_roof_w_m2k: uncertain_quantity("heat_transfer_coefficient", gt=0.0, le=6.0) | None = Field(  # type: ignore[valid-type]
         default=None, description="New U-value of the roof or top-floor ceiling. [W/(m2 K)]")
-    u_floor_w_m2k: quantity("heat_transfer_coefficient", gt=0.0, le=6.0) | None = Field(  # type: ignore[valid-type]
+    u_floor_w_m2k: uncertain_quantity("heat_transfer_coefficient", gt=0.0, le=6.0) | None = Field(  # type: ignore[valid-type]
         default=None, description="New effective U-value of the ground floor (reduction factor b included). [W/(m2 K)]")
-    u_window_w_m2k: quantity("heat_transfer_coefficient", gt=0.0, le=6.0) | None = Field(  # type: ignore[valid-type]
+    u_window_w_m2k: uncertain_quantity("heat_transfer_coefficient", gt=0.0, le=6.0) | None = Field(  # type: ignore[valid-type]
         default=None, description="New U-value of the windows, glazing and frame. [W/(m2 K)]")
     g_window: quantity("dimensionless", ge=0.0, le=1.0) | None = Field(  # type: ignore[valid-type]
         default=None, description="Total solar energy transmittance of the new glazing. [1]")
@@ -642,9 +643,9 @@ class SmartMeterFeedback(_MeasureBase):
     """
 
     type: Literal["smart_meter_feedback"] = Field(description="Measure type.")
-    heat_saving_share: quantity("dimensionless", ge=0.0, lt=1.0) | None = Field(  # type: ignore[valid-type]
+    heat_saving_share: uncertain_quantity("dimensionless", ge=0.0, lt=1.0) | None = Field(  # type: ignore[valid-type]
         default=None, description="Saving on space heating of a treated building. [1]")
-    electricity_saving_share: quantity("dimensionless", ge=0.0, lt=1.0) | None = Field(  # type: ignore[valid-type]
+    electricity_saving_share: uncertain_quantity("dimensionless", ge=0.0, lt=1.0) | None = Field(  # type: ignore[valid-type]
         default=None, description="Saving on appliance electricity of a treated building. [1]")
     investment: _quantity_of("cost_per_item", "cost_per_area") = Field(  # type: ignore[valid-type]
         description="Investment per building (EUR, DKK) or per m2 of heated floor area (EUR/m2, DKK/m2).")

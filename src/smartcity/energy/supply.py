@@ -60,6 +60,7 @@ from pydantic_core import PydanticCustomError
 
 from smartcity.errors import InputError
 from smartcity.scenario.types import ScenarioPath, StrictModel, quantity, trajectory
+from smartcity.uncertainty import uncertain_quantity
 from smartcity.weather import Weather, solar_position
 
 __all__ = [
@@ -345,7 +346,7 @@ class CoolingSupply(StrictModel):
 class PVSupply(StrictModel):
     """``[supply.pv]``: rooftop PV systems (PVWatts models)."""
 
-    system_losses: quantity("dimensionless", ge=0.0, lt=1.0) = Field(  # type: ignore[valid-type]
+    system_losses: uncertain_quantity("dimensionless", ge=0.0, lt=1.0) = Field(  # type: ignore[valid-type]
         default={"value": 0.14, "unit": "1",
                  "source": "PVWatts Version 5 Manual (Dobos 2014, NREL/TP-6A20-62641): default total system "
                            "losses 14 % (soiling, shading, mismatch, wiring, ageing, availability)"},

@@ -59,6 +59,7 @@ from pydantic_core import PydanticCustomError
 from smartcity.energy.measures import RampField, capital_recovery_factor, treated_share
 from smartcity.errors import InputError
 from smartcity.scenario.types import StrictModel, quantity
+from smartcity.uncertainty import uncertain_quantity
 from smartcity.units import DKK_PER_EUR
 
 __all__ = [
@@ -117,7 +118,7 @@ class CycleInfrastructure(_TransportMeasure):
     """Cycle superhighways, junction priority and direct routes: faster cycling."""
 
     type: Literal["cycle_infrastructure"] = Field(description="Measure type.")
-    bike_time_saving: quantity("dimensionless", ge=0.0, lt=1.0) = Field(  # type: ignore[valid-type]
+    bike_time_saving: uncertain_quantity("dimensionless", ge=0.0, lt=1.0) = Field(  # type: ignore[valid-type]
         description="Reduction of the cycling time (bike and e-bike) of the trips concerned. [1]")
     zones: list[str] | None = Field(default=None, description="Trips with an end in these zones (default all).")
     changes_demand: ClassVar[bool] = True
@@ -138,7 +139,7 @@ class CarSharing(_TransportMeasure):
     """Car sharing and car-free housing: fewer privately owned cars."""
 
     type: Literal["car_sharing"] = Field(description="Measure type.")
-    car_ownership_reduction: quantity("dimensionless", ge=0.0, lt=1.0) = Field(  # type: ignore[valid-type]
+    car_ownership_reduction: uncertain_quantity("dimensionless", ge=0.0, lt=1.0) = Field(  # type: ignore[valid-type]
         description="Reduction of cars per resident in the zones. [1]")
     zones: list[str] | None = Field(default=None, description="Zones concerned (default all internal zones).")
     changes_demand: ClassVar[bool] = True
@@ -149,7 +150,7 @@ class EVIncentive(_TransportMeasure):
     """Chargers and local incentives: more battery-electric cars among new cars."""
 
     type: Literal["ev_incentive"] = Field(description="Measure type.")
-    bev_sales_share_increase: quantity("dimensionless", ge=0.0, le=1.0) = Field(  # type: ignore[valid-type]
+    bev_sales_share_increase: uncertain_quantity("dimensionless", ge=0.0, le=1.0) = Field(  # type: ignore[valid-type]
         description="Increase of the battery-electric share of new cars (absolute, capped at 1). [1]")
 
 
