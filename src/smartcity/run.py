@@ -363,13 +363,13 @@ class _ScenarioModel:
                            grid_import, grid_export, travel)
 
 
-def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None) -> xr.Dataset:
+def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None, attribution: bool = True) -> xr.Dataset:
     model = inp.resolved.model
     years = model.years
     measures = _enabled(model.measures)
     sm = _ScenarioModel(inp)
     variants: list[tuple[str, dict]] = [("all", measures)]
-    if measures:
+    if measures and attribution:
         variants += [("none", {})] + [(mid, {mid: m}) for mid, m in measures.items()]
     runs: dict[str, list[_YearResult]] = {}
     for k, (label, subset) in enumerate(variants):
@@ -384,6 +384,8 @@ def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None) -> xr.Dat
         ds = ds.assign(residents=("year", _residents(sm.transport, years), _RESIDENTS_ATTRS))
     ds = ds.assign(renovated_residential_floor_area=(
         "year", _renovated_floor_area(inp.buildings, _split(measures)[0], years), _RENOVATED_ATTRS))
+    if not attribution:
+        return ds
     if measures:
         return ds.merge(_measure_dataset(inp, years, measures, runs))
     total = np.array([r.co2_t.sum() for r in main])
@@ -694,7 +696,7 @@ def _measure_dataset(inp: ScenarioInputs, years: list[int], measures: dict, runs
 
 def run_scenarios(
     paths: Sequence[str | Path], *, command: str | None = None, progress: Progress | None = None,
-    inputs: list[ScenarioInputs] | None = None,
+    inputs: list[ScenarioInputs] | None = None, attribution: bool = True,
 ) -> xr.Dataset:
     """Run scenarios and return one Dataset with a ``scenario`` dimension.
 
@@ -708,13 +710,18 @@ def run_scenarios(
         Called as ``progress(label, fraction_of_scenario_done)``.
     inputs : list of ScenarioInputs, optional
         Already-loaded inputs (skips loading ``paths``).
+    attribution : bool
+        If false, each scenario is simulated only with all its measures (no "without
+        measures" and no single-measure runs): the result then lacks the attribution
+        variables (``co2_without_measures``, ``co2_reduction_*``, ``*_by_measure*``) and the
+        per-measure cost and reach variables (``measure_*``). Used by sweeps.
 
     Returns
     -------
     xarray.Dataset
     """
     inputs = inputs if inputs is not None else load_inputs(paths)
-    parts = [_simulate_scenario(inp, progress) for inp in inputs]
+    parts = [_simulate_scenario(inp, progress, attribution) for inp in inputs]
     names = [inp.resolved.name for inp in inputs]
     ds = xr.concat(parts, dim=pd.Index(names, name="scenario"), join="outer", data_vars="all",
                    coords="different", compat="equals", combine_attrs="override")
