@@ -67,7 +67,7 @@ def test_shipped_data_loads_and_every_number_is_sourced_or_flagged():
                    and not (isinstance(getattr(model, name), list) and getattr(model, name)
                             and isinstance(getattr(model, name)[0], BaseModel))]
         if numbers:
-            assert isinstance(model, fleet._Sourced), f"{path} holds {numbers} without a source field"
+            assert isinstance(model, fleet.Sourced), f"{path} holds {numbers} without a source field"
             assert model.source or (model.assumption and model.reason), path
             checked += 1
     # 2 fuels, 3 cars, 2 survival, 1 fleet start, 13 + 7 trajectory points, 6 buses, 2 shares, 5 shapes

@@ -66,7 +66,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity.errors import InputError
-from smartcity.scenario.types import StrictModel, read_data_file
+from smartcity.scenario.types import Sourced, StrictModel, read_data_file
 from smartcity.tables import load_schema, row_location
 
 __all__ = [
@@ -105,27 +105,10 @@ _HOURS_PER_DAY = 24
 # --------------------------------------------------------------------------------------
 
 
-class _Sourced(StrictModel):
-    """Where an entry comes from: a source, or an assumption with its reason."""
+class _Sourced(Sourced):
+    """An entry of the use-profiles file: its source or assumption, and an optional note."""
 
-    source: str | None = Field(default=None, description="Document, table and year the numbers come from.")
-    assumption: bool = Field(default=False, description="True if the numbers are (partly) assumed; then give `reason`.")
-    reason: str | None = Field(default=None, description="Why the assumption is made.")
     note: str | None = Field(default=None, description="Alternatives and cross-checks.")
-
-    @model_validator(mode="after")
-    def _traceable(self):
-        if self.assumption and not (self.reason and self.reason.strip()):
-            raise PydanticCustomError(
-                "assumption_reason", "an assumption needs a reason",
-                {"allowed": 'assumption = true together with reason = "..."'},
-            )
-        if not self.assumption and not (self.source and self.source.strip()):
-            raise PydanticCustomError(
-                "no_source", "the entry has no source",
-                {"allowed": 'source = "..." or assumption = true with reason = "..."'},
-            )
-        return self
 
 
 class DefaultValue(_Sourced):

@@ -287,3 +287,26 @@ def read_data_file(model: type[BaseModel], path, shipped: str, what: str):
 def _shipped_data_file(model: type[BaseModel], shipped: str):
     source = resources.files("smartcity").joinpath(shipped)
     return parse_data_file(model, source.read_text(encoding="utf-8"), f"smartcity/{shipped}")
+
+
+def require_source(entry) -> None:
+    """Refuse an entry without a ``source``, or an ``assumption`` without a ``reason``."""
+    if entry.assumption and not (entry.reason and entry.reason.strip()):
+        raise PydanticCustomError("assumption_reason", "an assumption needs a reason",
+                                  {"allowed": 'assumption = true together with reason = "..."'})
+    if not entry.assumption and not (entry.source and entry.source.strip()):
+        raise PydanticCustomError("no_source", "the entry has no source",
+                                  {"allowed": 'source = "..." or assumption = true with reason = "..."'})
+
+
+class Sourced(StrictModel):
+    """Base of a data-file entry: a source, or an assumption with its reason."""
+
+    source: str | None = Field(default=None, description="Document, table and year the numbers come from.")
+    assumption: bool = Field(default=False, description="True if the numbers are assumed; then give `reason`.")
+    reason: str | None = Field(default=None, description="Why the assumption is made.")
+
+    @model_validator(mode="after")
+    def _traceable(self):
+        require_source(self)
+        return self

@@ -51,7 +51,7 @@ from pydantic_core import PydanticCustomError
 from scipy.optimize import brentq
 
 from smartcity.errors import InputError, SmartcityError
-from smartcity.scenario.types import StrictModel, read_data_file
+from smartcity.scenario.types import Sourced, StrictModel, read_data_file
 
 __all__ = [
     "PURPOSES",
@@ -91,25 +91,9 @@ class ConvergenceError(SmartcityError, RuntimeError):
 # --------------------------------------------------------------------------------------
 
 
-class _Sourced(StrictModel):
-    """Where an entry comes from: a source, or an assumption with its reason."""
-
-    source: str | None = Field(default=None, description="Document, table and year the numbers come from.")
-    assumption: bool = Field(default=False, description="True if the numbers are assumed; then give `reason`.")
-    reason: str | None = Field(default=None, description="Why the assumption is made.")
-
-    @model_validator(mode="after")
-    def _traceable(self):
-        if self.assumption and not (self.reason and self.reason.strip()):
-            raise PydanticCustomError("assumption_reason", "an assumption needs a reason",
-                                      {"allowed": 'assumption = true together with reason = "..."'})
-        if not self.assumption and not (self.source and self.source.strip()):
-            raise PydanticCustomError("no_source", "the entry has no source",
-                                      {"allowed": 'source = "..." or assumption = true with reason = "..."'})
-        return self
 
 
-class RateSet(_Sourced):
+class RateSet(Sourced):
     """Daily trips per resident, per job and per study place of a zone."""
 
     per_person: float = Field(default=0.0, ge=0.0, allow_inf_nan=False, description="Trips per resident. [1/d]")
@@ -126,7 +110,7 @@ class PurposeRates(StrictModel):
     attraction: RateSet = Field(description="Rates of the trips attracted by a zone (only ratios matter). [1/d]")
 
 
-class TotalRate(_Sourced):
+class TotalRate(Sourced):
     """A sourced number of trips per person per day."""
 
     value: float = Field(gt=0.0, allow_inf_nan=False, description="Trips per person per day. [1/d]")

@@ -77,7 +77,7 @@ from pydantic_core import PydanticCustomError
 
 from smartcity.energy.profiles import weekend_mask
 from smartcity.errors import InputError
-from smartcity.scenario.types import StrictModel, read_data_file
+from smartcity.scenario.types import Sourced, StrictModel, read_data_file
 
 __all__ = [
     "BUS_LOCATIONS",
@@ -135,22 +135,6 @@ _NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 # --------------------------------------------------------------------------------------
 
 
-class _Sourced(StrictModel):
-    """Where an entry comes from: a source, or an assumption with its reason."""
-
-    source: str | None = Field(default=None, description="Document, table and year the numbers come from.")
-    assumption: bool = Field(default=False, description="True if the numbers are assumed; then give `reason`.")
-    reason: str | None = Field(default=None, description="Why the assumption is made.")
-
-    @model_validator(mode="after")
-    def _traceable(self):
-        if self.assumption and not (self.reason and self.reason.strip()):
-            raise PydanticCustomError("assumption_reason", "an assumption needs a reason",
-                                      {"allowed": 'assumption = true together with reason = "..."'})
-        if not self.assumption and not (self.source and self.source.strip()):
-            raise PydanticCustomError("no_source", "the entry has no source",
-                                      {"allowed": 'source = "..." or assumption = true with reason = "..."'})
-        return self
 
 
 def _shares_add_up(entry: StrictModel, names: tuple[str, ...]) -> None:
@@ -160,14 +144,14 @@ def _shares_add_up(entry: StrictModel, names: tuple[str, ...]) -> None:
                                   {"value": total, "allowed": f"{' + '.join(names)} = 1 (within {_SUM_TOL:g})"})
 
 
-class Fuel(_Sourced):
+class Fuel(Sourced):
     """Lower heating value of a liquid fuel."""
 
     kwh_per_litre: float = Field(gt=0.0, allow_inf_nan=False, description="Net calorific value. [kWh/l]")
     unit: Literal["kWh/l"] = Field(description="Unit: 'kWh/l'.")
 
 
-class Consumption(_Sourced):
+class Consumption(Sourced):
     """Energy use of a vehicle per distance: litres of fuel or kWh of electricity per 100 km."""
 
     carrier: Literal["gasoline", "diesel", "electricity"] = Field(description="Energy carrier.")
@@ -200,19 +184,19 @@ class Fuels(StrictModel):
     diesel: Fuel = Field(description="Diesel (gas/diesel oil). [kWh/l]")
 
 
-class SharePoint(_Sourced):
+class SharePoint(Sourced):
     """A share in one year, a point of a trajectory."""
 
     year: int = Field(ge=1900, le=2200, description="Calendar year. [a]")
     value: float = Field(ge=0.0, le=1.0, allow_inf_nan=False, description="Share. [-]")
 
 
-class _Lifetime(_Sourced):
+class _Lifetime(Sourced):
     value: float = Field(gt=0.0, le=100.0, allow_inf_nan=False, description="Mean lifetime of a new car. [a]")
     unit: Literal["a"] = Field(description="Unit: 'a' (years).")
 
 
-class _Shape(_Sourced):
+class _Shape(Sourced):
     value: float = Field(gt=0.0, le=20.0, allow_inf_nan=False, description="Weibull shape parameter. [-]")
     unit: Literal["1"] = Field(description="Unit: '1' (dimensionless).")
 
@@ -234,7 +218,7 @@ class Survival(StrictModel):
         return -((np.asarray(ages, dtype=np.float64) / self.scale) ** self.shape.value)
 
 
-class FleetStart(_Sourced):
+class FleetStart(Sourced):
     """Shares of the car stock by powertrain at the end of one year."""
 
     year: int = Field(ge=1900, le=2200, description="Year whose end-of-year stock the shares describe. [a]")
@@ -300,7 +284,7 @@ class Buses(StrictModel):
     bus_24m: BusPowertrains = Field(description="24 m double-articulated bus.")
 
 
-class EvShares(_Sourced):
+class EvShares(Sourced):
     """Shares of the cars' charging energy by location."""
 
     home: float = Field(ge=0.0, le=1.0, allow_inf_nan=False, description="At home. [-]")
@@ -313,7 +297,7 @@ class EvShares(_Sourced):
         return self
 
 
-class BusShares(_Sourced):
+class BusShares(Sourced):
     """Shares of the buses' charging energy: overnight at the depot or during service."""
 
     depot: float = Field(ge=0.0, le=1.0, allow_inf_nan=False, description="At the depot. [-]")
@@ -325,7 +309,7 @@ class BusShares(_Sourced):
         return self
 
 
-class DayShape(_Sourced):
+class DayShape(Sourced):
     """Hourly shape of the charging of one location on weekdays and weekend days."""
 
     weekday: list[_NonNegative] = Field(min_length=24, max_length=24,

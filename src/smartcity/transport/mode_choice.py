@@ -37,7 +37,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity.errors import InputError
-from smartcity.scenario.types import StrictModel
+from smartcity.scenario.types import StrictModel, require_source
 from smartcity.transport.demand import ConvergenceError
 from smartcity.units import DKK_PER_EUR
 
@@ -94,12 +94,7 @@ class Parameter(StrictModel):
 
     @model_validator(mode="after")
     def _traceable(self) -> Parameter:
-        if self.assumption and not (self.reason and self.reason.strip()):
-            raise PydanticCustomError("assumption_reason", "an assumption needs a reason",
-                                      {"allowed": 'assumption = true together with reason = "..."'})
-        if not self.assumption and not (self.source and self.source.strip()):
-            raise PydanticCustomError("no_source", "the entry has no source",
-                                      {"allowed": 'source = "..." or assumption = true with reason = "..."'})
+        require_source(self)
         return self
 
     def to(self, kind: str) -> float:

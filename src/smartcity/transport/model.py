@@ -60,6 +60,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from smartcity.energy.measures import treated_share
 from smartcity.errors import InputError
@@ -188,8 +189,6 @@ class TransportSection(StrictModel):
     @field_validator("observed_mode_shares")
     @classmethod
     def _shares(cls, v: dict[str, Quantity]) -> dict[str, Quantity]:
-        from pydantic_core import PydanticCustomError
-
         for mode in v:
             if mode not in MODES:
                 raise PydanticCustomError("value_not_allowed", "unknown mode",
