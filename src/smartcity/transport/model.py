@@ -315,6 +315,7 @@ class DistrictTransport:
         self._demand_measures = {mid: m for mid, m in self.measures.items() if m.changes_demand}
         self._networks: dict[tuple, tuple] = {}
         self._transit: dict[tuple, tuple] = {}
+        self._services: dict[tuple, pd.DataFrame] = {}
         self._years: dict[_State, TransportYear] = {}
         self._zone_frames: dict[int, pd.DataFrame] = {}
         self._shapes: dict[tuple, np.ndarray] = {}
@@ -400,10 +401,10 @@ class DistrictTransport:
 
     def _service(self, lines_state) -> pd.DataFrame:
         """Route lengths, departures and bus-km per day of the lines (``transit.line_service``)."""
-        if ("service", lines_state) not in self._transit:
-            self._transit[("service", lines_state)] = transit.line_service(
+        if lines_state not in self._services:
+            self._services[lines_state] = transit.line_service(
                 self.lines, self.system.line_stops, self.system.links, headway_override=self._headways(lines_state))
-        return self._transit[("service", lines_state)]
+        return self._services[lines_state]
 
     def _transit_skims(self, lines_state):
         """Skims of the ordinary bus lines and of all lines (with BRT), and their graphs."""
@@ -823,11 +824,10 @@ def transport_energy(transport: DistrictTransport, travel: TransportYear, measur
                     energy[carrier] += kwh
                     if carrier == "electricity":
                         bus_kwh += kwh
-    fleet_by_powertrain = np.array([stock[0], stock[1], stock[2]])
     return TransportEnergy(
         year=travel,
         vehicle_km=vkm,
-        car_fleet=fleet_by_powertrain,
+        car_fleet=stock.copy(),
         bus_fleet=buses,
         fuel_kwh={"gasoline": energy["gasoline"], "diesel": energy["diesel"]},
         ev_charging_kw=ev_kwh * transport.charging_shape("ev", index, data),
