@@ -1,0 +1,1 @@
+"""Measurement and verification: measured data, weather-normalised baselines, savings and progress against the plan."""
