@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from smartcity.errors import InputError
+from smartcity.transport import _kernels
 from smartcity.transport.demand import (
     PURPOSES,
     ConvergenceError,
@@ -19,6 +20,7 @@ from smartcity.transport.demand import (
     mean_trip_length,
     trip_productions_attractions,
 )
+from tests.transport.reference_demand import reference_furness
 
 
 def zone_system(n: int = 6, seed: int = 3, size_km: float = 40.0):
@@ -147,9 +149,14 @@ def test_deterrence_bad_inputs():
 
 
 @st.composite
-def gravity_inputs(draw, allow_zeros: bool = False):
-    n = draw(st.integers(1, 8))
-    m = draw(st.integers(1, 8))
+def gravity_inputs(draw, allow_zeros: bool = False, zero_pairs: bool = False, max_zones: int = 8):
+    """Productions, attractions with the same total, and a deterrence matrix.
+
+    ``allow_zeros``: zones without productions or attractions; ``zero_pairs``: some
+    deterrence values zero (forbidden pairs, possibly an infeasible pattern).
+    """
+    n = draw(st.integers(1, max_zones))
+    m = draw(st.integers(1, max_zones))
     low = 0.0 if allow_zeros else 0.1
     values = st.floats(low, 1e4, allow_nan=False, allow_infinity=False)
     p = draw(hnp.arrays(np.float64, n, elements=values))
@@ -160,7 +167,10 @@ def gravity_inputs(draw, allow_zeros: bool = False):
     cost = draw(hnp.arrays(np.float64, (n, m), elements=st.floats(0.0, 30.0)))
     beta = draw(st.floats(0.0, 0.3))
     a = a * (p.sum() / a.sum())
-    return p, a, np.exp(-beta * cost)
+    f = np.exp(-beta * cost)
+    if zero_pairs:
+        f[draw(hnp.arrays(np.bool_, (n, m), elements=st.integers(0, 4).map(lambda k: k == 4)))] = 0.0
+    return p, a, f
 
 
 @settings(max_examples=150, deadline=None)
@@ -209,6 +219,60 @@ def test_furness_bad_inputs():
         furness([1.0, 1.0], [1.0, 1.0], np.ones((3, 2)))
     with pytest.raises(ValueError, match=r"productions\[0\].*cannot be placed"):
         furness([1.0, 1.0], [1.0, 1.0], [[0.0, 0.0], [1.0, 1.0]])
+
+
+def test_furness_unreachable_attraction_is_an_error():
+    with pytest.raises(ValueError, match=r"attractions\[0\].*cannot be placed"):
+        furness([1.0, 1.0], [1.0, 1.0], [[0.0, 1.0], [0.0, 1.0]])
+    # a zone that cannot be reached but has no trips is harmless
+    t = furness([1.0, 1.0], [2.0, 0.0], [[1.0, 0.0], [1.0, 0.0]])
+    np.testing.assert_allclose(t, [[1.0, 0.0], [1.0, 0.0]], rtol=1e-12)
+
+
+def _unreachable(p, a, f) -> bool:
+    """A zone with trips whose deterrence is zero towards every zone with trips opposite."""
+    rows = np.array([p[i] > 0 and not any(f[i, j] > 0 and a[j] > 0 for j in range(len(a))) for i in range(len(p))])
+    cols = np.array([a[j] > 0 and not any(f[i, j] > 0 and p[i] > 0 for i in range(len(p))) for j in range(len(a))])
+    return bool(rows.any() or cols.any())
+
+
+@settings(max_examples=300, deadline=None)
+@given(gravity_inputs(allow_zeros=True, zero_pairs=True, max_zones=12), st.sampled_from([1e-6, 1e-10, 1e-12]))
+def test_furness_kernel_matches_numpy_reference(inputs, tol):
+    # Same stopping rule: the same number of sweeps; the sums differ only in their order of
+    # additions, so the matrices agree to rounding (4e-15 relative on 20,000 random cases).
+    p, a, f = inputs
+    max_iter = 2000
+    try:
+        expected, expected_sweeps = reference_furness(p, a, f, tol=tol, max_iter=max_iter)
+    except ConvergenceError:
+        error = ValueError if _unreachable(p, a, f) else ConvergenceError
+        with pytest.raises(error):
+            furness(p, a, f, tol=tol, max_iter=max_iter)
+        return
+    assert not _unreachable(p, a, f)
+    trips, sweeps, residual, overflow = _kernels.furness_kernel(p, a, f, float(p.sum()), tol, max_iter)
+    assert not overflow and sweeps == expected_sweeps and residual <= tol
+    np.testing.assert_allclose(trips, expected, rtol=1e-12, atol=0.0)
+    np.testing.assert_array_equal(furness(p, a, f, tol=tol, max_iter=max_iter), trips)
+    assert np.all(trips[p == 0] == 0) and np.all(trips[:, a == 0] == 0) and np.all(trips[f == 0] == 0)
+
+
+@pytest.mark.parametrize(("p", "a", "f", "max_iter", "message"), [
+    # origin 0 may only go to destination 0, whose attraction is too small: the factors overflow
+    ([5.0, 1.0], [1.0, 5.0], [[1.0, 0.0], [1.0, 1.0]], 1000, "overflowed after 441 sweeps"),
+    # two blocks whose totals differ: the row sums stay 0.571 of the total off (until the
+    # factors overflow, after 442 sweeps)
+    ([5.0, 1.0, 1.0], [1.0, 3.0, 3.0], [[1.0, 0.0, 0.0], [0.0, 1.0, 1.0], [0.0, 1.0, 1.0]], 100,
+     "by 0.571 of the total after 100 sweeps"),
+    ([5.0, 1.0, 1.0], [1.0, 3.0, 3.0], [[1.0, 0.0, 0.0], [0.0, 1.0, 1.0], [0.0, 1.0, 1.0]], 1000,
+     "overflowed after 442 sweeps"),
+])
+def test_furness_infeasible_pattern_fails_as_the_reference(p, a, f, max_iter, message):
+    with pytest.raises(ConvergenceError, match=message):
+        reference_furness(p, a, np.array(f), max_iter=max_iter)
+    with pytest.raises(ConvergenceError, match=message):
+        furness(p, a, f, max_iter=max_iter)
 
 
 def test_furness_reports_non_convergence():
@@ -260,3 +324,22 @@ def test_calibration_target_out_of_reach():
     bad[0, 1] = np.nan
     with pytest.raises(ValueError, match=r"cost\[0, 1\]"):
         calibrate_gravity(p[0], a[0], bad, distance, 10.0)
+    with pytest.raises(ValueError, match="tol"):
+        calibrate_gravity(p[0], a[0], distance, distance, 10.0, tol=2.0)
+    with pytest.raises(ValueError, match="max_iter"):
+        calibrate_gravity(p[0], a[0], distance, distance, 10.0, max_iter=0)
+    with pytest.raises(ValueError, match="totals must match"):
+        calibrate_gravity(p[0], 2.0 * a[0], distance, distance, 10.0)
+
+
+def test_calibration_matches_public_furness():
+    # The calibration balances through a path without the argument checks: its mean trip
+    # length at the calibrated beta is that of the public functions.
+    population, jobs, students, distance = zone_system(n=7, seed=2, size_km=50.0)
+    p, a = trip_productions_attractions(population, jobs, students)
+    cost = distance / 40.0 * 60.0 + 5.0
+    for function in ("exponential", "power", "combined"):
+        beta = calibrate_gravity(p, a, cost, distance, 12.0, function=function, alpha=0.5)
+        f = deterrence(cost, function, beta, alpha=0.5)
+        trips = sum(furness(pk, ak, f, tol=1e-12, max_iter=100_000) for pk, ak in zip(p, a))
+        assert mean_trip_length(trips, distance) == pytest.approx(12.0, rel=1e-6)

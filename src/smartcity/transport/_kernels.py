@@ -1,7 +1,8 @@
-"""Numba kernels of the static traffic assignment.
+"""Numba kernels of the static traffic assignment and of the gravity distribution.
 
-Private module: the public functions in :mod:`smartcity.transport.assignment` check every
-argument and then call these kernels with C-contiguous ``float64``/``int64`` arrays.
+Private module: the public functions in :mod:`smartcity.transport.assignment` and
+:mod:`smartcity.transport.demand` check every argument and then call these kernels with
+C-contiguous ``float64``/``int64`` arrays.
 
 Nodes are 0-based here (node ``i`` of the file is ``i - 1``). The network is a forward
 star: the links leaving node ``u`` are ``first_out[u]`` to ``first_out[u + 1] - 1``, with
@@ -460,3 +461,97 @@ def path_sums_serial_kernel(pred, tail, head, values, origins, out, errors):
     stack = np.empty(n_nodes, dtype=np.int64)
     for i in range(origins.shape[0]):
         errors[i] = _path_sums_tree(origins[i], pred[i], tail, head, values, out[i], state, stack)
+
+
+# --------------------------------------------------------------------------------------
+# Doubly constrained trip distribution
+# --------------------------------------------------------------------------------------
+
+__all__ += ["furness_kernel"]
+
+
+@numba.njit(cache=True)
+def _row_sums(deterrence, column_factors, out):
+    """``out = deterrence @ column_factors``: (n, m) @ (m,) into (n,)."""
+    n, m = deterrence.shape
+    for i in range(n):
+        total = 0.0
+        for j in range(m):
+            total += deterrence[i, j] * column_factors[j]
+        out[i] = total
+
+
+@numba.njit(cache=True, error_model="numpy")
+def furness_kernel(productions, attractions, deterrence, total, tol, max_iter):
+    """Balance a deterrence matrix to row and column totals (Furness sweeps).
+
+    Starting from column factors ``s_j = 1`` where ``attractions[j] > 0`` (else 0), each
+    sweep sets the row factors ``r_i = P_i / sum_j f_ij s_j`` and then the column factors
+    ``s_j = A_j / sum_i r_i f_ij`` (0 for a zone without productions or attractions), and
+    stops when ``max_i |r_i sum_j f_ij s_j - P_i| / total <= tol``. Divisions by zero give
+    inf (numpy's error model), which ends the sweeps as an overflow.
+
+    Parameters
+    ----------
+    productions : (n,) float64, >= 0
+    attractions : (m,) float64, >= 0
+    deterrence : (n, m) float64, >= 0, C-contiguous
+    total : float
+        Sum of the productions, > 0 (the scale of the error).
+    tol : float
+        Relative tolerance on the row sums, in (0, 1).
+    max_iter : int
+        Most sweeps, >= 1.
+
+    Returns
+    -------
+    trips : (n, m) float64
+        ``r_i f_ij s_j`` of the last sweep (zeros after an overflow).
+    sweeps : int
+        Sweeps done.
+    error : float
+        Largest row-sum difference over ``total`` after the last complete sweep (inf if
+        none completed).
+    overflow : bool
+        A row or column factor became inf or NaN (at sweep ``sweeps``).
+    """
+    n, m = deterrence.shape
+    row = np.zeros(n)  # r
+    column = np.empty(m)  # s
+    row_sums = np.empty(n)  # f @ s
+    column_sums = np.empty(m)  # f.T @ r
+    trips = np.zeros((n, m))
+    for j in range(m):
+        column[j] = 1.0 if attractions[j] > 0.0 else 0.0
+    _row_sums(deterrence, column, row_sums)
+    error = np.inf
+    sweeps = 0
+    while sweeps < max_iter:
+        sweeps += 1
+        finite = True
+        for i in range(n):
+            row[i] = productions[i] / row_sums[i] if productions[i] > 0.0 else 0.0
+            finite &= np.isfinite(row[i])
+        column_sums[:] = 0.0
+        for i in range(n):
+            r = row[i]
+            for j in range(m):
+                column_sums[j] += r * deterrence[i, j]
+        for j in range(m):
+            column[j] = attractions[j] / column_sums[j] if attractions[j] > 0.0 else 0.0
+            finite &= np.isfinite(column[j])
+        if not finite:
+            return trips, sweeps, error, True
+        _row_sums(deterrence, column, row_sums)
+        error = 0.0
+        for i in range(n):
+            difference = abs(row[i] * row_sums[i] - productions[i])
+            if difference > error or difference != difference:  # NaN propagates, as np.max
+                error = difference
+        error /= total
+        if error <= tol:
+            break
+    for i in range(n):
+        for j in range(m):
+            trips[i, j] = row[i] * deterrence[i, j] * column[j]
+    return trips, sweeps, error, False

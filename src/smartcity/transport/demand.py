@@ -27,6 +27,8 @@ mean_trip_length
     Trip-weighted mean of a distance (or cost) matrix.
 calibrate_gravity
     Deterrence parameter that reproduces a target mean trip length.
+warmup
+    Compile the numba kernel of :func:`furness`.
 
 References
 ----------
@@ -52,6 +54,7 @@ from scipy.optimize import brentq
 
 from smartcity.errors import InputError, SmartcityError
 from smartcity.scenario.types import Sourced, StrictModel, read_data_file
+from smartcity.transport import _kernels
 
 __all__ = [
     "PURPOSES",
@@ -65,6 +68,7 @@ __all__ = [
     "furness",
     "mean_trip_length",
     "calibrate_gravity",
+    "warmup",
 ]
 
 #: Trip purposes, in the order of the first axis of the generation arrays.
@@ -396,17 +400,55 @@ def furness(productions, attractions, deterrence, tol: float = 1e-10, max_iter: 
     p = _vector("productions", productions)
     a = _vector("attractions", attractions)
     f = _matrix("deterrence", deterrence, p.shape[0], a.shape[0])
+    _check_iterations(tol, max_iter)
+    return _balance(np.ascontiguousarray(p), np.ascontiguousarray(a), np.ascontiguousarray(f), tol, max_iter,
+                    p.sum(), a.sum())
+
+
+def _check_iterations(tol, max_iter) -> None:
+    """Check the ``tol`` and ``max_iter`` of :func:`furness`."""
     if not (isinstance(tol, (int, float)) and 0.0 < tol < 1.0):
         raise ValueError(f"tol = {tol!r}: must be a number in (0, 1)")
     if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
         raise ValueError(f"max_iter = {max_iter!r}: must be an integer >= 1")
-    total = p.sum()
-    if not math.isclose(total, a.sum(), rel_tol=1e-9, abs_tol=0.0):
-        raise ValueError(f"productions sum to {total!r} but attractions to {a.sum()!r}: the totals must match "
+
+
+def _balance(p: np.ndarray, a: np.ndarray, f: np.ndarray, tol: float, max_iter: int, total_p: float,
+             total_a: float) -> np.ndarray:
+    """:func:`furness` on arrays already checked, for repeated calls on the same inputs.
+
+    ``p``, ``a`` and ``f`` are C-contiguous ``float64`` arrays that passed :func:`_vector`
+    and :func:`_matrix`, ``tol`` and ``max_iter`` passed :func:`_check_iterations`, and
+    ``total_p`` and ``total_a`` are the sums of ``p`` and ``a``. Checks what depends on the
+    combination of the arrays (equal totals, every zone with trips reachable), runs the
+    kernel and raises its failures as :func:`furness` documents.
+    """
+    if not math.isclose(total_p, total_a, rel_tol=1e-9, abs_tol=0.0):
+        raise ValueError(f"productions sum to {total_p!r} but attractions to {total_a!r}: the totals must match "
                          "(scale the attractions to the productions)")
-    if total == 0.0:
+    if total_p == 0.0:
         return np.zeros_like(f)
-    # Each zone with trips needs a reachable partner with trips.
+    trips, sweeps, error, overflow = _kernels.furness_kernel(p, a, f, float(total_p), float(tol), int(max_iter))
+    if overflow:
+        if sweeps == 1:
+            # A zone with trips and no reachable partner (f @ (a > 0) or (p > 0) @ f zero where it has
+            # trips) makes a factor of the first sweep divide by zero; it is looked for only then.
+            _check_reachable(p, a, f)
+        raise ConvergenceError(f"furness: the balancing factors overflowed after {sweeps} sweeps; zeros in "
+                               "the deterrence matrix make the constraints infeasible, or its values span "
+                               "too many orders of magnitude (e.g. a very large beta)")
+    if not error <= tol:
+        raise ConvergenceError(f"furness: the row sums still differ from the productions by {error:.3g} of the "
+                               f"total after {max_iter} sweeps (tol {tol:g}); check the deterrence matrix for "
+                               "zeros that make the constraints infeasible, or raise max_iter")
+    return trips
+
+
+def _check_reachable(p: np.ndarray, a: np.ndarray, f: np.ndarray) -> None:
+    """Raise ValueError naming the first zone with trips that has no partner to send them to.
+
+    That is a zone whose deterrence is zero towards every zone with trips on the other side.
+    """
     reach_rows = (f * (a > 0)[None, :]).sum(axis=1)
     reach_cols = (f * (p > 0)[:, None]).sum(axis=0)
     for name, values, reach in (("productions", p, reach_rows), ("attractions", a, reach_cols)):
@@ -415,23 +457,6 @@ def furness(productions, attractions, deterrence, tol: float = 1e-10, max_iter: 
             i = int(np.argmax(stuck))
             raise ValueError(f"{name}[{i}] = {values[i]!r} cannot be placed: its deterrence is zero towards every "
                              "zone with trips on the other side")
-    s = (a > 0).astype(np.float64)
-    error = math.inf
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        for sweep in range(int(max_iter)):
-            r = np.where(p > 0, p / (f @ s), 0.0)
-            s = np.where(a > 0, a / (f.T @ r), 0.0)
-            if not (np.isfinite(r).all() and np.isfinite(s).all()):
-                raise ConvergenceError(f"furness: the balancing factors overflowed after {sweep + 1} sweeps; zeros in "
-                                       "the deterrence matrix make the constraints infeasible, or its values span "
-                                       "too many orders of magnitude (e.g. a very large beta)")
-            rows = r * (f @ s)
-            error = float(np.max(np.abs(rows - p))) / total
-            if error <= tol:
-                return r[:, None] * f * s[None, :]
-    raise ConvergenceError(f"furness: the row sums still differ from the productions by {error:.3g} of the total "
-                           f"after {max_iter} sweeps (tol {tol:g}); check the deterrence matrix for zeros that "
-                           "make the constraints infeasible, or raise max_iter")
 
 
 def mean_trip_length(trips, distance) -> float:
@@ -530,20 +555,28 @@ def calibrate_gravity(productions, attractions, cost, distance, target_mean_km: 
         raise InputError("unknown deterrence function", key="function", value=function,
                          allowed=", ".join(_FUNCTIONS))
     deterrence(cost, function, 0.0, alpha)  # checks cost > 0 where needed
-    # Costs shifted per row (row factors absorb the shift): large beta does not underflow.
-    shifted = cost - cost.min(axis=1, keepdims=True) if function == "exponential" else cost
+    _check_iterations(tol, max_iter)
+    # Costs (log costs for the power function) shifted per row, f = exp(-beta shifted): the
+    # row factors absorb the shift, so a large beta does not underflow.
+    if function == "exponential":
+        shifted = cost - cost.min(axis=1, keepdims=True)
+    elif function == "power":
+        log_cost = np.log(cost)
+        shifted = log_cost - log_cost.min(axis=1, keepdims=True)
     scale = 1.0 / max(float(np.max(cost) - np.min(cost)), 1e-300) if function != "power" else 1.0
+    purposes = [(np.ascontiguousarray(pk), np.ascontiguousarray(ak), pk.sum(), ak.sum()) for pk, ak in zip(ps, a_s)]
 
     def mean(beta: float) -> float:
-        if function == "exponential":
-            f = np.exp(-beta * shifted)
-        elif function == "power":
-            f = np.exp(-beta * (np.log(cost) - np.log(cost).min(axis=1, keepdims=True)))
-        else:
+        if function == "combined":
             f = deterrence(cost, "combined", beta, alpha)
-            f = f / np.maximum(f.max(axis=1, keepdims=True), 1e-300)
-        trips = sum(furness(pk, ak, f, tol=tol, max_iter=max_iter) for pk, ak in zip(ps, a_s))
-        return mean_trip_length(trips, distance)
+            f = _matrix("deterrence", f / np.maximum(f.max(axis=1, keepdims=True), 1e-300), *cost.shape)
+        else:  # exp(-beta shifted) with beta, shifted >= 0 lies in [0, 1]: nothing to check
+            f = np.exp(-beta * shifted)
+        trips = sum(_balance(pk, ak, f, tol, max_iter, total_p, total_a) for pk, ak, total_p, total_a in purposes)
+        total = trips.sum()
+        if not (math.isfinite(total) and total > 0.0):
+            return mean_trip_length(trips, distance)  # raises, naming the bad value
+        return float((trips * distance).sum() / total)
 
     upper_mean = mean(0.0)
     if abs(upper_mean - target_mean_km) <= rtol * target_mean_km:
@@ -571,3 +604,8 @@ def calibrate_gravity(productions, attractions, cost, distance, target_mean_km: 
         raise ConvergenceError(f"calibrate_gravity: reached a mean trip length of {achieved:.9g} km against the "
                                f"target {target_mean_km:.9g} km (rtol {rtol:g}) at beta = {beta:.9g}")
     return float(beta)
+
+
+def warmup() -> None:
+    """Compile the kernel of :func:`furness` (or load it from the on-disk cache)."""
+    furness([1.0, 2.0], [2.0, 1.0], [[1.0, 0.5], [0.5, 1.0]])
