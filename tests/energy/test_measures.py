@@ -624,3 +624,24 @@ def test_check_measures_against_the_table(small):
 def test_docstring_examples():
     result = doctest.testmod(M, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("year", [2014, 2016, 2019, 2025, 2030])
+def test_stock_parts_are_the_labelled_stock_without_labels(year):
+    """stock_parts (the simulation's fast path) has the rows, order and values of stock_in_year."""
+    from smartcity.run import _enabled, _split, load_inputs
+
+    root = Path(__file__).resolve().parents[2]
+    [inp] = load_inputs([root / "scenarios" / "aalborg-east" / "lighthouse.toml"])
+    measures, _ = _split(_enabled(inp.resolved.model.measures))
+    labelled = M.stock_in_year(inp.buildings, measures, year)
+    parts = M.stock_parts(inp.buildings, measures, year)
+    assert len(parts) == len(labelled)
+    rows = {bid: i for i, bid in enumerate(inp.buildings["building_id"])}
+    np.testing.assert_array_equal(parts["_row"].to_numpy(), labelled["source_building_id"].map(rows).to_numpy())
+    for column in [c for c in labelled.columns if c not in ("building_id", "measures")]:
+        a, b = parts[column].to_numpy(), labelled[column].to_numpy()
+        if a.dtype.kind in "fiu" and b.dtype.kind in "fiu":
+            np.testing.assert_array_equal(a.astype(np.float64), b.astype(np.float64), err_msg=column)
+        else:
+            assert [str(x) for x in a] == [str(x) for x in b], column

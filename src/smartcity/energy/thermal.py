@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, fields
 
+import numba
 import numpy as np
 import pandas as pd
 
@@ -472,16 +473,24 @@ def simulate_5r1c(
     balance = np.zeros((n_b, len(_kernels.BALANCE_TERMS)))
     heating_by_group = np.zeros((n_groups, n_h))
     cooling_by_group = np.zeros((n_groups, n_h))
-    _kernels.simulate_5r1c_kernel(
-        h_tr_w, h_tr_em, h_tr_ms, h_tr_is, h_ve, c_m, a_m, a_t, a_f,
-        max_heating_w, max_cooling_w, schedule_index, group_index, weight,
-        theta_e, irradiance, solar_aperture,
-        internal_gains, heating_setpoint, cooling_setpoint,
-        n_groups, warmup_hours,
-        out["heating_wh"], out["cooling_wh"], out["peak_heating_w"], out["peak_cooling_w"],
-        out["unmet_heating_hours"], out["unmet_cooling_hours"], balance,
-        heating_by_group, cooling_by_group,
-    )  # fmt: skip
+    # One chunk of work: run it on this thread alone (waking idle threads for it costs more
+    # than the simulation of a small stock); the results do not depend on the threads.
+    threads = numba.get_num_threads()
+    if threads > 1 and _kernels.n_chunks(n_b, n_groups, n_h) == 1:
+        numba.set_num_threads(1)
+    try:
+        _kernels.simulate_5r1c_kernel(
+            h_tr_w, h_tr_em, h_tr_ms, h_tr_is, h_ve, c_m, a_m, a_t, a_f,
+            max_heating_w, max_cooling_w, schedule_index, group_index, weight,
+            theta_e, irradiance, solar_aperture,
+            internal_gains, heating_setpoint, cooling_setpoint,
+            n_groups, warmup_hours,
+            out["heating_wh"], out["cooling_wh"], out["peak_heating_w"], out["peak_cooling_w"],
+            out["unmet_heating_hours"], out["unmet_cooling_hours"], balance,
+            heating_by_group, cooling_by_group,
+        )  # fmt: skip
+    finally:
+        numba.set_num_threads(threads)
     terms = {f"{name}_wh": balance[:, i].copy() for i, name in enumerate(_kernels.BALANCE_TERMS)}
     return ThermalResult(
         **out, **terms, heating_by_group_w=heating_by_group, cooling_by_group_w=cooling_by_group

@@ -212,8 +212,11 @@ def kpi_table(datasets: Datasets, *, years: Sequence[int] | None = None, baselin
             except NotAvailable:
                 values[col] = None
                 continue
-            mask = xr.DataArray(np.isin(view.ds["year"].values, view.years), coords={"year": view.ds["year"].values},
-                                dims="year")
+            have = view.ds["year"].values
+            if "year" in da.dims and list(da["year"].values) == list(col_years[col]) and np.isin(have, view.years).all():
+                values[col] = da  # every year simulated and asked for, in order: nothing to mask or reorder
+                continue
+            mask = xr.DataArray(np.isin(have, view.years), coords={"year": have}, dims="year")
             values[col] = da.where(mask).reindex(year=col_years[col])
         items: list[str] = []
         for da in values.values():

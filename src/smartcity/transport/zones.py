@@ -40,7 +40,7 @@ References
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -102,6 +102,8 @@ class ZoneSystem:
     lines: pd.DataFrame | None
     line_stops: pd.DataFrame | None
     zone_ids: tuple[str, ...]
+    year_frames: dict = field(default_factory=dict, repr=False)
+    """Zone data by year already computed by :func:`zone_data` users (shared, read-only frames)."""
 
     @property
     def n_zones(self) -> int:
