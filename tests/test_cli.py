@@ -442,7 +442,7 @@ def test_report_passes_kpis_and_curve(small_results, tmp_path, monkeypatch, caps
 
     calls = {}
 
-    def fake(ds, scenario, out_dir, *, baseline="baseline", kpis=None, curve=None, force=False):
+    def fake(ds, scenario, out_dir, *, baseline="baseline", kpis=None, curve=None, force=False, sweep=None):
         calls.update(scenario=scenario, baseline=baseline, kpis=kpis, curve=curve, force=force)
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "report.html").write_text("<html></html>", encoding="utf-8")

@@ -124,8 +124,26 @@ def build_parser() -> argparse.ArgumentParser:
                        help="comma-separated years, e.g. 2020,2025,2030 (default: base year and last year)")
     p_kpi.add_argument("--baseline", metavar="NAME", default="baseline",
                        help="reference scenario of the 'vs baseline' KPIs (default: baseline)")
+    p_kpi.add_argument("--point", type=int, default=0, metavar="N",
+                       help="grid point of a sweep store (default: 0, the first)")
     p_kpi.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the table to FILE")
     p_kpi.add_argument("--force", action="store_true", help="replace an existing output file")
+
+    p_sen = sub.add_parser("sensitivity", parents=[common], help="Sobol' indices of KPIs from a sweep store",
+                           description="First-order (S1) and total (ST) Sobol' indices of headline KPIs with "
+                                       "bootstrap intervals, from a sweep run with --design saltelli: the top "
+                                       "drivers of each KPI, or every input for one --kpi.")
+    p_sen.add_argument("store", type=Path, metavar="OUT.zarr", help="the sweep store")
+    p_sen.add_argument("--kpi", action="append", default=None, metavar="ID",
+                       help="KPI id (repeat for more; default: CO2, CO2 reductions, final energy, sustainable "
+                            "mode share)")
+    p_sen.add_argument("--year", type=int, default=None, metavar="YEAR", help="year (default: the last)")
+    p_sen.add_argument("--scenario", metavar="NAME", default=None, help="scenario (default: the last)")
+    p_sen.add_argument("--top", type=int, default=3, metavar="N",
+                       help="inputs shown per KPI (default: 3; with one --kpi: all)")
+    p_sen.add_argument("--point", type=int, default=0, metavar="N", help="grid point (default: 0)")
+    p_sen.add_argument("-o", "--output", type=Path, metavar="FILE.csv", help="write the table as CSV")
+    p_sen.add_argument("--force", action="store_true", help="replace an existing output file")
 
     p_cmp = sub.add_parser("compare", parents=[common], help="KPIs of scenarios side by side with differences",
                            description="KPIs of scenarios side by side in one year, with the difference of each "
@@ -155,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="scenario to report on (default: the last one that is not the baseline)")
     p_rep.add_argument("--baseline", metavar="NAME", default="baseline",
                        help="scenario to compare with (default: baseline)")
+    p_rep.add_argument("--sweep", type=Path, metavar="OUT.zarr", default=None,
+                       help="a Monte Carlo sweep of the scenario: adds the uncertainty section (CO2 band, KPI "
+                            "percentiles; Sobol' tornado chart and top drivers for --design saltelli)")
     p_rep.add_argument("--force", action="store_true", help="replace a report already in the folder")
 
     p_swp = sub.add_parser("sweep", parents=[common], help="run scenarios x grid points x samples on Dask",
@@ -169,8 +190,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="set a scenario key to each value (KEY=V1,V2), or scale a quantity or trajectory "
                             "by each factor (KEY*=F1,F2); repeat for more keys")
     p_swp.add_argument("--samples", type=int, default=0, metavar="N",
-                       help="Latin hypercube samples of each scenario's uncertain inputs (seeded with "
-                            "scenario.seed; default: 0, the nominal values)")
+                       help="Monte Carlo samples of the scenarios' uncertain inputs (seeded with the first "
+                            "scenario's scenario.seed; default: 0, the nominal values): N Latin hypercube points, "
+                            "or the base size of Saltelli's design (--design saltelli)")
+    p_swp.add_argument("--design", choices=("lhs", "saltelli"), default="lhs",
+                       help="lhs: Latin hypercube (percentiles); saltelli: N (k + 2) runs for Sobol' indices of "
+                            "k inputs, N a power of 2 (default: lhs)")
+    p_swp.add_argument("--baseline", metavar="NAME", default="baseline",
+                       help="reference scenario of the KPIs 'vs baseline' recorded per sample (default: baseline)")
     p_swp.add_argument("--workers", type=int, default=2, metavar="N",
                        help="worker processes of the local cluster (default: 2)")
     p_swp.add_argument("--scheduler", metavar="ADDRESS", default=None,
@@ -490,13 +517,71 @@ def _check_table_output(args) -> None:
             raise SmartcityError(f"{args.output}: file already exists; pass --force to replace it")
 
 
+def _is_sweep_store(path: Path) -> bool:
+    return path.is_dir() and (path / "zarr.json").is_file()
+
+
 def _cmd_kpi(args, command: str) -> int:
     from smartcity.kpi import kpi_table
 
     _check_table_output(args)
     years = _parse_years(args.years)
+    if any(_is_sweep_store(p) for p in args.inputs):
+        if len(args.inputs) != 1:
+            raise SmartcityError("give one sweep store (OUT.zarr) alone: its KPI table has percentile columns")
+        from smartcity.kpi.uncertainty import kpi_percentile_table
+        from smartcity.sweep import open_sweep
+
+        table = kpi_percentile_table(open_sweep(args.inputs[0]), years=years, point=args.point)
+        return _emit_table(table, args)
     results = _load_results(args.inputs, args.quiet, command)
     return _emit_table(kpi_table(results, years=years, baseline=args.baseline), args)
+
+
+def _cmd_sensitivity(args) -> int:
+    from smartcity.kpi.uncertainty import (
+        SENSITIVITY_KPIS,
+        sensitivity_table,
+        top_drivers,
+    )
+    from smartcity.sweep import open_sweep
+
+    if args.output is not None and args.output.exists() and not args.force:
+        raise SmartcityError(f"{args.output}: file already exists; pass --force to replace it")
+    if args.top < 1:
+        raise SmartcityError(f"--top must be at least 1; got {args.top}")
+    ds = open_sweep(args.store)
+    if args.kpi is not None and len(args.kpi) == 1:
+        table = sensitivity_table(ds, args.kpi[0], year=args.year, scenario=args.scenario, point=args.point)
+        title = (f"Sobol' indices of {table.attrs['name']} [{table.attrs['unit']}], {table.attrs['scenario']} "
+                 f"{table.attrs['year']} (mean {table.attrs['mean']:,.4g}, sd {np.sqrt(table.attrs['variance']):,.4g}; "
+                 f"{table.attrs['base_samples']} base samples, {table.attrs['confidence']:.0%} bootstrap intervals)")
+        frame = table.reset_index()
+    else:
+        frame = top_drivers(ds, args.kpi or SENSITIVITY_KPIS, year=args.year, scenario=args.scenario,
+                            point=args.point, top=args.top)
+        if frame.empty:
+            raise SmartcityError("none of the KPIs has values for this scenario in the sweep")
+        title = "Top drivers by total Sobol' index (ST; S1 first order; sd: standard deviation of the KPI)"
+        if args.output is None:  # on screen: the KPI's unit with its spread
+            frame = frame.assign(sd=[f"{sd:,.4g} {unit}" for sd, unit in zip(frame["sd"], frame["unit"])])
+            frame = frame[["kpi", "rank", "input", "ST", "ST_low", "ST_high", "S1", "sd"]]
+    if args.output is not None:
+        tmp = args.output.with_name(f".{args.output.name}.tmp")
+        frame.to_csv(tmp, index=False, lineterminator="\n")
+        tmp.replace(args.output)
+        if not args.quiet:
+            print(f"wrote {args.output}")
+        return 0
+    from rich.table import Table
+
+    view = Table(title=title, title_justify="left")
+    for column in frame.columns:
+        view.add_column(str(column), justify="right" if frame[column].dtype.kind in "fiu" else "left")
+    for _, row in frame.iterrows():
+        view.add_row(*[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row])
+    _console().print(view)
+    return 0
 
 
 def _cmd_compare(args, command: str) -> int:
@@ -520,6 +605,11 @@ def _cmd_report(args, command: str) -> int:
     if (out / "report.html").exists() and not args.force:
         raise SmartcityError(f"{out / 'report.html'}: a report already exists; pass --force to replace it or "
                              "choose another folder with -o")
+    sweep = None
+    if args.sweep is not None:
+        from smartcity.sweep import open_sweep
+
+        sweep = open_sweep(args.sweep)
     results = _load_results([] if args.input is None else [args.input], args.quiet, command)
     [ds] = results.values()
     names = [str(n) for n in ds["scenario"].values]
@@ -536,7 +626,7 @@ def _cmd_report(args, command: str) -> int:
     except ImportError as exc:  # pragma: no cover - the report module ships with the package
         raise SmartcityError(f"the report module is not available ({exc})") from None
     written = write_report(ds, scenario, args.output, baseline=args.baseline, kpis=kpis, curve=curve,
-                           force=args.force)
+                           force=args.force, sweep=sweep)
     if not args.quiet:
         print(f"wrote {written}")
     return 0
@@ -566,7 +656,7 @@ def _cmd_sweep(args) -> int:
         import distributed  # noqa: F401
 
         logging.getLogger("distributed").setLevel(logging.WARNING)
-    plan = plan_sweep(args.scenarios, args.grid, args.samples)
+    plan = plan_sweep(args.scenarios, args.grid, args.samples, design=args.design, baseline=args.baseline)
     show = not args.quiet and sys.stderr.isatty()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=_console(stderr=True), disable=not show, transient=True) as bar:
@@ -644,6 +734,8 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_report(args, command)
         if args.command == "sweep":
             return _cmd_sweep(args)
+        if args.command == "sensitivity":
+            return _cmd_sensitivity(args)
         parser.error(f"unknown command {args.command}")  # pragma: no cover
     except SmartcityError as exc:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S")

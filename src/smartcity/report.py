@@ -581,6 +581,79 @@ def plot_modal_split(
 # --------------------------------------------------------------------------------------------
 
 
+def plot_uncertainty_band(bands: Mapping[str, pd.DataFrame], *, unit: str = "t/a", title: str | None = None):
+    """Fan chart: the median of a KPI over the years with its P10–P90 band, per scenario.
+
+    Parameters
+    ----------
+    bands : mapping of scenario -> DataFrame
+        Index: years; columns ``P10``, ``P50``, ``P90`` [``unit``].
+    unit : str
+        Unit of the values, for the axis label.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig = _new_figure()
+    ax = fig.add_subplot()
+    colors = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3"]
+    for n, (name, frame) in enumerate(bands.items()):
+        color = colors[n % len(colors)]
+        years = frame.index.to_numpy()
+        ax.fill_between(years, frame["P10"], frame["P90"], color=color, alpha=0.25, linewidth=0,
+                        label=f"{name}: P10–P90")
+        ax.plot(years, frame["P50"], color=color, linewidth=2, label=f"{name}: median")
+    ax.set_xlabel("year")
+    ax.set_ylabel(f"[{unit}]")
+    _thousands(ax.yaxis)
+    ax.grid(axis="y", alpha=0.3)
+    if title:
+        ax.set_title(title)
+    _finish_legend(ax, frameon=False)
+    return fig
+
+
+def plot_tornado(table: pd.DataFrame, *, title: str | None = None, top: int = 10):
+    """Tornado chart of Sobol' indices: total (bar, with its interval) and first-order (marker) per input.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`smartcity.kpi.uncertainty.sensitivity_table`: index inputs, columns ``S1``,
+        ``ST``, ``ST_low``, ``ST_high`` [1], sorted by ``ST``.
+    title : str, optional
+        Figure title.
+    top : int
+        Inputs shown (the largest total indices).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    shown = table.head(top).iloc[::-1]
+    fig = _new_figure(9.0, 1.2 + 0.45 * len(shown))
+    ax = fig.add_subplot()
+    y = np.arange(len(shown))
+    st = shown["ST"].to_numpy()
+    err = np.vstack([np.clip(st - shown["ST_low"].to_numpy(), 0, None),
+                     np.clip(shown["ST_high"].to_numpy() - st, 0, None)])
+    err = np.where(np.isfinite(err), err, 0.0)
+    ax.barh(y, st, color="#4c72b0", alpha=0.8, label="total index ST (bootstrap interval)", xerr=err,
+            error_kw={"ecolor": "#333333", "capsize": 3, "linewidth": 1})
+    ax.plot(shown["S1"].to_numpy(), y, "D", color="#dd8452", label="first-order index S1")
+    ax.set_yticks(y, [str(i) for i in shown.index])
+    ax.set_xlabel("share of the output variance [1]")
+    ax.set_xlim(left=min(0.0, float(np.nanmin(shown["S1"].to_numpy(), initial=0.0))))
+    ax.grid(axis="x", alpha=0.3)
+    if title:
+        ax.set_title(title)
+    _finish_legend(ax, frameon=False, loc="lower right")
+    return fig
+
+
 def _select(ds: xr.Dataset, scenario: str) -> xr.Dataset:
     if "scenario" not in ds.dims:
         raise SmartcityError("the results have no 'scenario' dimension; pass the Dataset written by smartcity run")
@@ -1100,6 +1173,7 @@ def write_report(
     kpis: pd.DataFrame | None = None,
     curve: pd.DataFrame | None = None,
     force: bool = False,
+    sweep: xr.Dataset | None = None,
 ) -> Path:
     """Write the HTML report of one scenario with its figures.
 
@@ -1124,6 +1198,10 @@ def write_report(
         last year.
     force : bool
         Replace an existing report (``report.html`` and ``figures/``) in ``out_dir``.
+    sweep : xarray.Dataset, optional
+        A Monte Carlo sweep of the scenario (:func:`smartcity.sweep.open_sweep`): adds the
+        uncertainty section (P10–P90 band of CO2, percentiles of the headline KPIs and, for
+        Saltelli's design, a tornado chart of Sobol' indices and the top drivers).
 
     Returns
     -------
@@ -1151,7 +1229,7 @@ def write_report(
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o777 & ~umask)
-        page = _render(ds, one, scenario, baseline, kpis, curve, tmp / FIGURE_FOLDER)
+        page = _render(ds, one, scenario, baseline, kpis, curve, tmp / FIGURE_FOLDER, sweep)
         with open(tmp / REPORT_FILE, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(page)
             handle.flush()
@@ -1170,6 +1248,62 @@ def write_report(
     return out_dir / REPORT_FILE
 
 
+def _uncertainty_section(sweep: xr.Dataset, scenario: str, draw) -> str:
+    """The uncertainty section from a Monte Carlo sweep: CO2 band, KPI percentiles, Sobol' drivers."""
+    from smartcity.kpi.uncertainty import (
+        SENSITIVITY_KPIS,
+        kpi_percentile_table,
+        sensitivity_table,
+        top_drivers,
+    )
+
+    out = ['<section id="uncertainty"><h2>Uncertainty</h2>']
+    names = [str(s) for s in sweep["scenario"].values]
+    if scenario not in names or "kpi_value" not in sweep:
+        out.append(_note(f"The sweep holds no KPIs of '{scenario}' (it holds {', '.join(names)})."))
+        return "\n".join(out + ["</section>"])
+    n = sweep.sizes["sample"]
+    design = sweep["sample"].attrs.get("design", "lhs")
+    inputs = [str(x) for x in sweep["input"].values] if "input" in sweep.coords else []
+    out.append(f"<p>{n} Monte Carlo samples ({html.escape(design)} design) of {len(inputs)} uncertain inputs: "
+               + html.escape(", ".join(inputs)) + ".</p>")
+    co2 = sweep["kpi_value"].sel(kpi="co2_total").isel(point=0)
+    bands = {}
+    for name in ([s for s in names if s != scenario] + [scenario]):
+        q = np.percentile(co2.sel(scenario=name).values, [10, 50, 90], axis=0)
+        bands[name] = pd.DataFrame(q.T, index=sweep["year"].values, columns=["P10", "P50", "P90"])
+    out.append(draw("co2_uncertainty", lambda: plot_uncertainty_band(bands, title="CO2 emissions: median and "
+                                                                                   "P10–P90 over the samples"),
+                    "Total CO2 emissions by year: median (line) and the band between the 10th and 90th "
+                    "percentiles over the Monte Carlo samples [t/a].", "CO2 uncertainty band"))
+    table = kpi_percentile_table(sweep, years=[int(sweep["year"].values[-1])])
+    keep = [k for k in ("co2_total", "co2_reduction_vs_baseline", "co2_reduction_vs_base_year_share",
+                        "co2_cumulative_reduction", "final_energy_total", "energy_savings",
+                        "renewable_self_supply", "sustainable_mode_share", "clean_vehicle_share_fleet")
+            if k in table.index.get_level_values("id")]
+    shown = table.loc[table.index.get_level_values("id").isin(keep)]
+    shown = shown.loc[:, [c for c in shown.columns if c[0] == scenario]]
+    out.append(table_html(shown, caption=f"Headline KPIs of {scenario}: mean and percentiles over the samples",
+                          footer=table.attrs.get("footer")))
+    if design == "saltelli":
+        sens = sensitivity_table(sweep, "co2_total", scenario=scenario, n_bootstrap=500)
+        out.append(draw("sobol_tornado",
+                        lambda: plot_tornado(sens, title=f"Drivers of CO2 emissions, {scenario} {sens.attrs['year']}"),
+                        f"Sobol' indices of the total CO2 emissions of {scenario} in {sens.attrs['year']}: share of "
+                        "the variance due to each input alone (first order, S1) and with its interactions (total, "
+                        f"ST, with {sens.attrs['confidence']:.0%} bootstrap interval); {sens.attrs['base_samples']} "
+                        "base samples of Saltelli's design.", "Tornado chart of Sobol' indices"))
+        drivers = top_drivers(sweep, SENSITIVITY_KPIS, scenario=scenario, top=3)
+        if len(drivers):
+            drivers = drivers.drop(columns=["kpi"]).rename(columns={"name": "KPI", "sd": "sd of the KPI"})
+            out.append(table_html(drivers, caption="Top drivers of the headline KPIs (total Sobol' index ST)"))
+    else:
+        out.append(_note("No Sobol' indices: the sweep is not a Saltelli design (smartcity sweep ... --design "
+                         "saltelli)."))
+    out.append("</section>")
+    return "\n".join(out)
+
+
 def _excluded(value: object) -> list[tuple[str, float]]:
     """Measures left off a curve: ``{measure: t/a}`` or records with ``measure`` and ``abatement_t``."""
     if not value:
@@ -1180,7 +1314,7 @@ def _excluded(value: object) -> list[tuple[str, float]]:
 
 
 def _render(ds: xr.Dataset, one: xr.Dataset, scenario: str, baseline: str | None, kpis: pd.DataFrame | None,
-            curve: pd.DataFrame | None, figures: Path) -> str:
+            curve: pd.DataFrame | None, figures: Path, sweep: xr.Dataset | None = None) -> str:
     """Draw every figure into ``figures`` and return the page."""
     names = [str(s) for s in ds["scenario"].values]
     base = _select(ds, baseline) if baseline in names and baseline != scenario else None
@@ -1344,6 +1478,10 @@ def _render(ds: xr.Dataset, one: xr.Dataset, scenario: str, baseline: str | None
     else:
         body.append(_note("No modal split: the results hold no transport model (variable mode_share)."))
     body.append("</section>")
+
+    # --- uncertainty
+    if sweep is not None:
+        body.append(_uncertainty_section(sweep, scenario, draw))
 
     # --- inputs and sources
     body.append('<section id="inputs"><h2>Inputs and sources</h2>')

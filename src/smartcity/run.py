@@ -44,7 +44,7 @@ from smartcity.energy.measures import (
     DISCOUNT_RATE,
     check_measures,
     measure_costs,
-    stock_in_year,
+    stock_parts,
     treated_share,
 )
 from smartcity.energy.system import (
@@ -56,6 +56,7 @@ from smartcity.energy.system import (
 from smartcity.errors import InputError, SmartcityError
 from smartcity.results import provenance_attrs
 from smartcity.scenario import ResolvedScenario, load_scenario
+from smartcity.scenario.overrides import apply_scale_factors
 from smartcity.tables import read_table
 from smartcity.transport import fleet as fleet_mod
 from smartcity.transport import zones as zones_mod
@@ -75,7 +76,7 @@ from smartcity.transport.model import (
 )
 
 __all__ = [
-    "ScenarioInputs", "load_inputs", "run_scenarios", "default_scenarios", "heating_degree_days",
+    "RunCache", "ScenarioInputs", "load_inputs", "run_scenarios", "default_scenarios", "heating_degree_days",
     "HEATING_DEGREE_DAY_BASE_C", "RENOVATION_TYPES",
 ]
 
@@ -130,8 +131,77 @@ class ScenarioInputs:
     zone_system: zones_mod.ZoneSystem | None = None
 
 
-def load_inputs(paths: Sequence[str | Path]) -> list[ScenarioInputs]:
+class _LRU:
+    """A small least-recently-used mapping (bounded memory for results kept between runs)."""
+
+    def __init__(self, size: int | None) -> None:
+        self.size = size
+        self._items: dict = {}
+
+    def get(self, key, make: Callable[[], object]):
+        if key in self._items:
+            value = self._items.pop(key)
+        else:
+            value = make()
+            if self.size is not None and len(self._items) >= self.size:
+                self._items.pop(next(iter(self._items)))
+        self._items[key] = value
+        return value
+
+
+def _json_key(model) -> str:
+    return hashlib.sha256(model.model_dump_json().encode()).hexdigest()
+
+
+class RunCache:
+    """What runs of variants of the same scenarios can share (one per process, e.g. a sweep worker).
+
+    Many runs that differ only in some values (Monte Carlo samples, grid points) read the
+    same files and share most intermediate results. Everything here is keyed by the content
+    it depends on, so a hit returns exactly what would be computed:
+
+    * weather years, buildings tables (as read, completed and checked) and zone systems, by file;
+    * plane-of-array irradiance, by weather year and ground albedo;
+    * the transport model calibrated to the base year, by its section (including costs and
+      value of time), zone system and base year (each run then applies its own measures);
+    * the energy system of a stock in a year, by the stock, the supply section without its
+      emission factors (used after the simulation only), the weather and the warm-up;
+      at most ``max_energy_years`` are kept (least recently used dropped; None: all).
+
+    Objects used in keys by identity (weather years, zone systems) are kept alive by the
+    cache, so an identity is never reused for another object while the cache exists.
+    """
+
+    def __init__(self, max_energy_years: int | None = None, max_transport_models: int | None = 4) -> None:
+        self.weather: dict[str | None, weather_mod.Weather] = {}
+        self.tables: dict[tuple, pd.DataFrame] = {}
+        self.zone_systems: dict[tuple, zones_mod.ZoneSystem] = {}
+        self.irradiance: dict[tuple, np.ndarray] = {}
+        self.transport = _LRU(max_transport_models)
+        self.energy = _LRU(max_energy_years)
+        self._objects: dict[int, object] = {}
+
+    def ref(self, obj) -> int:
+        """An identity key for ``obj``, valid while the cache exists."""
+        self._objects.setdefault(id(obj), obj)
+        return id(obj)
+
+
+def _file_key(path) -> tuple:
+    path = Path(path)
+    stat = path.stat()
+    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+def load_inputs(paths: Sequence[str | Path | ResolvedScenario], *, cache: RunCache | None = None) -> list[ScenarioInputs]:
     """Resolve the scenarios and read and check all their inputs.
+
+    Parameters
+    ----------
+    paths : sequence of path or ResolvedScenario
+        Scenario files, or scenarios already resolved (e.g. with overrides).
+    cache : RunCache, optional
+        Reuse files already read by earlier calls.
 
     Raises
     ------
@@ -140,9 +210,10 @@ def load_inputs(paths: Sequence[str | Path]) -> list[ScenarioInputs]:
     """
     inputs = []
     names: dict[str, Path] = {}
-    weather_cache: dict[str | None, weather_mod.Weather] = {}
+    cache = cache if cache is not None else RunCache()
+    weather_cache = cache.weather
     for path in paths:
-        resolved = load_scenario(path)
+        resolved = apply_scale_factors(path if isinstance(path, ResolvedScenario) else load_scenario(path))
         if resolved.name in names:
             raise InputError(
                 "two scenarios of one run have the same name", file=resolved.path, key="scenario.name",
@@ -156,18 +227,29 @@ def load_inputs(paths: Sequence[str | Path]) -> list[ScenarioInputs]:
                              value=str(model.weather.file), allowed="an existing .epw or .csv file")
         if weather_file not in weather_cache:
             weather_cache[weather_file] = weather_mod.load_weather(model.weather.file)
-        buildings = read_table(
-            model.buildings.table, "buildings", scenario_file=resolved.path, scenario_key="buildings.table",
-        )
-        buildings = check_buildings(profiles.fill_use_defaults(fill_archetype_defaults(buildings)))
+        table_key = _file_key(model.buildings.table) if model.buildings.table.is_file() else None
+        if table_key is None or table_key not in cache.tables:
+            buildings = read_table(
+                model.buildings.table, "buildings", scenario_file=resolved.path, scenario_key="buildings.table",
+            )
+            buildings = check_buildings(profiles.fill_use_defaults(fill_archetype_defaults(buildings)))
+            if table_key is not None:
+                cache.tables[table_key] = buildings
+        else:
+            buildings = cache.tables[table_key]
         building_measures, transport_measures = _split(_enabled(model.measures))
         check_measures(buildings, building_measures, file=str(resolved.path))
         buildings.attrs = {}  # row locations served the checks; pandas would copy them in every step
         zone_system = None
         if model.transport is not None:
             t = model.transport
-            zone_system = zones_mod.read_zone_system(t.zones, t.nodes, t.links, t.lines, t.line_stops,
-                                                     scenario_file=resolved.path)
+            files = [f for f in (t.zones, t.nodes, t.links, t.lines, t.line_stops) if f is not None]
+            system_key = tuple(_file_key(f) if Path(f).is_file() else (str(f),) for f in files)
+            zone_system = cache.zone_systems.get(system_key)
+            if zone_system is None:
+                zone_system = zones_mod.read_zone_system(t.zones, t.nodes, t.links, t.lines, t.line_stops,
+                                                         scenario_file=resolved.path)
+                cache.zone_systems[system_key] = zone_system
             check_transport_measures(transport_measures, zone_system.zone_ids, zone_system.lines,
                                      file=str(resolved.path))
             for frame in (zone_system.zones, zone_system.nodes, zone_system.links, zone_system.lines,
@@ -225,24 +307,32 @@ class _YearResult:
 class _ScenarioModel:
     """The models of one scenario, ready to simulate any year under any subset of its measures."""
 
-    def __init__(self, inp: ScenarioInputs) -> None:
+    def __init__(self, inp: ScenarioInputs, cache: RunCache | None = None) -> None:
         model = inp.resolved.model
         self.inp = inp
         self.model = model
         self.weather = inp.weather
-        self.irradiance = weather_mod.plane_irradiance(
-            inp.weather, thermal.WINDOW_TILT_DEG, np.asarray(thermal.WINDOW_AZIMUTHS_DEG),
-            albedo=model.weather.ground_albedo.canonical,
-        )
-        self.pv_cache = PVCache(inp.weather, model.supply, model.weather.ground_albedo.canonical)
-        self.row_of_id = {bid: i for i, bid in enumerate(inp.buildings["building_id"])}
+        self.cache = cache if cache is not None else RunCache()
+        albedo = model.weather.ground_albedo.canonical
+        weather_key = self.cache.ref(inp.weather)
+        self.irradiance = self.cache.irradiance.get((weather_key, albedo))
+        if self.irradiance is None:
+            self.irradiance = self.cache.irradiance[(weather_key, albedo)] = weather_mod.plane_irradiance(
+                inp.weather, thermal.WINDOW_TILT_DEG, np.asarray(thermal.WINDOW_AZIMUTHS_DEG), albedo=albedo)
+        self.pv_cache = PVCache(inp.weather, model.supply, albedo)
+        # what the energy system of a stock depends on besides the stock (emission factors only after it)
+        supply_doc = model.supply.model_dump(mode="json", exclude={"electricity": {"emission_factor"},
+                                                                     "district_heating": {"emission_factor"}})
+        self._energy_context = (weather_key, albedo, model.buildings.warmup_hours, len(inp.buildings),
+                                hashlib.sha256(repr(supply_doc).encode()).hexdigest())
         self._grid: dict[int, np.ndarray] = {}
-        self._energy: dict[str, EnergyYear] = {}
         self.transport = None
         if inp.zone_system is not None:
             _, transport_measures = _split(_enabled(model.measures))
-            self.transport = DistrictTransport(model.transport, inp.zone_system, transport_measures,
-                                               model.scenario.base_year, file=str(inp.resolved.path))
+            key = (_json_key(model.transport), self.cache.ref(inp.zone_system), model.scenario.base_year)
+            calibrated = self.cache.transport.get(key, lambda: DistrictTransport(
+                model.transport, inp.zone_system, {}, model.scenario.base_year, file=str(inp.resolved.path)))
+            self.transport = calibrated.with_measures(transport_measures)
             self.vehicles = fleet_mod.load_vehicle_data()
 
     def grid_intensity(self, year: int) -> np.ndarray:
@@ -252,8 +342,7 @@ class _ScenarioModel:
         return self._grid[year]
 
     def energy(self, measures: Mapping, year: int) -> tuple[str, pd.DataFrame]:
-        stock = stock_in_year(self.inp.buildings, measures, year)
-        stock["_row"] = stock["source_building_id"].map(self.row_of_id).to_numpy(dtype=np.int64)
+        stock = stock_parts(self.inp.buildings, measures, year)
         return _stock_hash(stock), stock
 
     def simulate(self, measures: Mapping, years: Sequence[int]) -> list[_YearResult]:
@@ -275,12 +364,10 @@ class _ScenarioModel:
             state = (int(np.sum(built <= year)),) + tuple(treated_share(m, year) for m in building_measures.values())
             if state != last_state:
                 key, stock = self.energy(building_measures, year)
-                if key not in self._energy:
-                    self._energy[key] = simulate_energy_year(
-                        stock, len(self.inp.buildings), self.weather, self.irradiance, self.model.supply,
-                        self.pv_cache, warmup_hours=self.model.buildings.warmup_hours,
-                    )
-                last_energy = self._energy[key]
+                last_energy = self.cache.energy.get((key, self._energy_context), lambda: simulate_energy_year(
+                    stock, len(self.inp.buildings), self.weather, self.irradiance, self.model.supply,
+                    self.pv_cache, warmup_hours=self.model.buildings.warmup_hours,
+                ))
                 last_state = state
             travel = None
             if self.transport is not None:
@@ -363,11 +450,12 @@ class _ScenarioModel:
                            grid_import, grid_export, travel)
 
 
-def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None, attribution: bool = True) -> xr.Dataset:
+def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None, attribution: bool = True,
+                       cache: RunCache | None = None) -> xr.Dataset:
     model = inp.resolved.model
     years = model.years
     measures = _enabled(model.measures)
-    sm = _ScenarioModel(inp)
+    sm = _ScenarioModel(inp, cache)
     variants: list[tuple[str, dict]] = [("all", measures)]
     if measures and attribution:
         variants += [("none", {})] + [(mid, {mid: m}) for mid, m in measures.items()]
@@ -696,7 +784,7 @@ def _measure_dataset(inp: ScenarioInputs, years: list[int], measures: dict, runs
 
 def run_scenarios(
     paths: Sequence[str | Path], *, command: str | None = None, progress: Progress | None = None,
-    inputs: list[ScenarioInputs] | None = None, attribution: bool = True,
+    inputs: list[ScenarioInputs] | None = None, attribution: bool = True, cache: RunCache | None = None,
 ) -> xr.Dataset:
     """Run scenarios and return one Dataset with a ``scenario`` dimension.
 
@@ -715,13 +803,16 @@ def run_scenarios(
         measures" and no single-measure runs): the result then lacks the attribution
         variables (``co2_without_measures``, ``co2_reduction_*``, ``*_by_measure*``) and the
         per-measure cost and reach variables (``measure_*``). Used by sweeps.
+    cache : RunCache, optional
+        Files and intermediate results shared with other runs of this process (sweeps).
 
     Returns
     -------
     xarray.Dataset
     """
-    inputs = inputs if inputs is not None else load_inputs(paths)
-    parts = [_simulate_scenario(inp, progress, attribution) for inp in inputs]
+    cache = cache if cache is not None else RunCache()
+    inputs = inputs if inputs is not None else load_inputs(paths, cache=cache)
+    parts = [_simulate_scenario(inp, progress, attribution, cache) for inp in inputs]
     names = [inp.resolved.name for inp in inputs]
     ds = xr.concat(parts, dim=pd.Index(names, name="scenario"), join="outer", data_vars="all",
                    coords="different", compat="equals", combine_attrs="override")

@@ -71,31 +71,32 @@ per invocation: time, engine, tasks submitted, computed, failed, wall time) and
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
-import difflib
 import hashlib
 import itertools
 import json
-import math
 import re
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
-from pydantic import BaseModel, ValidationError
 
 from smartcity.errors import InputError, SmartcityError
-from smartcity.scenario import ResolvedScenario, load_scenario
-from smartcity.scenario.types import Quantity, Trajectory
+from smartcity.scenario import load_scenario
+from smartcity.scenario.overrides import (
+    OverrideKeyError,
+    Value,
+    locate,
+    parse_value,
+    with_overrides,
+)
 
 __all__ = [
     "GridAxis", "OverrideKeyError", "RESULT_VARS", "SweepPlan", "SweepReport", "compact_result",
@@ -103,10 +104,8 @@ __all__ = [
     "with_overrides",
 ]
 
-SCHEMA_VERSION = 1
-SAMPLING = "lhs"
+SCHEMA_VERSION = 2
 
-Value = float | int | str | bool
 
 #: The compact result of a task: name -> (dimensions after ``task``, units, long name).
 RESULT_VARS: dict[str, tuple[tuple[str, ...], str, str]] = {
@@ -118,9 +117,6 @@ RESULT_VARS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "vehicle_km": (("year", "vehicle", "powertrain"), "km/a",
                    "vehicle-km by vehicle and powertrain (NaN without transport model)"),
 }
-
-_DISTRIBUTION_KEYS = ("distribution", "mean", "sd", "median", "sigma", "low", "mode", "high", "values",
-                      "weights", "lower", "upper")
 
 
 def _labels() -> dict[str, list[str]]:
@@ -134,31 +130,6 @@ def _labels() -> dict[str, list[str]]:
 # --------------------------------------------------------------------------------------
 # Overrides
 # --------------------------------------------------------------------------------------
-
-
-class OverrideKeyError(InputError):
-    """An override names a key the scenario does not have, or one it cannot set that way."""
-
-
-def parse_value(text: str) -> Value:
-    """A value of ``KEY=V`` as typed: ``true``/``false``, an integer, a number, else text.
-
-    Text may be quoted (``'"DK2"'``) to keep e.g. ``"12"`` a string.
-    """
-    t = text.strip()
-    if len(t) >= 2 and t[0] == t[-1] and t[0] in "'\"":
-        return t[1:-1]
-    if t.lower() in ("true", "false"):
-        return t.lower() == "true"
-    if re.fullmatch(r"[+-]?\d+", t):
-        return int(t)
-    try:
-        x = float(t)
-    except ValueError:
-        return t
-    if not math.isfinite(x):
-        raise InputError("not a finite number", value=text, allowed="a finite number")
-    return x
 
 
 @dataclass(frozen=True)
@@ -209,157 +180,13 @@ def parse_grid(text: str) -> GridAxis:
     return GridAxis(key, op, values)
 
 
-def _split_key(key: str) -> tuple[str, bool]:
-    key = key.strip()
-    scale = key.endswith("*")
-    return (key[:-1] if scale else key), scale
-
-
-def _locate(model: BaseModel, key: str, scale: bool) -> Any:
-    """The validated object at ``key`` (a quantity, trajectory or plain value); checks the operation."""
-    parts = key.split(".")
-    if not key or any(not p for p in parts):
-        raise OverrideKeyError("not a dotted key", key=key, allowed="e.g. supply.electricity.emission_factor")
-    obj: Any = model
-    for n, part in enumerate(parts):
-        here = ".".join(parts[:n]) or "the scenario"
-        if isinstance(obj, (Quantity, Trajectory)) and part in type(obj).model_fields:
-            raise OverrideKeyError("give the quantity's key, not its parts", key=key,
-                                   allowed=f"{'.'.join(parts[:n])}=V to set its value or {'.'.join(parts[:n])}*=F "
-                                           "to scale it (the unit is kept)")
-        if isinstance(obj, BaseModel):
-            names = list(type(obj).model_fields)
-            if part not in names:
-                close = difflib.get_close_matches(part, names, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                raise OverrideKeyError(f"unknown key{hint}", key=key, allowed=f"the keys of {here}: " + ", ".join(names))
-            obj = getattr(obj, part)
-        elif isinstance(obj, Mapping):
-            if part not in obj:
-                raise OverrideKeyError("unknown key", key=key,
-                                       allowed=f"the keys of {here}: " + (", ".join(map(str, obj)) or "none"))
-            obj = obj[part]
-        elif isinstance(obj, (list, tuple)):
-            if not part.isdigit() or int(part) >= len(obj):
-                raise OverrideKeyError("not an index of the list", key=key, value=part,
-                                       allowed=f"0 ... {len(obj) - 1}")
-            obj = obj[int(part)]
-        else:
-            raise OverrideKeyError(f"{here} is a value, not a table", key=key)
-    if isinstance(obj, BaseModel) and not isinstance(obj, (Quantity, Trajectory)) or isinstance(obj, (Mapping, list)):
-        raise OverrideKeyError("is a table, not a value", key=key, allowed="a key inside it")
-    if scale and not isinstance(obj, (Quantity, Trajectory)) and (isinstance(obj, bool) or not isinstance(obj, (int, float))):
-        raise OverrideKeyError("only numbers can be scaled", key=key, value=obj, allowed=f"{key}=V to set it")
-    if not scale and isinstance(obj, Trajectory):
-        raise OverrideKeyError("is a trajectory (values by year); it cannot be set to one number", key=key,
-                               allowed=f"{key}*=F to scale every value by F")
-    return obj
-
-
-def _number(x: Any, key: str, what: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)) or not math.isfinite(float(x)):
-        raise InputError(f"{what} must be a finite number", key=key, value=x, allowed="a number")
-    return float(x)
-
-
-def _new_value(current: Any, key: str, scale: bool, value: Any, source: str) -> Any:
-    label = f"{key}{'*=' if scale else '='}{value}"
-    if isinstance(current, (Quantity, Trajectory)):
-        table = current.model_dump(mode="json", exclude_none=True)
-        for k in _DISTRIBUTION_KEYS:
-            table.pop(k, None)
-        if scale:
-            f = _number(value, key, "a scale factor")
-            table["value"] = [v * f for v in table["value"]] if isinstance(current, Trajectory) else table["value"] * f
-        else:
-            table["value"] = _number(value, key, "the value of a quantity")
-        nominal = table.get("source")
-        table["source"] = f"{source}: {label}" + (f" (nominal: {nominal})" if nominal else "")
-        return table
-    if scale:
-        f = _number(value, key, "a scale factor")
-        out = current * f
-        return int(out) if isinstance(current, int) and float(out).is_integer() else float(out)
-    if isinstance(value, (np.integer, np.floating)):
-        value = value.item()
-    return value
-
-
-def with_overrides(resolved: ResolvedScenario, overrides: Mapping[str, Value], *,
-                   source: str = "sweep grid point") -> ResolvedScenario:
-    """The scenario with dotted keys of its merged document overridden, validated again.
-
-    Parameters
-    ----------
-    resolved : ResolvedScenario
-        A loaded scenario (:func:`smartcity.scenario.load_scenario`).
-    overrides : Mapping[str, float or int or str or bool]
-        ``{"KEY": V}`` sets a value, ``{"KEY*": F}`` scales it (see the module documentation):
-        for a quantity ``V`` is the new value in the quantity's unit, which is kept, and the
-        quantity's ``source`` records the override; a trajectory can only be scaled.
-    source : str
-        Start of the ``source`` recorded in overridden quantities.
-
-    Returns
-    -------
-    ResolvedScenario
-        Same files and origins; ``document`` and ``model`` changed.
-
-    Raises
-    ------
-    OverrideKeyError
-        A key the scenario does not have, a table, or setting a trajectory to one number.
-    InputError
-        A value the scenario model refuses (wrong type, out of range); names the key and value.
-    """
-    from smartcity.scenario.loading import _error_from_pydantic
-    from smartcity.scenario.models import Scenario
-
-    if not overrides:
-        return resolved
-    document = copy.deepcopy(resolved.document)
-    targets: list[tuple[str, Any]] = []
-    for raw_key, value in overrides.items():
-        key, scale = _split_key(str(raw_key))
-        current = _locate(resolved.model, key, scale)
-        new = _new_value(current, key, scale, value, source)
-        parts = key.split(".")
-        holder: Any = document
-        for n, part in enumerate(parts[:-1]):
-            if isinstance(holder, list):
-                holder = holder[int(part)]
-                continue
-            nxt = holder.get(part)
-            if nxt is None:  # a section left at its defaults
-                nxt = holder[part] = {}
-            elif not isinstance(nxt, (dict, list)):
-                raise OverrideKeyError("cannot set a key inside a value", key=key)  # pragma: no cover
-            holder = nxt
-        if isinstance(holder, list):
-            holder[int(parts[-1])] = new
-        else:
-            holder[parts[-1]] = new
-        targets.append((key, value))
-    try:
-        model = Scenario.model_validate(document)
-    except ValidationError as exc:
-        inner = _error_from_pydantic(exc, resolved.origins, resolved.path)
-        where = inner.key or ""
-        named = [(k, v) for k, v in targets if where == k or where.startswith(k + ".") or k.startswith(where + ".")]
-        if len(named) == 1:
-            key, value = named[0]
-            raise InputError(f"override refused: {inner.problem}" + (f" (at {where})" if where != key else ""),
-                             file=resolved.path, key=key, value=value, allowed=inner.allowed) from None
-        listed = ", ".join(f"{k}={v!r}" for k, v in targets)
-        raise InputError(f"overrides {listed} refused: {inner.problem}", file=resolved.path, key=inner.key,
-                         allowed=inner.allowed) from None
-    return ResolvedScenario(model=model, document=document, files=resolved.files, path=resolved.path,
-                            origins=resolved.origins)
-
-
 # --------------------------------------------------------------------------------------
 # Plan
 # --------------------------------------------------------------------------------------
+
+#: Sampling designs of ``--samples N``: a Latin hypercube of N points, or Saltelli's design for
+#: Sobol' indices with N base points (N (k + 2) runs for k uncertain inputs; N a power of 2).
+DESIGNS = ("lhs", "saltelli")
 
 
 @dataclass(frozen=True)
@@ -371,6 +198,10 @@ class SweepPlan:
     samples: int
     years: list[int]
     labels: dict[str, list[str]]
+    design: str = "lhs"
+    inputs: list[str] = field(default_factory=list)
+    baseline: str | None = None
+    kpis: list[dict] = field(default_factory=list)
 
     @property
     def points(self) -> list[tuple]:
@@ -378,9 +209,16 @@ class SweepPlan:
         return list(itertools.product(*(axis.values for axis in self.grid)))
 
     @property
+    def n_samples(self) -> int:
+        """Sample rows per grid point: N (lhs), N (k + 2) (saltelli) or 1 (nominal values)."""
+        if not self.samples:
+            return 1
+        return self.samples * (len(self.inputs) + 2) if self.design == "saltelli" else self.samples
+
+    @property
     def shape(self) -> tuple[int, int, int]:
         """(scenarios, grid points, samples per point)."""
-        return len(self.scenarios), len(self.points), max(self.samples, 1)
+        return len(self.scenarios), len(self.points), self.n_samples
 
     @property
     def n_tasks(self) -> int:
@@ -388,7 +226,8 @@ class SweepPlan:
 
     def to_json(self) -> dict:
         return {
-            "schema": SCHEMA_VERSION, "sampling": SAMPLING, "samples": self.samples,
+            "schema": SCHEMA_VERSION, "sampling": self.design, "samples": self.samples,
+            "inputs": list(self.inputs), "baseline": self.baseline, "kpis": self.kpis,
             "scenarios": self.scenarios, "years": self.years, "labels": self.labels,
             "grid": [{"key": a.key, "op": a.op, "values": list(a.values)} for a in self.grid],
         }
@@ -398,18 +237,49 @@ class SweepPlan:
         """SHA-256 of the plan: same scenarios (and input files), grid and samples, same fingerprint."""
         return hashlib.sha256(json.dumps(self.to_json(), sort_keys=True).encode()).hexdigest()
 
+    def _sampled(self, s: int, k: int) -> dict:
+        sc = self.scenarios[s]
+        if not self.samples:
+            return {}
+        return {key: col[k] for key, col in zip(sc["uncertain"], sc["sample_values"])}
+
     def task(self, i: int) -> dict:
-        """The task ``i``: what a worker needs to run it (JSON-able)."""
-        s, p, k = np.unravel_index(i, self.shape)
+        """The task ``i``: scenario, grid point and sample (JSON-able)."""
+        s, p, k = (int(x) for x in np.unravel_index(i, self.shape))
         sc = self.scenarios[s]
         point = self.points[p]
         grid = {axis.override_key: v for axis, v in zip(self.grid, point)}
-        sample = {}
-        if self.samples:
-            sample = {key: col[k] for key, col in zip(sc["uncertain"], sc["sample_values"])}
         return {"id": int(i), "scenario": sc["path"], "name": sc["name"], "sha256": sc["sha256"],
-                "point": int(p), "sample": int(k) if self.samples else None, "grid": grid,
-                "sampled": sample, "years": self.years}
+                "point": p, "sample": k if self.samples else None, "grid": grid,
+                "sampled": self._sampled(s, k), "years": self.years}
+
+    def task_id(self, s: int, p: int, k: int) -> int:
+        return int(np.ravel_multi_index((s, p, k), self.shape))
+
+    def jobs(self, pending: Sequence[int], batch: int = 1) -> list[dict]:
+        """Units of work for the workers: one grid point and up to ``batch`` samples, all scenarios.
+
+        The scenarios of one sample run together (as one ``smartcity run``), so KPIs against
+        the baseline are computed on the worker; a job holds every sample of its point with a
+        task in ``pending``.
+        """
+        todo = set(int(i) for i in pending)
+        out = []
+        for p in range(self.shape[1]):
+            ks = [k for k in range(self.shape[2]) if any(self.task_id(s, p, k) in todo for s in range(self.shape[0]))]
+            for start in range(0, len(ks), max(int(batch), 1)):
+                chunk = ks[start:start + max(int(batch), 1)]
+                out.append({
+                    "point": p,
+                    "grid": {axis.override_key: v for axis, v in zip(self.grid, self.points[p])},
+                    "scenarios": [{"path": sc["path"], "name": sc["name"], "sha256": sc["sha256"]}
+                                  for sc in self.scenarios],
+                    "samples": [{"sample": k if self.samples else None,
+                                 "tasks": [self.task_id(s, p, k) for s in range(self.shape[0])],
+                                 "sampled": [self._sampled(s, k) for s in range(self.shape[0])]} for k in chunk],
+                    "years": self.years, "baseline": self.baseline, "kpis": [d["id"] for d in self.kpis],
+                })
+        return out
 
     def describe(self, i: int) -> str:
         """One line naming task ``i``'s parameters."""
@@ -421,21 +291,75 @@ class SweepPlan:
         return f"task {i} (" + ", ".join(parts) + ")"
 
 
-def plan_sweep(scenarios: Sequence[str | Path], grid: Sequence[GridAxis | str] = (), samples: int = 0) -> SweepPlan:
+def headline_kpis(definitions=None) -> list[dict]:
+    """The KPIs a sweep records for every task: those with one value per year (no breakdown)."""
+    from smartcity.kpi import load_definitions
+
+    definitions = definitions or load_definitions()
+    return [{"id": d.id, "name": d.name, "unit": d.unit, "better": d.better} for d in definitions.kpi
+            if d.items is None]
+
+
+def _unit_design(k: int, n: int, design: str, seed: int) -> np.ndarray:
+    """Points in the unit cube, one column per uncertain input (sorted keys): ``(rows, k)``.
+
+    ``lhs``: ``n`` Latin-hypercube rows. ``saltelli``: the rows of ``A``, ``B`` and the
+    ``k`` matrices ``A_B^(i)`` (``A`` with column ``i`` from ``B``), ``n`` each, from one
+    ``2k``-dimensional scrambled Sobol' sample (as :func:`smartcity.uncertainty.sobol_design`).
+    """
+    from smartcity.uncertainty import unit_sample
+
+    if design == "lhs":
+        return unit_sample(k, n, method="lhs", seed=seed)
+    u = unit_sample(2 * k, n, method="sobol", seed=seed)
+    a, b = u[:, :k], u[:, k:]
+    blocks = [a, b]
+    for i in range(k):
+        ab = a.copy()
+        ab[:, i] = b[:, i]
+        blocks.append(ab)
+    return np.vstack(blocks)
+
+
+def plan_sweep(scenarios: Sequence[str | Path], grid: Sequence[GridAxis | str] = (), samples: int = 0, *,
+               design: str = "lhs", baseline: str | None = "baseline") -> SweepPlan:
     """Load the scenarios, check the grid keys and draw the samples.
+
+    Samples are drawn once for the union of the scenarios' uncertain inputs (unit-cube column
+    by sorted key, seeded by the first scenario's ``scenario.seed``) and mapped through each
+    scenario's own distribution: scenarios that share an input use the same quantile of it in
+    the same sample (common random numbers), so differences between scenarios are paired.
+
+    Parameters
+    ----------
+    scenarios : sequence of path
+        Scenario files; names must differ.
+    grid : sequence of GridAxis or str
+        Grid options (``KEY=V1,V2`` or ``KEY*=F1,F2``).
+    samples : int
+        0: nominal values; else the Latin-hypercube size (``design="lhs"``) or the base size N
+        of Saltelli's design (``design="saltelli"``, N a power of 2, N (k + 2) samples).
+    design : {"lhs", "saltelli"}
+        Sampling design.
+    baseline : str or None
+        Scenario the KPIs "vs baseline" refer to (absent from the sweep: those KPIs are NaN).
 
     Raises
     ------
     InputError
         A bad scenario, a grid key a scenario does not have (or cannot set that way), a key
-        given twice, ``samples`` for a scenario without uncertain inputs, or a grid key that is
-        also an uncertain input.
+        given twice, ``samples`` for scenarios without uncertain inputs, a grid key that is
+        also an uncertain input, an unknown design or a Saltelli size that is not a power of 2.
     """
-    from smartcity.uncertainty import sample as draw
     from smartcity.uncertainty import uncertain_inputs
 
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 0:
         raise InputError("the number of samples must be an integer >= 0", value=samples)
+    if design not in DESIGNS:
+        raise InputError("unknown sampling design", key="--design", value=design, allowed=", ".join(DESIGNS))
+    if design == "saltelli" and samples and (samples & (samples - 1)):
+        raise InputError("Saltelli's design needs a power of 2 of base samples", key="--samples", value=samples,
+                         allowed="e.g. 32, 64, 128 (each gives N (k + 2) runs for k uncertain inputs)")
     if not scenarios:
         raise SmartcityError("name at least one scenario file")
     axes = [parse_grid(g) if isinstance(g, str) else g for g in grid]
@@ -443,7 +367,7 @@ def plan_sweep(scenarios: Sequence[str | Path], grid: Sequence[GridAxis | str] =
     for key in keys:
         if keys.count(key) > 1:
             raise InputError("a key is given in two grid options", key=key, allowed="one --grid option per key")
-    entries, names, years = [], {}, set()
+    entries, names, years, found = [], {}, set(), []
     for path in scenarios:
         resolved = load_scenario(path)
         if resolved.name in names:
@@ -453,35 +377,41 @@ def plan_sweep(scenarios: Sequence[str | Path], grid: Sequence[GridAxis | str] =
         names[resolved.name] = resolved.path
         for axis in axes:
             try:
-                _locate(resolved.model, axis.key, axis.op == "*=")
+                locate(resolved.model, axis.key, axis.op == "*=")
             except InputError as exc:
                 raise exc.located(file=resolved.path) from None
         model = resolved.model
         entry = {"path": str(resolved.path), "name": resolved.name, "sha256": resolved.sha256(),
                  "seed": int(model.scenario.seed), "years": list(model.years), "uncertain": [], "sample_values": []}
-        if samples:
-            inputs = uncertain_inputs(model)
-            if not inputs:
-                raise InputError(
-                    f"--samples {samples} needs uncertain inputs, but scenario '{resolved.name}' has none",
-                    file=resolved.path,
-                    allowed="a quantity with a distribution, e.g. [supply.pv] system_losses = { value = 0.14, "
-                            "unit = \"1\", distribution = \"triangular\", low = 0.10, mode = 0.14, high = 0.20 }")
-            for axis in axes:
-                if axis.key in inputs:
-                    raise InputError("a grid key is also an uncertain input of the scenario (sampled)",
-                                     file=resolved.path, key=axis.key,
-                                     allowed="sweep it or sample it, not both: drop its distribution or the --grid")
-            frame = draw(inputs, samples, method=SAMPLING, seed=model.scenario.seed)
-            entry["uncertain"] = list(frame.columns)
-            entry["sample_values"] = [[float(x) for x in frame[c]] for c in frame.columns]
+        inputs = uncertain_inputs(model) if samples else {}
+        for axis in axes:
+            if axis.key in inputs:
+                raise InputError("a grid key is also an uncertain input of the scenario (sampled)",
+                                 file=resolved.path, key=axis.key,
+                                 allowed="sweep it or sample it, not both: drop its distribution or the --grid")
+        found.append((resolved, inputs))
         entries.append(entry)
         years.update(model.years)
-    return SweepPlan(entries, axes, samples, sorted(years), _labels())
+    union = sorted({k for _, inputs in found for k in inputs})
+    if samples:
+        if not union:
+            listed = ", ".join(f"'{r.name}'" for r, _ in found)
+            raise InputError(
+                f"--samples {samples} needs uncertain inputs, but scenario {listed} has none",
+                file=found[0][0].path,
+                allowed="a quantity with a distribution, e.g. [supply.pv] system_losses = { value = 0.14, "
+                        "unit = \"1\", distribution = \"triangular\", low = 0.10, mode = 0.14, high = 0.20 }")
+        u = _unit_design(len(union), samples, design, entries[0]["seed"])
+        for entry, (_, inputs) in zip(entries, found):
+            entry["uncertain"] = [k for k in union if k in inputs]
+            entry["sample_values"] = [[float(x) for x in inputs[k].ppf(u[:, union.index(k)])]
+                                      for k in entry["uncertain"]]
+    return SweepPlan(entries, axes, samples, sorted(years), _labels(), design=design, inputs=union,
+                     baseline=baseline, kpis=headline_kpis())
 
 
 # --------------------------------------------------------------------------------------
-# One task (runs on a worker)
+# One job (runs on a worker)
 # --------------------------------------------------------------------------------------
 
 
@@ -515,39 +445,105 @@ def compact_result(ds: xr.Dataset, years: Sequence[int] | None = None) -> dict[s
     return result
 
 
-def run_task(task: Mapping) -> dict[str, Any]:
-    """Run one task of a plan (:meth:`SweepPlan.task`); returns its compact result and wall time.
+def kpi_values(ds: xr.Dataset, kpis: Sequence[str], years: Sequence[int], baseline: str | None) -> np.ndarray:
+    """The headline KPIs of every scenario of a results Dataset: ``(scenario, kpi, year)``.
 
-    The scenario file is read from the task's path (on a multi-machine cluster it must be
-    readable at the same path on every worker) and must still have the SHA-256 it had when
-    the sweep was planned.
+    KPIs that need what a sweep run does not compute (e.g. measure costs without the
+    attribution runs) or a missing baseline are NaN.
     """
-    import tomli_w
+    from smartcity.kpi import kpi_table, load_definitions
 
-    from smartcity.run import run_scenarios
+    definitions = load_definitions()
+    wanted = [d for d in definitions.kpi if d.id in set(kpis)]
+    table = kpi_table(ds, years=[y for y in years if y in set(ds["year"].values.tolist())], baseline=baseline,
+                      definitions=definitions.model_copy(update={"kpi": wanted}))
+    ids = table.index.get_level_values("id")
+    names = [str(n) for n in ds["scenario"].values]
+    out = np.full((len(names), len(kpis), len(years)), np.nan)
+    for j, kpi in enumerate(kpis):
+        if kpi not in ids:
+            continue
+        row = table.loc[kpi].to_numpy(dtype=np.float64).ravel()
+        cols = list(table.columns)
+        for (scenario, year), value in zip(cols, row):
+            out[names.index(scenario), j, list(years).index(int(year))] = value
+    return out
 
-    start = time.perf_counter()
-    resolved = load_scenario(task["scenario"])
-    if resolved.sha256() != task["sha256"]:
-        raise InputError("the scenario or one of its input files differs from when the sweep was planned "
-                         "(edited since, or another copy on this worker)", file=task["scenario"])
-    resolved = with_overrides(resolved, task["grid"], source="sweep grid point")
-    resolved = with_overrides(resolved, task["sampled"], source=f"sweep sample {task['sample']}")
-    with tempfile.TemporaryDirectory(prefix="smartcity-sweep-") as tmp:
-        path = Path(tmp) / resolved.path.name  # the merged document: no 'extends', paths absolute
-        path.write_text(tomli_w.dumps(resolved.document), encoding="utf-8")
-        ds = run_scenarios([path], command=f"smartcity sweep task {task['id']}", attribution=False)
-    result = compact_result(ds, task["years"])
-    result["duration"] = time.perf_counter() - start
-    return result
+
+#: Scenarios and shared intermediate results of this worker process (see :class:`smartcity.run.RunCache`).
+_WORKER: dict[str, Any] = {}
 
 
-def _run_task_reporting(task: Mapping) -> dict[str, Any]:
-    """:func:`run_task`, an exception returned as ``{"error": message}`` (one line)."""
-    try:
-        return run_task(task)
-    except Exception as exc:  # reported by the client with the task's parameters
-        return {"error": _message(exc)}
+def _worker_state():
+    from smartcity.run import RunCache
+
+    if "cache" not in _WORKER:
+        import numba
+
+        numba.set_num_threads(1)  # one worker per core: its kernels run on its own thread
+        # bounded: a sweep visits many stocks once; keep what samples share (years before the measures)
+        _WORKER["cache"] = RunCache(max_energy_years=48, max_transport_models=4)
+        _WORKER["scenarios"] = {}
+    return _WORKER["cache"], _WORKER["scenarios"]
+
+
+def _scenario(path: str, sha256: str, loaded: dict):
+    resolved = loaded.get((path, sha256))
+    if resolved is None:
+        resolved = load_scenario(path)
+        if resolved.sha256() != sha256:
+            raise InputError("the scenario or one of its input files differs from when the sweep was planned "
+                             "(edited since, or another copy on this worker)", file=path)
+        loaded[(path, sha256)] = resolved
+    return resolved
+
+
+def run_job(job: Mapping) -> list[dict[str, Any]]:
+    """Run one job of a plan (:meth:`SweepPlan.jobs`): each sample's scenarios run together.
+
+    Returns one record per task: ``{"task": i, <RESULT_VARS>, "kpi": (kpi, year), "duration"}``
+    or ``{"task": i, "error": message}`` (a sample's failure fails its tasks, not the job's
+    other samples). Files read and intermediate results are shared between the job's samples
+    and with later jobs on the same worker (:class:`smartcity.run.RunCache`); on a
+    multi-machine cluster scenario files must be readable at the same path on every worker.
+    """
+    from smartcity.run import load_inputs, run_scenarios
+
+    cache, loaded = _worker_state()
+    out: list[dict[str, Any]] = []
+    for entry in job["samples"]:
+        start = time.perf_counter()
+        try:
+            resolved = []
+            for sc, sampled in zip(job["scenarios"], entry["sampled"]):
+                r = with_overrides(_scenario(sc["path"], sc["sha256"], loaded), job["grid"], source="sweep grid point")
+                resolved.append(with_overrides(r, sampled, source=f"sweep sample {entry['sample']}"))
+            inputs = load_inputs(resolved, cache=cache)
+            ds = run_scenarios([], inputs=inputs, attribution=False, cache=cache,
+                               command="smartcity sweep job")
+            kpis = kpi_values(ds, job["kpis"], job["years"], job["baseline"])
+        except Exception as exc:  # reported by the client with the task's parameters
+            message = _message(exc)
+            out.extend({"task": i, "error": message} for i in entry["tasks"])
+            continue
+        duration = (time.perf_counter() - start) / len(entry["tasks"])
+        for s, i in enumerate(entry["tasks"]):
+            record = compact_result(ds.isel(scenario=[s]), job["years"])
+            record.update(task=i, kpi=kpis[s], duration=duration)
+            out.append(record)
+    return out
+
+
+def run_task(task: Mapping) -> dict[str, Any]:
+    """Run one task of a plan (:meth:`SweepPlan.task`) alone; returns its compact result and wall time."""
+    job = {"grid": task["grid"], "scenarios": [{"path": task["scenario"], "name": task["name"],
+                                                "sha256": task["sha256"]}],
+           "samples": [{"sample": task["sample"], "tasks": [task["id"]], "sampled": [task["sampled"]]}],
+           "years": task["years"], "baseline": None, "kpis": []}
+    [record] = run_job(job)
+    if "error" in record:
+        raise SmartcityError(record["error"])
+    return record
 
 
 # --------------------------------------------------------------------------------------
@@ -581,6 +577,11 @@ def _create_store(path: Path, plan: SweepPlan):
         arr = group.create_array(name, shape=shape, chunks=(1,) + shape[1:], dtype="f8", fill_value=np.nan,
                                  dimension_names=("task",) + dims)
         arr.attrs.update({"units": units, "long_name": long_name})
+    if plan.kpis:
+        shape = (n, len(plan.kpis), ny)
+        arr = group.create_array("kpi_value", shape=shape, chunks=(1,) + shape[1:], dtype="f8", fill_value=np.nan,
+                                 dimension_names=("task", "kpi", "year"))
+        arr.attrs.update({"units": "see kpi_unit", "long_name": "headline KPIs (smartcity.kpi, data/kpis.toml)"})
     for name, dtype, fill, units, long_name in (
         ("done", "bool", False, "-", "the task's results are written"),
         ("failed", "bool", False, "-", "the task failed in its last run (message in the group's 'failures')"),
@@ -647,10 +648,18 @@ def _message(exc: BaseException) -> str:
     return " ".join(text.split())
 
 
+def _batch_size(plan: SweepPlan, n_pending: int, workers: int) -> int:
+    """Samples per job: about eight jobs per worker (load balance and resume granularity),
+    at most 16 samples (a job's results are written when it finishes)."""
+    per_sample = max(plan.shape[0], 1)
+    return int(min(16, max(1, n_pending // per_sample // (8 * max(workers, 1)))))
+
+
 def run_sweep(scenarios: Sequence[str | Path], output: str | Path, *, grid: Sequence[GridAxis | str] = (),
               samples: int = 0, workers: int = 2, scheduler: str | None = None, force: bool = False,
               on_progress: Callable[[int, int], None] | None = None,
-              on_failure: Callable[[int, str], None] | None = None, plan: SweepPlan | None = None) -> SweepReport:
+              on_failure: Callable[[int, str], None] | None = None, plan: SweepPlan | None = None,
+              design: str = "lhs", baseline: str | None = "baseline", batch: int | None = None) -> SweepReport:
     """Run (or resume) a sweep and stream its results to a Zarr store.
 
     Parameters
@@ -662,7 +671,7 @@ def run_sweep(scenarios: Sequence[str | Path], output: str | Path, *, grid: Sequ
     grid : sequence of GridAxis or str
         ``KEY=V1,V2,...`` / ``KEY*=F1,F2,...`` options; the grid is their cartesian product.
     samples : int
-        Latin-hypercube samples of each scenario's uncertain inputs (0: nominal values only).
+        Samples of the scenarios' uncertain inputs (0: nominal values only); see ``design``.
     workers : int
         Worker processes of the local cluster (ignored with ``scheduler``).
     scheduler : str, optional
@@ -675,6 +684,12 @@ def run_sweep(scenarios: Sequence[str | Path], output: str | Path, *, grid: Sequ
         ``on_failure(task, message)`` for each failed task.
     plan : SweepPlan, optional
         An already computed :func:`plan_sweep` of the same arguments.
+    design : {"lhs", "saltelli"}
+        Sampling design (:func:`plan_sweep`).
+    baseline : str or None
+        Reference scenario of the KPIs "vs baseline".
+    batch : int, optional
+        Samples per job (default: :func:`_batch_size`); results are identical for any batch.
 
     Returns
     -------
@@ -684,11 +699,12 @@ def run_sweep(scenarios: Sequence[str | Path], output: str | Path, *, grid: Sequ
     from distributed import Client, LocalCluster, as_completed
 
     start = time.perf_counter()
-    plan = plan or plan_sweep(scenarios, grid, samples)
+    plan = plan or plan_sweep(scenarios, grid, samples, design=design, baseline=baseline)
     path = Path(output)
     group, resumed = _open_store(path, plan, force)
     done = np.asarray(group["done"][:], dtype=bool)
     pending = [i for i in range(plan.n_tasks) if not done[i]]
+    pending_set = set(pending)
     runs = list(group.attrs.get("runs", []))
     run_index = len(runs)
     record = {"started_utc": _utc(), "engine": scheduler or f"LocalCluster({workers} workers)",
@@ -713,38 +729,46 @@ def run_sweep(scenarios: Sequence[str | Path], output: str | Path, *, grid: Sequ
                 raise SmartcityError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
             with client:
                 prefix = f"smartcity-sweep-{plan.fingerprint[:12]}"
-                futures = {client.submit(_run_task_reporting, plan.task(i), key=f"{prefix}-{i}", pure=False): i
-                           for i in pending}
-                for n, future in enumerate(as_completed(futures), start=1):
-                    i = futures[future]
-                    result = future.result() if future.status == "finished" else None
-                    if result is not None and "error" not in result:
-                        for name in RESULT_VARS:
-                            group[name][i] = result[name]
-                        group["duration"][i] = float(result["duration"])
-                        group["failed"][i] = False
-                        group["run"][i] = run_index
-                        group["done"][i] = True  # last: the results are complete
-                        failures.pop(str(i), None)
-                        computed += 1
-                    else:
-                        if result is not None:
+                n_workers = workers if scheduler is None else max(len(client.scheduler_info().get("workers", {})), 1)
+                jobs = plan.jobs(pending, batch=batch or _batch_size(plan, len(pending), n_workers))
+                futures = {client.submit(run_job, job, key=f"{prefix}-{n}", pure=False): job
+                           for n, job in enumerate(jobs)}
+                finished = 0
+                for future in as_completed(futures):
+                    job = futures[future]
+                    ids = [i for entry in job["samples"] for i in entry["tasks"]]
+                    try:
+                        results = future.result()
+                    except Exception as exc:  # the worker died (KilledWorker) or the job was lost
+                        results = [{"task": i, "error": _message(exc)} for i in ids]
+                    for result in results:
+                        i = int(result["task"])
+                        if i not in pending_set:
+                            continue
+                        finished += 1
+                        if "error" not in result:
+                            for name in RESULT_VARS:
+                                group[name][i] = result[name]
+                            if plan.kpis:
+                                group["kpi_value"][i] = result["kpi"]
+                            group["duration"][i] = float(result["duration"])
+                            group["failed"][i] = False
+                            group["run"][i] = run_index
+                            group["done"][i] = True  # last: the results are complete
+                            failures.pop(str(i), None)
+                            computed += 1
+                        else:
                             message = result["error"]
-                        else:  # the worker died (KilledWorker) or the task was lost
-                            try:
-                                message = _message(future.exception())
-                            except Exception as err:  # cancelled
-                                message = _message(err)
-                        failed.append((i, message))
-                        group["failed"][i] = True
-                        group["run"][i] = run_index
-                        failures[str(i)] = f"{plan.describe(i)}: {message}"
-                        group.attrs.update({"failures": failures})
-                        if on_failure is not None:
-                            on_failure(i, message)
+                            failed.append((i, message))
+                            group["failed"][i] = True
+                            group["run"][i] = run_index
+                            failures[str(i)] = f"{plan.describe(i)}: {message}"
+                            group.attrs.update({"failures": failures})
+                            if on_failure is not None:
+                                on_failure(i, message)
                     future.release()
                     if on_progress is not None:
-                        on_progress(n, len(pending))
+                        on_progress(finished, len(pending))
         finally:
             if cluster is not None:
                 cluster.close()
@@ -787,6 +811,11 @@ def open_sweep(path: str | Path) -> xr.Dataset:
     for name, (dims, units, long_name) in RESULT_VARS.items():
         values = np.asarray(group[name][:])
         data[name] = (lead + dims, values.reshape(shape + values.shape[1:]), {"units": units, "long_name": long_name})
+    kpis = meta.get("kpis", [])
+    if kpis and "kpi_value" in group:
+        values = np.asarray(group["kpi_value"][:])
+        data["kpi_value"] = (lead + ("kpi", "year"), values.reshape(shape + values.shape[1:]),
+                       {"long_name": "headline KPIs (smartcity.kpi); units in kpi_unit"})
     for name in ("done", "failed", "duration"):
         arr = group[name]
         data[name] = (lead, np.asarray(arr[:]).reshape(shape), dict(arr.attrs))
@@ -797,11 +826,19 @@ def open_sweep(path: str | Path) -> xr.Dataset:
         "point_label": ("point", [", ".join(a.label(v) for a, v in zip(grid, p)) or "nominal" for p in points],
                         {"units": "-", "long_name": "overrides of the grid point"}),
         "sample": ("sample", np.arange(shape[2]), {
-            "units": "-", "long_name": "Latin hypercube sample" if meta["samples"] else "nominal values (no sampling)"}),
+            "units": "-", "design": meta.get("sampling", "lhs"),
+            "long_name": ({"lhs": "Latin hypercube sample", "saltelli": "row of Saltelli's design: A, B, then A_B(i) "
+                           "for each input in the order of 'input' (base size in the attribute 'base_samples')"}
+                          [meta.get("sampling", "lhs")] if meta["samples"] else "nominal values (no sampling)"),
+            "base_samples": int(meta["samples"])}),
         "year": ("year", np.asarray(meta["years"], dtype=np.int64), {"units": "a", "long_name": "simulated year"}),
     }
     for dim, labels in meta["labels"].items():
         coords[dim] = (dim, labels, {"units": "-", "long_name": dim})
+    if kpis:
+        coords["kpi"] = ("kpi", [d["id"] for d in kpis], {"units": "-", "long_name": "KPI id (data/kpis.toml)"})
+        coords["kpi_name"] = ("kpi", [d["name"] for d in kpis], {"units": "-", "long_name": "KPI name"})
+        coords["kpi_unit"] = ("kpi", [d["unit"] for d in kpis], {"units": "-", "long_name": "unit of the KPI"})
     for j, axis in enumerate(grid):
         values = [p[j] for p in points]
         coords[axis.key] = ("point", np.asarray(values, dtype=object if any(isinstance(v, str) for v in values)
@@ -809,7 +846,7 @@ def open_sweep(path: str | Path) -> xr.Dataset:
                             {"units": "-", "operation": "scale" if axis.op == "*=" else "set",
                              "long_name": f"grid value of {axis.key} ({'factor' if axis.op == '*=' else 'value'})"})
     if meta["samples"]:
-        inputs = sorted({k for s in meta["scenarios"] for k in s["uncertain"]})
+        inputs = meta.get("inputs") or sorted({k for s in meta["scenarios"] for k in s["uncertain"]})
         values = np.full((shape[0], shape[2], len(inputs)), np.nan)
         for si, s in enumerate(meta["scenarios"]):
             for key, col in zip(s["uncertain"], s["sample_values"]):
@@ -821,6 +858,7 @@ def open_sweep(path: str | Path) -> xr.Dataset:
     ds.attrs.update({
         "title": "smartcity sweep results",
         "fingerprint": meta["fingerprint"],
+        "baseline": meta.get("baseline") or "",
         "plan": json.dumps({k: v for k, v in meta.items() if k != "fingerprint"}),
         "runs": json.dumps(group.attrs.get("runs", [])),
         "failures": json.dumps(group.attrs.get("failures", {})),

@@ -80,7 +80,7 @@ from smartcity.scenario.types import Quantity, StrictModel, quantity
 from smartcity.units import UNITS
 
 __all__ = [
-    "KINDS", "MAX_TRUNCATED_MASS", "Distribution", "UncertainQuantity", "uncertain_quantity",
+    "KINDS", "MAX_TRUNCATED_MASS", "Distribution", "DistributionFields", "UncertainQuantity", "uncertain_quantity",
     "uncertain_inputs", "sample", "unit_sample", "percentiles", "SobolDesign", "sobol_design",
     "sobol_indices", "sobol_from_outputs",
 ]
@@ -122,8 +122,9 @@ def _error(kind: str, message: str, key: str | None = None, value: Any = None, a
     return PydanticCustomError(kind, message, ctx)
 
 
-class _DistributionFields(StrictModel):
-    """The distribution keys shared by :class:`Distribution` and :class:`UncertainQuantity`."""
+class DistributionFields(StrictModel):
+    """The distribution keys shared by :class:`Distribution`, :class:`UncertainQuantity` and other
+    numbers with a ``value`` that may be uncertain (e.g. the transport model's cost parameters)."""
 
     distribution: Kind | None = Field(
         default=None, description="Kind of distribution: normal, lognormal, triangular, uniform or discrete.")
@@ -357,7 +358,7 @@ def _truncated(base, lo: float, hi: float):
     return _Truncated(a=lo, b=hi, name="truncated")()
 
 
-class Distribution(_DistributionFields):
+class Distribution(DistributionFields):
     """A probability distribution of one uncertain input, parameters in its unit.
 
     Written as e.g. ``{ distribution = "triangular", low = 0.7, mode = 0.8, high = 0.9 }``,
@@ -376,7 +377,7 @@ class Distribution(_DistributionFields):
     distribution: Kind = Field(description="Kind of distribution: normal, lognormal, triangular, uniform or discrete.")
 
 
-class UncertainQuantity(Quantity, _DistributionFields):
+class UncertainQuantity(Quantity, DistributionFields):
     """A :class:`~smartcity.scenario.types.Quantity` that may carry a distribution.
 
     The nominal ``value`` (used when uncertainty is off) is always given; the distribution keys
@@ -470,13 +471,14 @@ def uncertain_quantity(dimension: str, *, ge: float | None = None, le: float | N
 
 
 def uncertain_inputs(model: Any, prefix: str = "") -> dict[str, UncertainQuantity]:
-    """All quantities with a distribution inside a (scenario) model, by dotted key.
+    """All quantities (and other values, :class:`DistributionFields`) with a distribution inside a
+    (scenario) model, by dotted key.
 
     Walks pydantic models, dicts and lists; e.g. ``{"supply.grid.factor": UncertainQuantity}``.
     """
     found: dict[str, UncertainQuantity] = {}
-    if isinstance(model, UncertainQuantity):
-        if model.uncertain:
+    if isinstance(model, DistributionFields) and not isinstance(model, Distribution):
+        if model.distribution is not None:
             found[prefix] = model
         return found
     if isinstance(model, BaseModel):
@@ -554,7 +556,7 @@ def _marginals(distributions: Mapping[str, Any]) -> list[tuple[str, Any]]:
         raise ValueError("give the uncertain inputs as a non-empty mapping {name: Distribution}")
     items = []
     for name, d in distributions.items():
-        if not isinstance(d, _DistributionFields):
+        if not isinstance(d, DistributionFields):
             raise TypeError(f"input {name!r}: expected a Distribution or UncertainQuantity; got {type(d).__name__}")
         if d.distribution is None:
             raise ValueError(f"input {name!r} has no distribution (it is certain); leave it out of the sampled inputs")

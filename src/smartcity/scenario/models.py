@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 from smartcity.emissions import EmissionsSection
 from smartcity.energy.measures import BUILDING_MEASURE_CLASSES, MeasureId, measure_union
 from smartcity.energy.supply import SupplySection
+from smartcity.scenario.overrides import ScaleFactor, check_scale_factors
 from smartcity.scenario.types import (
     PathMarker,
     Quantity,
@@ -117,6 +118,19 @@ class Scenario(StrictModel):
         default=None, description="Zones, network, lines and parameters of the transport model (omitted: no transport).")
     measures: ScenarioMeasures = Field(default_factory=dict,
                                        description="Dated measures on the building stock and on transport, by identifier.")
+    uncertainty: dict[MeasureId, ScaleFactor] = Field(
+        default_factory=dict,
+        description="Scale factors on trajectories or quantities, by name (nominal value applied in every run; "
+                    "a distribution makes the factor an uncertain input of sweeps and Monte Carlo runs).")
+
+    @model_validator(mode="after")
+    def _scale_factors_apply(self) -> "Scenario":
+        problem = check_scale_factors(self, self.uncertainty)
+        if problem is not None:
+            where, text = problem.split(": ", 1)
+            raise PydanticCustomError("scale_factor", text, {"key": f"uncertainty.{where}",
+                                                             "allowed": "the dotted key of a trajectory or quantity"})
+        return self
 
     @property
     def name(self) -> str:

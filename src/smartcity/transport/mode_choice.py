@@ -39,6 +39,7 @@ from pydantic_core import PydanticCustomError
 from smartcity.errors import InputError
 from smartcity.scenario.types import StrictModel, require_source
 from smartcity.transport.demand import ConvergenceError
+from smartcity.uncertainty import DistributionFields
 from smartcity.units import DKK_PER_EUR
 
 __all__ = [
@@ -83,8 +84,13 @@ def _at(index) -> str:
     return "[" + ", ".join(str(int(i)) for i in index) + "]" if len(index) else ""
 
 
-class Parameter(StrictModel):
-    """A number with its unit and where it comes from (a source, or an assumption with a reason)."""
+class Parameter(DistributionFields):
+    """A number with its unit and where it comes from (a source, or an assumption with a reason).
+
+    Like a scenario quantity it may carry a distribution (keys of
+    :class:`smartcity.uncertainty.Distribution`, in ``unit``), which makes it an uncertain
+    input of sweeps and Monte Carlo runs; ``value`` is the nominal number.
+    """
 
     value: float = Field(allow_inf_nan=False, ge=0.0, description="The number, in `unit`.")
     unit: str = Field(description="Unit of `value`.")
@@ -95,6 +101,15 @@ class Parameter(StrictModel):
     @model_validator(mode="after")
     def _traceable(self) -> Parameter:
         require_source(self)
+        if self.distribution is not None:
+            lo, hi = self.support()
+            if not lo <= self.value <= hi:
+                raise PydanticCustomError("nominal_outside", "the nominal 'value' lies outside its distribution",
+                                          {"key": "value", "value": self.value, "allowed": f"a value in {lo:g} ... {hi:g}"})
+            if lo < 0.0:
+                raise PydanticCustomError("out_of_range", "the distribution reaches below 0",
+                                          {"key": "distribution", "value": lo,
+                                           "allowed": "a distribution of values >= 0 (set lower = 0 for a normal)"})
         return self
 
     def to(self, kind: str) -> float:

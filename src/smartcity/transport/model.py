@@ -52,6 +52,7 @@ References
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -317,7 +318,7 @@ class DistrictTransport:
         self._transit: dict[tuple, tuple] = {}
         self._services: dict[tuple, pd.DataFrame] = {}
         self._years: dict[_State, TransportYear] = {}
-        self._zone_frames: dict[int, pd.DataFrame] = {}
+        self._zone_frames: dict[int, pd.DataFrame] = system.year_frames  # shared by the models of one system
         self._shapes: dict[tuple, np.ndarray] = {}
         self.asc = np.zeros(len(MODES))
         self.beta = 0.0
@@ -723,6 +724,21 @@ class DistrictTransport:
         return self._shapes[key]
 
     # -- public ------------------------------------------------------------------------
+    def with_measures(self, measures: Mapping[str, Any]) -> "DistrictTransport":
+        """The same calibrated model with other transport measures (calibration is without measures).
+
+        Skims, networks and line services already computed are shared (they are keyed by what
+        they depend on); the years simulated are not (they depend on the measures).
+        """
+        if self.measures:
+            raise ValueError("with_measures needs a model built without measures")
+        other = copy.copy(self)
+        other.measures = dict(measures)
+        other._demand_measures = {mid: m for mid, m in other.measures.items() if m.changes_demand}
+        base = self.state({}, self.base_year)
+        other._years = {other.state({}, self.base_year): self._years[base]}
+        return other
+
     def simulate_year(self, measures: Mapping[str, Any], year: int) -> TransportYear:
         """Travel in ``year`` with ``measures`` (a subset of the scenario's transport measures) in force.
 
