@@ -289,10 +289,6 @@ def _split(measures: Mapping) -> tuple[dict, dict]:
             {mid: m for mid, m in measures.items() if is_transport_measure(m)})
 
 
-def _stock_hash(buildings: pd.DataFrame) -> str:
-    return hashlib.sha256(pd.util.hash_pandas_object(buildings, index=True).to_numpy().tobytes()).hexdigest()
-
-
 @dataclass(frozen=True)
 class _YearResult:
     energy: EnergyYear
@@ -326,6 +322,7 @@ class _ScenarioModel:
         self._energy_context = (weather_key, albedo, model.buildings.warmup_hours, len(inp.buildings),
                                 hashlib.sha256(repr(supply_doc).encode()).hexdigest())
         self._grid: dict[int, np.ndarray] = {}
+        self._measure_json: dict[int, tuple] = {}
         self.transport = None
         if inp.zone_system is not None:
             _, transport_measures = _split(_enabled(model.measures))
@@ -341,9 +338,19 @@ class _ScenarioModel:
                                                      self.weather.index, shape=self.inp.grid_shape)
         return self._grid[year]
 
-    def energy(self, measures: Mapping, year: int) -> tuple[str, pd.DataFrame]:
-        stock = stock_parts(self.inp.buildings, measures, year)
-        return _stock_hash(stock), stock
+    def _stock_key(self, measures: Mapping, year: int) -> tuple:
+        """What the stock standing in ``year`` under ``measures`` depends on (see :func:`stock_parts`):
+        the table, the rows built by then and the measures in force, in order, with their shares
+        and parameters. Equal keys, equal stocks (also across scenarios and samples)."""
+        built = int(np.sum(self.inp.buildings["construction_year"].to_numpy() <= year))
+        in_force = []
+        for mid, m in measures.items():
+            share = treated_share(m, year)
+            if share > 0.0:
+                if id(m) not in self._measure_json:
+                    self._measure_json[id(m)] = (m, m.model_dump_json())  # kept: the id stays this measure's
+                in_force.append((mid, share, self._measure_json[id(m)][1]))
+        return (self.cache.ref(self.inp.buildings), built, tuple(in_force))
 
     def simulate(self, measures: Mapping, years: Sequence[int]) -> list[_YearResult]:
         """Energy, travel and CO2 of each year with ``measures`` applied.
@@ -363,11 +370,13 @@ class _ScenarioModel:
         for year in years:
             state = (int(np.sum(built <= year)),) + tuple(treated_share(m, year) for m in building_measures.values())
             if state != last_state:
-                key, stock = self.energy(building_measures, year)
-                last_energy = self.cache.energy.get((key, self._energy_context), lambda: simulate_energy_year(
-                    stock, len(self.inp.buildings), self.weather, self.irradiance, self.model.supply,
-                    self.pv_cache, warmup_hours=self.model.buildings.warmup_hours,
-                ))
+                last_energy = self.cache.energy.get(
+                    (self._stock_key(building_measures, year), self._energy_context),
+                    lambda: simulate_energy_year(
+                        stock_parts(self.inp.buildings, building_measures, year), len(self.inp.buildings),
+                        self.weather, self.irradiance, self.model.supply, self.pv_cache,
+                        warmup_hours=self.model.buildings.warmup_hours,
+                    ))
                 last_state = state
             travel = None
             if self.transport is not None:

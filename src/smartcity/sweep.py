@@ -5,18 +5,24 @@ A sweep runs every combination of
 * the given scenario files,
 * the points of a grid: the cartesian product of ``--grid KEY=V1,V2,...`` (set a value) and
   ``--grid KEY*=F1,F2,...`` (scale a value) options, in the order given, and
-* ``--samples N`` Monte Carlo samples: a Latin hypercube over the scenario's uncertain inputs
-  (quantities with a ``distribution``, :func:`smartcity.uncertainty.uncertain_inputs`) seeded with
-  the scenario's ``scenario.seed``; every grid point uses the same samples (common random
-  numbers, so grid points differ only by the grid),
+* ``--samples N`` Monte Carlo samples of the scenarios' uncertain inputs (values with a
+  ``distribution``, :func:`smartcity.uncertainty.uncertain_inputs`): a Latin hypercube
+  (``design="lhs"``) or Saltelli's design for Sobol' indices (``design="saltelli"``, N (k + 2)
+  samples), drawn once for the union of the scenarios' inputs and seeded with the first
+  scenario's ``scenario.seed`` (:func:`plan_sweep`); a shared input takes the same quantile in
+  the same sample of every scenario, and every grid point uses the same samples (common random
+  numbers, so scenarios and grid points differ only by what differs),
 
 as one *task* each. A task applies its overrides to the resolved scenario
-(:func:`with_overrides`), runs it with :func:`smartcity.run.run_scenarios` (``attribution=False``:
-only the scenario with all its measures) and returns a compact result (:data:`RESULT_VARS`).
-Tasks run on a :class:`distributed.LocalCluster` (one single-threaded worker process per
-``workers``) or on a running Dask scheduler, and their results are written to a Zarr store as
-they finish, so that an interrupted sweep resumes: run again with the same arguments and only
-the tasks not done are computed.
+(:func:`with_overrides`) and is run by :func:`smartcity.run.run_scenarios` (``attribution=False``:
+only the scenario with all its measures) together with the other scenarios of its sample, so
+that it records its compact result (:data:`RESULT_VARS`) and its headline KPIs, those against
+the baseline included (:func:`kpi_values`). Workers take *jobs* (a grid point and up to 16
+samples, :meth:`SweepPlan.jobs`) and keep what samples share in a
+:class:`smartcity.run.RunCache`. Jobs run on a :class:`distributed.LocalCluster` (one
+single-threaded worker process per ``workers``) or on a running Dask scheduler, and their
+results are written to a Zarr store as they finish, so that an interrupted sweep resumes: run
+again with the same arguments and only the tasks not done are computed.
 
 Overrides
 ---------
@@ -53,6 +59,7 @@ grid_import     task, year                           MWh/a
 pv_generation   task, year                           MWh/a
 mode_share      task, year, mode                     1
 vehicle_km      task, year, vehicle, powertrain      km/a
+kpi_value       task, kpi, year                      headline KPIs, units in the plan's ``kpis``
 done            task                                 bool: results written
 failed          task                                 bool: the task failed (see attrs)
 run             task                                 index into attrs ``runs`` of the run that
@@ -63,7 +70,8 @@ duration        task                                 s, wall time of the task on
 ``year`` is the union of the scenarios' simulated years (NaN where a scenario does not
 simulate a year); the transport variables are NaN for a scenario without transport model.
 The group attributes hold ``smartcity_sweep`` (the plan: scenarios with their SHA-256, grid,
-samples and sampled values, coordinate labels, and its ``fingerprint``), ``runs`` (one record
+design, samples, uncertain inputs and sampled values, baseline, KPIs, coordinate labels, and
+its ``fingerprint``), ``runs`` (one record
 per invocation: time, engine, tasks submitted, computed, failed, wall time) and
 ``failures`` (task -> one-line message). :func:`open_sweep` reads it all back as an
 :class:`xarray.Dataset` with dimensions ``(scenario, point, sample, year, ...)``.
