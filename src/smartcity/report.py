@@ -1067,7 +1067,8 @@ def table_html(df: pd.DataFrame, *, caption: str | None = None, footer: str | No
     return "\n".join(out)
 
 
-_CSS = """
+#: Style sheet of the HTML reports (also used by the monitoring report).
+PAGE_CSS = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222; margin: 0 auto;
        max-width: 1100px; padding: 1.5em 2em 3em; line-height: 1.45; }
 header { border-bottom: 3px solid #4e79a7; margin-bottom: 1.5em; }
@@ -1513,7 +1514,7 @@ def _render(ds: xr.Dataset, one: xr.Dataset, scenario: str, baseline: str | None
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>CO2 report: {html.escape(scenario)} {first}–{last}</title>",
-        f"<style>{_CSS}</style>",
+        f"<style>{PAGE_CSS}</style>",
         "</head>",
         "<body>",
         *header,
