@@ -465,16 +465,15 @@ def kpi_values(ds: xr.Dataset, kpis: Sequence[str], years: Sequence[int], baseli
     wanted = [d for d in definitions.kpi if d.id in set(kpis)]
     table = kpi_table(ds, years=[y for y in years if y in set(ds["year"].values.tolist())], baseline=baseline,
                       definitions=definitions.model_copy(update={"kpi": wanted}))
-    ids = table.index.get_level_values("id")
+    row_of = {str(k): i for i, k in enumerate(table.index.get_level_values("id"))}
+    cells = table.to_numpy(dtype=np.float64)
     names = [str(n) for n in ds["scenario"].values]
+    column = [(names.index(str(s)), list(years).index(int(y))) for s, y in table.columns]
     out = np.full((len(names), len(kpis), len(years)), np.nan)
     for j, kpi in enumerate(kpis):
-        if kpi not in ids:
-            continue
-        row = table.loc[kpi].to_numpy(dtype=np.float64).ravel()
-        cols = list(table.columns)
-        for (scenario, year), value in zip(cols, row):
-            out[names.index(scenario), j, list(years).index(int(year))] = value
+        if kpi in row_of:
+            for (s, y), value in zip(column, cells[row_of[kpi]]):
+                out[s, j, y] = value
     return out
 
 

@@ -626,8 +626,8 @@ class DistrictTransport:
     def _targets(self, lines_state) -> np.ndarray:
         observed = {m: q.canonical for m, q in self.section.observed_mode_shares.items()}
         target = np.array([observed.get(m, 0.0) for m in MODES])
-        has_brt = any(self.lines is not None and
-                      self.lines.loc[self.lines["line"] == ln, "mode"].iloc[0] == "brt" for ln, _ in lines_state)
+        mode = {} if self.lines is None else dict(zip(self.lines["line"].astype(str), self.lines["mode"]))
+        has_brt = any(mode.get(str(ln)) == "brt" for ln, _ in lines_state)
         if not has_brt:  # no BRT in the base year: its share was bus travel then
             target[_M["bus"]] += target[_M["brt"]]
             target[_M["brt"]] = 0.0
