@@ -262,6 +262,18 @@ def test_identical_alternatives_merge_with_unique_ids(small):
     assert out["building_id"].is_unique
 
 
+def test_parts_with_the_same_empty_cells_merge(small):
+    # the part treated by a (b changes nothing more) and the part treated by b keep an empty wall
+    # U-value and get the same roof: one row again
+    plain = small.assign(u_wall_w_m2k=np.nan)
+    a = one(start_year=2015, ramp={"value": 50, "unit": "%/a"}, u_wall_w_m2k=None, u_roof_w_m2k=0.1)
+    b = one(start_year=2015, ramp={"value": 100, "unit": "%/a"}, u_wall_w_m2k=None, u_roof_w_m2k=0.1)
+    out = stock_in_year(plain, {"a": a, "b": b}, 2015)
+    assert out["building_id"].tolist() == ["block_1970", "house_1965", "office_2005"]  # no measure common to both
+    assert out["count"].tolist() == [10.0, 40.0, 2.0]
+    assert out["u_wall_w_m2k"].isna().all() and (out["u_roof_w_m2k"] == 0.1).all()
+
+
 def test_smart_thermostat_writes_the_setback_column_creating_it(small):
     plain = small.drop(columns=[c for c in ("heating_setback_k",) if c in small.columns])
     m = one(type="smart_thermostat", start_year=2015, ramp={"value": 100, "unit": "%/a"}, u_wall_w_m2k=None,

@@ -198,6 +198,25 @@ def test_weekend_mask_uses_local_time_and_holidays():
     assert utc.sum() == mask.sum() and not np.array_equal(utc, mask)
 
 
+def test_calendar_is_shared_only_by_equal_indexes():
+    index = _index()
+    assert profiles._calendar(index, True) is profiles._calendar(index.copy(), True)
+    # Same length, first and last hour, time zone; one hour differs.
+    other = index.delete(1000).insert(2000, index[2000])
+    assert len(other) == len(index) and other[0] == index[0] and other[-1] == index[-1]
+    calendar = profiles._calendar(other, True)
+    np.testing.assert_array_equal(calendar.timestamps, other.asi8)
+    np.testing.assert_array_equal(calendar.hour, other.hour)
+
+
+def test_shapes_are_copies():
+    index = _index()
+    shape = profiles.dhw_shape("office", index)
+    expected = shape.copy()
+    shape[:] = -1.0
+    np.testing.assert_array_equal(profiles.dhw_shape("office", index), expected)
+
+
 def test_index_must_be_whole_hours():
     with pytest.raises(ValueError, match="whole hours"):
         profiles.gains_shape("office", pd.date_range("2015-01-01 00:30", periods=3, freq="h"))

@@ -18,6 +18,7 @@ Reference values:
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -48,8 +49,6 @@ from smartcity.energy.supply import (
 from smartcity.errors import InputError
 from smartcity.scenario import quantities
 from smartcity.weather import reference_year
-
-from pathlib import Path
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "energinet_co2_sample.csv"
 N_SYSTEMS = len(HEATING_SYSTEMS)
@@ -177,6 +176,19 @@ def test_final_energy_conserves_heat(seed):
     # Total useful heat and cooling = Σ final × efficiency (COP, EER).
     delivered = (space_only * eff_space + dhw_only * eff_dhw).sum() + cooling.sum()
     assert delivered == pytest.approx(heat.sum() + dhw.sum() + cooling.sum(), rel=1e-12)
+
+
+def test_final_energy_with_precomputed_efficiency_is_the_same():
+    heat, dhw, cooling, theta_e = random_demand(5, n_h=48)
+    p = SupplySection()
+    day = np.repeat([1.0, 2.0], 24)
+    efficiency = delivery_efficiency(theta_e, p, day_of_year=day)
+    given = final_energy(heat, dhw, cooling, theta_e, p, day_of_year=day, efficiency=efficiency)
+    computed = final_energy(heat, dhw, cooling, theta_e, p, day_of_year=day)
+    for carrier in CARRIERS:
+        np.testing.assert_array_equal(given[carrier], computed[carrier])
+    with pytest.raises(ValueError, match=r"efficiency \(dhw\): expected shape \(7, 48\)"):
+        final_energy_by_system(heat, dhw, theta_e, p, efficiency=(efficiency[0], efficiency[1][:, :2]))
 
 
 def test_final_energy_per_system_efficiencies():

@@ -383,16 +383,16 @@ class _MeasureBase(StrictModel):
         """Rows of the table (as built) the measure may treat."""
         return self.filter.mask(buildings)
 
-    def _apply(self, treated: pd.DataFrame) -> None:  # pragma: no cover - abstract
+    def _apply(self, treated: _Parts) -> None:  # pragma: no cover - abstract
         """Change the treated copy of the eligible rows in place."""
         raise NotImplementedError
 
-    def _units_per_building(self, treated: pd.DataFrame, basis: str) -> np.ndarray:
+    def _units_per_building(self, treated: _Parts, basis: str) -> np.ndarray:
         """Units installed per building of the treated rows (after :meth:`_apply`)."""
         if basis == "building":
             return np.ones(len(treated))
         if basis == "m2":
-            return treated["heated_floor_area_m2"].to_numpy(dtype=np.float64)
+            return np.asarray(treated["heated_floor_area_m2"], dtype=np.float64)
         raise ValueError(f"{type(self).__name__} has no cost basis {basis!r}")  # pragma: no cover
 
     # -- costs ---------------------------------------------------------------------------
@@ -408,9 +408,9 @@ class _MeasureBase(StrictModel):
         return None if om is None else self._basis_of[om.dimension]
 
 
-def _set_better(treated: pd.DataFrame, column: str, value: float | None, better) -> None:
+def _set_better(treated: _Parts, column: str, value: float | None, better) -> None:
     if value is not None:
-        treated[column] = better(treated[column].to_numpy(dtype=np.float64), value)
+        treated[column] = better(np.asarray(treated[column], dtype=np.float64), value)
 
 
 class EnvelopeRenovation(_MeasureBase):
@@ -464,7 +464,7 @@ class EnvelopeRenovation(_MeasureBase):
                                       {"allowed": "at least one of " + ", ".join(self._ELEMENTS)})
         return self
 
-    def _apply(self, treated: pd.DataFrame) -> None:
+    def _apply(self, treated: _Parts) -> None:
         for name in ("u_wall_w_m2k", "u_roof_w_m2k", "u_floor_w_m2k", "u_window_w_m2k", "ventilation_ach"):
             q = getattr(self, name)
             _set_better(treated, name, None if q is None else q.canonical, np.minimum)
@@ -494,7 +494,7 @@ class VentilationHeatRecovery(_MeasureBase):
     _basis_of: ClassVar[dict[str, str]] = EnvelopeRenovation._basis_of
     _writes: ClassVar[tuple[str, ...]] = ("heat_recovery_efficiency", "ventilation_ach")
 
-    def _apply(self, treated: pd.DataFrame) -> None:
+    def _apply(self, treated: _Parts) -> None:
         _set_better(treated, "heat_recovery_efficiency", self.heat_recovery_efficiency.canonical, np.maximum)
         if self.ventilation_ach is not None:
             treated["ventilation_ach"] = self.ventilation_ach.canonical
@@ -560,12 +560,12 @@ class HeatingSwitch(_MeasureBase):
     def _eligible(self, buildings: pd.DataFrame) -> np.ndarray:
         return self.filter.mask(buildings) & buildings["heating_system"].isin(self.from_systems).to_numpy()
 
-    def _apply(self, treated: pd.DataFrame) -> None:
+    def _apply(self, treated: _Parts) -> None:
         treated["heating_system"] = self.to_system
 
-    def _units_per_building(self, treated: pd.DataFrame, basis: str) -> np.ndarray:
+    def _units_per_building(self, treated: _Parts, basis: str) -> np.ndarray:
         if basis == "kW":
-            area = treated["heated_floor_area_m2"].to_numpy(dtype=np.float64)
+            area = np.asarray(treated["heated_floor_area_m2"], dtype=np.float64)
             return self.design_heat_load.canonical * area / 1e3
         return super()._units_per_building(treated, basis)
 
@@ -603,13 +603,13 @@ class SmartThermostat(_MeasureBase):
                                       {"allowed": "heating_setpoint_change_k and/or heating_setback_k"})
         return self
 
-    def _apply(self, treated: pd.DataFrame) -> None:
+    def _apply(self, treated: _Parts) -> None:
         if self.heating_setpoint_change_k is not None:
-            setpoint = treated["heating_setpoint_c"].to_numpy(dtype=np.float64)
+            setpoint = np.asarray(treated["heating_setpoint_c"], dtype=np.float64)
             treated["heating_setpoint_c"] = np.maximum(setpoint + self.heating_setpoint_change_k.canonical,
                                                        _MIN_SETPOINT_C)
         if self.heating_setback_k is not None:  # an empty (not yet filled) cell counts as none
-            treated["heating_setback_k"] = np.fmax(treated["heating_setback_k"].to_numpy(dtype=np.float64),
+            treated["heating_setback_k"] = np.fmax(np.asarray(treated["heating_setback_k"], dtype=np.float64),
                                                    self.heating_setback_k.canonical)
 
 
@@ -662,11 +662,11 @@ class SmartMeterFeedback(_MeasureBase):
                                       {"allowed": "heat_saving_share and/or electricity_saving_share"})
         return self
 
-    def _apply(self, treated: pd.DataFrame) -> None:
+    def _apply(self, treated: _Parts) -> None:
         for share, column in ((self.heat_saving_share, "heat_demand_factor"),
                               (self.electricity_saving_share, "electricity_demand_factor")):
             if share is not None:
-                treated[column] = treated[column].to_numpy(dtype=np.float64) * (1.0 - share.canonical)
+                treated[column] = np.asarray(treated[column], dtype=np.float64) * (1.0 - share.canonical)
 
 
 class RooftopPV(_MeasureBase):
@@ -700,15 +700,15 @@ class RooftopPV(_MeasureBase):
     _basis_of: ClassVar[dict[str, str]] = {"cost_per_power": "kWp", "cost_per_power_year": "kWp"}
     _writes: ClassVar[tuple[str, ...]] = ("pv_kwp", "pv_tilt_deg", "pv_azimuth_deg")
 
-    def _apply(self, treated: pd.DataFrame) -> None:
-        roof = treated["roof_area_m2"].to_numpy(dtype=np.float64)
+    def _apply(self, treated: _Parts) -> None:
+        roof = np.asarray(treated["roof_area_m2"], dtype=np.float64)
         treated["pv_kwp"] = self.peak_power_per_area.canonical * self.usable_roof_share.canonical * roof
         treated["pv_tilt_deg"] = self.tilt_deg.canonical
         treated["pv_azimuth_deg"] = self.azimuth_deg.canonical
 
-    def _units_per_building(self, treated: pd.DataFrame, basis: str) -> np.ndarray:
+    def _units_per_building(self, treated: _Parts, basis: str) -> np.ndarray:
         if basis == "kWp":
-            return treated["pv_kwp"].to_numpy(dtype=np.float64)
+            return np.asarray(treated["pv_kwp"], dtype=np.float64)
         return super()._units_per_building(treated, basis)
 
 
@@ -740,15 +740,16 @@ class Battery(_MeasureBase):
                                        "allowed": "capacity_per_building [kWh] or capacity_per_pv_kwp [kWh/kWp], one of them"})
         return self
 
-    def _apply(self, treated: pd.DataFrame) -> None:
+    def _apply(self, treated: _Parts) -> None:
         if self.capacity_per_building is not None:
             treated["battery_kwh"] = self.capacity_per_building.canonical
         else:
-            treated["battery_kwh"] = self.capacity_per_pv_kwp.canonical * treated["pv_kwp"].to_numpy(dtype=np.float64)
+            pv_kwp = np.asarray(treated["pv_kwp"], dtype=np.float64)
+            treated["battery_kwh"] = self.capacity_per_pv_kwp.canonical * pv_kwp
 
-    def _units_per_building(self, treated: pd.DataFrame, basis: str) -> np.ndarray:
+    def _units_per_building(self, treated: _Parts, basis: str) -> np.ndarray:
         if basis == "kWh":
-            return treated["battery_kwh"].to_numpy(dtype=np.float64)
+            return np.asarray(treated["battery_kwh"], dtype=np.float64)
         return super()._units_per_building(treated, basis)
 
 
@@ -854,15 +855,61 @@ def treated_share(measure: _MeasureBase, year: int) -> float:
     return float(ramp.canonical * min(1.0, done / span))
 
 
-def _param_columns(frame: pd.DataFrame) -> list[str]:
-    return [c for c in frame.columns if c not in ("building_id", "count", _SRC, _APPLIED)]
+class _Parts:
+    """Parts of the stock while measures are applied: one array per column, in table order.
+
+    Selecting, extending and changing a few dozen rows costs far less as arrays than as a
+    DataFrame; :meth:`frame` makes the DataFrame once. ``parts[name] = value`` sets a
+    column: an array of one value per part, or a scalar for all parts (text as Python
+    objects, numbers as their NumPy type). Columns are replaced, never changed in place.
+    """
+
+    def __init__(self, columns: dict[str, np.ndarray], n: int) -> None:
+        self.columns = columns
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+    def __setitem__(self, name: str, value) -> None:
+        if np.ndim(value) == 0:
+            value = np.full(self.n, value, dtype=object if isinstance(value, str) else None)
+        self.columns[name] = np.asarray(value)
+
+    def take(self, rows: np.ndarray) -> _Parts:
+        """The parts selected by a boolean mask or an array of positions, in that order."""
+        columns = {name: values[rows] for name, values in self.columns.items()}
+        return _Parts(columns, len(columns[_SRC]))
+
+    def concat(self, other: _Parts) -> _Parts:
+        """These parts followed by ``other``'s (same columns)."""
+        columns = {name: np.concatenate([values, other.columns[name]]) for name, values in self.columns.items()}
+        return _Parts(columns, self.n + other.n)
+
+    def copy(self) -> _Parts:
+        """The parts with copies of their arrays."""
+        return _Parts({name: values.copy() for name, values in self.columns.items()}, self.n)
+
+    def frame(self) -> pd.DataFrame:
+        """A DataFrame of the columns, each with its array's dtype; index 0..n-1."""
+        return _frame(self.columns)
 
 
-def _rows_differ(a: pd.DataFrame, b: pd.DataFrame, columns: list[str]) -> np.ndarray:
+def _frame(columns: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """A DataFrame of arrays, each column with its array's dtype (object stays object)."""
+    index = pd.RangeIndex(len(next(iter(columns.values()), ())))
+    return pd.DataFrame({name: pd.Series(values, index=index, dtype=values.dtype, copy=False)
+                         for name, values in columns.items()}, index=index, copy=False)
+
+
+def _rows_differ(a: _Parts, b: _Parts, columns: list[str]) -> np.ndarray:
     differ = np.zeros(len(a), dtype=bool)
     for name in columns:
-        x = a[name].to_numpy()
-        y = b[name].to_numpy()
+        x = a[name]
+        y = b[name]
         if x.dtype.kind == "f" or y.dtype.kind == "f":
             x = x.astype(np.float64)
             y = y.astype(np.float64)
@@ -872,75 +919,102 @@ def _rows_differ(a: pd.DataFrame, b: pd.DataFrame, columns: list[str]) -> np.nda
     return differ
 
 
-def _merge_identical(frame: pd.DataFrame) -> pd.DataFrame:
-    """Merge the parts of one original row that are identical in every column (counts added)."""
-    keys = _param_columns(frame)  # includes source_building_id
-    if not frame.duplicated(subset=keys).any():
-        return frame
-    codes = frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
-    first = ~pd.Series(codes).duplicated().to_numpy()
-    total = np.bincount(codes, weights=frame["count"].to_numpy(dtype=np.float64))
+def _merge_identical(parts: _Parts, written: Iterable[str]) -> _Parts:
+    """Merge the parts of one original row that are identical in every column (counts added).
+
+    ``parts`` are sorted by original row. Parts of one row differ at most in the
+    ``written`` columns (those the measures may change) and ``count``, so the row and
+    these columns decide which parts are identical (NaN equal to NaN).
+    """
+    rows = parts[_SRC]
+    if not np.any(rows[1:] == rows[:-1]):  # every row in one part
+        return parts
+    codes = [pd.factorize(parts[name], use_na_sentinel=False)[0] for name in written if name in parts.columns]
+    key = np.column_stack([rows, *codes])
+    _, first_of_key, key_of_part = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    if len(first_of_key) == len(parts):
+        return parts
+    # number the groups in the order of their first part
+    rank = np.empty(len(first_of_key), dtype=np.int64)
+    rank[np.argsort(first_of_key, kind="stable")] = np.arange(len(first_of_key))
+    codes = rank[key_of_part.reshape(-1)]
+    first = np.sort(first_of_key)
+    total = np.bincount(codes, weights=parts["count"])
     common: dict[int, tuple[str, ...]] = {}
-    for code, applied in zip(codes, frame[_APPLIED]):
+    for code, applied in zip(codes.tolist(), parts[_APPLIED]):
         common[code] = applied if code not in common else tuple(m for m in common[code] if m in applied)
-    out = frame.loc[first].copy()
+    out = parts.take(first)
     kept = codes[first]
     out["count"] = total[kept]
-    out[_APPLIED] = pd.Series([common[k] for k in kept], index=out.index, dtype=object)
-    return out.reset_index(drop=True)
+    out[_APPLIED] = _tuples([common[k] for k in kept.tolist()])
+    return out
+
+
+def _tuples(values: list[tuple]) -> np.ndarray:
+    """A 1-D object array of tuples (``np.array`` would make a 2-D array of equal-length tuples)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _plain(buildings: pd.DataFrame) -> pd.DataFrame:
-    """A shallow copy without ``attrs`` (pandas deep-copies attrs on every operation), text
-    columns as Python objects (row selections and concatenations of Arrow-backed strings cost
-    more than the splitting itself; :func:`_finish` restores the table's dtypes)."""
+    """A shallow copy without ``attrs`` (pandas deep-copies attrs on every operation)."""
     plain = buildings.copy(deep=False)
     plain.attrs = {}
-    for name in plain.columns:
-        if isinstance(plain[name].dtype, pd.StringDtype):
-            plain[name] = plain[name].astype(object)
     return plain
 
 
-def _start(plain: pd.DataFrame, year: int) -> pd.DataFrame:
+def _table_columns(plain: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The columns of a table without attrs as arrays; text columns as Python objects
+    (:func:`_finish` restores the table's dtypes)."""
+    columns = {}
+    for name in plain.columns:
+        series = plain[name]
+        if isinstance(series.dtype, pd.StringDtype):
+            series = series.astype(object)
+        columns[name] = series.to_numpy()
+    return columns
+
+
+def _start(table: Mapping[str, np.ndarray], year: int) -> _Parts:
     """The rows standing in ``year`` with the bookkeeping and effect columns added."""
-    exists = plain["construction_year"].to_numpy() <= year
-    frame = plain.loc[exists].copy()
-    frame["count"] = frame["count"].to_numpy(dtype=np.float64)
+    rows = np.flatnonzero(table["construction_year"] <= year)
+    parts = _Parts({name: values[rows] for name, values in table.items()}, len(rows))
+    parts["count"] = parts["count"].astype(np.float64)
     for name, neutral in EFFECT_COLUMNS.items():
-        if name not in frame.columns:
-            frame[name] = np.full(len(frame), neutral)
-    frame["source_building_id"] = frame["building_id"]
-    frame[_SRC] = np.flatnonzero(exists)
-    frame = frame.reset_index(drop=True)
-    frame[_APPLIED] = pd.Series([()] * len(frame), index=frame.index, dtype=object)
-    return frame
+        if name not in parts.columns:
+            parts[name] = np.full(len(rows), neutral)
+    parts["source_building_id"] = parts["building_id"]
+    parts[_SRC] = rows
+    parts[_APPLIED] = _tuples([()] * len(rows))
+    return parts
 
 
-def _apply_all(plain: pd.DataFrame, measures: Mapping[str, _MeasureBase], year: int,
-               eligible: Mapping[str, np.ndarray]) -> tuple[pd.DataFrame, dict[str, dict[str, float]]]:
-    """Apply the measures; return the frame (internal columns kept) and the units in service.
+def _apply_all(table: Mapping[str, np.ndarray], measures: Mapping[str, _MeasureBase], year: int,
+               eligible: Mapping[str, np.ndarray]) -> tuple[_Parts, dict[str, dict[str, float]]]:
+    """Apply the measures; return the parts (internal columns kept) and the units in service.
 
-    ``plain`` is the buildings table without attrs and ``eligible`` each measure's
-    eligible rows of it. The units are ``{measure id: {basis: Σ count × share × units per
-    building}}`` over the eligible rows standing in ``year``, for the bases of the
-    measure's costs, and ``"buildings"``: the buildings in which something is installed.
+    ``table`` is the buildings table's columns (:func:`_table_columns`) and ``eligible``
+    each measure's eligible rows of it. The units are ``{measure id: {basis: Σ count ×
+    share × units per building}}`` over the eligible rows standing in ``year``, for the
+    bases of the measure's costs, and ``"buildings"``: the buildings in which something
+    is installed.
     """
-    frame = _start(plain, year)
+    parts = _start(table, year)
     in_service: dict[str, dict[str, float]] = {}
     for mid, measure in measures.items():
         bases = {measure.investment_basis} | ({measure.om_basis} - {None})
         in_service[mid] = dict.fromkeys(sorted(bases | {"buildings"}), 0.0)
         share = treated_share(measure, year)
-        if share <= 0.0 or len(frame) == 0:
+        if share <= 0.0 or len(parts) == 0:
             continue
-        rows_eligible = eligible[mid][frame[_SRC].to_numpy()]
+        rows_eligible = eligible[mid][parts[_SRC]]
         if not rows_eligible.any():
             continue
-        part = frame.loc[rows_eligible]
+        part = parts.take(rows_eligible)
         treated = part.copy()
         measure._apply(treated)
-        weight = share * treated["count"].to_numpy(dtype=np.float64)
+        weight = share * np.asarray(treated["count"], dtype=np.float64)
         for basis in bases:
             in_service[mid][basis] = float(np.sum(weight * measure._units_per_building(treated, basis)))
         installs = measure._units_per_building(treated, measure.investment_basis) > 0.0
@@ -948,21 +1022,26 @@ def _apply_all(plain: pd.DataFrame, measures: Mapping[str, _MeasureBase], year: 
         changed = _rows_differ(part, treated, list(measure._writes))
         if not changed.any():
             continue
-        rows = part.index[changed]
-        treated = treated.loc[changed]
-        treated[_APPLIED] = pd.Series([a + (mid,) for a in treated[_APPLIED]], index=treated.index, dtype=object)
+        rows = np.flatnonzero(rows_eligible)[changed]
+        treated = treated.take(changed)
+        treated[_APPLIED] = _tuples([a + (mid,) for a in treated[_APPLIED]])
         if share >= 1.0:
-            frame = pd.concat([frame.drop(index=rows), treated], ignore_index=True)
+            untouched = np.ones(len(parts), dtype=bool)
+            untouched[rows] = False
+            parts = parts.take(untouched).concat(treated)
         else:
-            treated["count"] = treated["count"].to_numpy() * share
-            frame.loc[rows, "count"] = frame.loc[rows, "count"].to_numpy() * (1.0 - share)
-            frame = pd.concat([frame, treated], ignore_index=True)
+            treated["count"] = treated["count"] * share
+            count = parts["count"].copy()
+            count[rows] = count[rows] * (1.0 - share)
+            parts["count"] = count
+            parts = parts.concat(treated)
     # Parts of one row stay in the order they were made; identical parts merge (this
     # gives the same result as merging after each measure, as identical parts are
     # treated alike from then on).
-    frame = frame.loc[frame["count"].to_numpy() > 0.0]  # parts without buildings (e.g. a share that underflows)
-    frame = frame.sort_values(_SRC, kind="stable").reset_index(drop=True)
-    return _merge_identical(frame), in_service
+    parts = parts.take(parts["count"] > 0.0)  # parts without buildings (e.g. a share that underflows)
+    parts = parts.take(np.argsort(parts[_SRC], kind="stable"))
+    written = dict.fromkeys(name for measure in measures.values() for name in measure._writes)
+    return _merge_identical(parts, written), in_service
 
 
 def _eligible_rows(plain: pd.DataFrame, measures: Mapping[str, _MeasureBase]) -> dict[str, np.ndarray]:
@@ -1041,8 +1120,8 @@ def stock_in_year(buildings: pd.DataFrame, measures: Mapping[str, _MeasureBase],
     """
     active = _enabled(measures)
     plain = _plain(buildings)
-    frame, _ = _apply_all(plain, active, int(year), _eligible_rows(plain, active))
-    return _finish(frame, buildings)
+    parts, _ = _apply_all(_table_columns(plain), active, int(year), _eligible_rows(plain, active))
+    return _finish(parts.frame(), buildings)
 
 
 def stock_parts(buildings: pd.DataFrame, measures: Mapping[str, _MeasureBase], year: int) -> pd.DataFrame:
@@ -1061,8 +1140,9 @@ def stock_parts(buildings: pd.DataFrame, measures: Mapping[str, _MeasureBase], y
     """
     active = _enabled(measures)
     plain = _plain(buildings)
-    frame, _ = _apply_all(plain, active, int(year), _eligible_rows(plain, active))
-    return frame.drop(columns=[_APPLIED]).rename(columns={_SRC: "_row"})
+    parts, _ = _apply_all(_table_columns(plain), active, int(year), _eligible_rows(plain, active))
+    return _frame({"_row" if name == _SRC else name: values
+                   for name, values in parts.columns.items() if name != _APPLIED})
 
 
 def apply_measures_for_years(buildings: pd.DataFrame, measures: Mapping[str, _MeasureBase],
@@ -1202,10 +1282,11 @@ def measure_costs(buildings: pd.DataFrame, measures: Mapping[str, _MeasureBase],
         first = min(min(years), min(m.start_year for m in active.values())) - 1
         calendar = np.arange(first, years[-1] + 1)
         plain = _plain(buildings)
+        table = _table_columns(plain)
         eligible = _eligible_rows(plain, active)
         served: dict[str, dict[str, np.ndarray]] = {}
         for i, year in enumerate(calendar):
-            _, amounts = _apply_all(plain, active, int(year), eligible)
+            _, amounts = _apply_all(table, active, int(year), eligible)
             for mid, by_basis in amounts.items():
                 for basis, value in by_basis.items():
                     served.setdefault(mid, {}).setdefault(basis, np.zeros(len(calendar)))[i] = value

@@ -54,7 +54,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
-import hashlib
 import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -392,13 +391,19 @@ def fill_use_defaults(buildings: pd.DataFrame, columns: Sequence[str] | None = N
     for name in columns:
         if name in out.columns:
             series = out[name]
-            missing = _missing(series)
-            numbers = np.array(pd.to_numeric(series.where(~missing), errors="coerce"), dtype=np.float64)
-            bad = np.isnan(numbers) & ~missing
-            if bad.any():
-                i = int(np.argmax(bad))
-                raise InputError("not a number", column=name, value=series.iloc[i],
-                                 allowed="a number or an empty cell", **row_location(buildings, i))
+            if series.dtype == np.float64:  # numbers already: only NaN is empty
+                numbers = series.to_numpy(dtype=np.float64, copy=True)
+                missing = np.isnan(numbers)
+                if not missing.any():
+                    continue
+            else:
+                missing = _missing(series)
+                numbers = np.array(pd.to_numeric(series.where(~missing), errors="coerce"), dtype=np.float64)
+                bad = np.isnan(numbers) & ~missing
+                if bad.any():
+                    i = int(np.argmax(bad))
+                    raise InputError("not a number", column=name, value=series.iloc[i],
+                                     allowed="a number or an empty cell", **row_location(buildings, i))
         else:
             missing = np.ones(n_b, dtype=bool)
             numbers = np.full(n_b, np.nan)
@@ -496,10 +501,13 @@ class _Calendar:
 
     def __init__(self, index, public_holidays: bool) -> None:
         local = _wall_clock(index)
+        self.timestamps = index.asi8
         self.n_hours = len(local)
         self.hour = np.asarray(local.hour, dtype=np.int64)
         days = local.floor("D")
         self.weekend = _weekend_days(days, public_holidays)
+        # position of each hour in a weekday array followed by a weekend array
+        self.slot = self.hour + np.where(self.weekend, _HOURS_PER_DAY, 0)
         years = np.asarray(local.year, dtype=np.int64)
         self.years, self.year_of_hour = np.unique(years, return_inverse=True)
         self.weekday_days = np.empty(len(self.years))
@@ -509,10 +517,11 @@ class _Calendar:
             weekend = _weekend_days(calendar, public_holidays)
             self.weekend_days[k] = weekend.sum()
             self.weekday_days[k] = len(calendar) - weekend.sum()
+        self._normalised: dict[tuple, np.ndarray] = {}
 
     def values(self, weekday: np.ndarray, weekend: np.ndarray) -> np.ndarray:
         """(n_h,) value of the day-type's 24-hour array at each hour."""
-        return np.where(self.weekend, weekend[self.hour], weekday[self.hour])
+        return np.concatenate([weekday, weekend])[self.slot]
 
     def year_totals(self, weekday: np.ndarray, weekend: np.ndarray) -> np.ndarray:
         """(n_h,) sum of the profile over the calendar year of each hour."""
@@ -523,20 +532,38 @@ class _Calendar:
         """(n_h,) number of hours in the calendar year of each hour."""
         return (_HOURS_PER_DAY * (self.weekday_days + self.weekend_days))[self.year_of_hour]
 
+    def normalised(self, weekday: np.ndarray, weekend: np.ndarray, *, mean: bool) -> np.ndarray:
+        """(n_h,) the day shapes at each hour, scaled to a mean (``mean``) or a sum of 1 over each
+        calendar year; computed once per pair of shapes (a run asks per use and year), returned as a copy."""
+        key = (weekday.dtype.str, weekday.tobytes(), weekend.tobytes(), mean)
+        if key not in self._normalised:
+            if len(self._normalised) > 256:
+                self._normalised.clear()
+            raw = self.values(weekday, weekend)
+            totals = self.year_totals(weekday, weekend)
+            self._normalised[key] = raw * self.year_hours() / totals if mean else raw / totals
+        return self._normalised[key].copy()
+
 
 _CALENDARS: dict[tuple, _Calendar] = {}
 
 
 def _calendar(index, public_holidays: bool) -> _Calendar:
-    """The calendar of an index, built once per distinct index (a run asks for it per use and year)."""
+    """The calendar of an index, built once per distinct index (a run asks for it per use and year).
+
+    Calendars are found by the index's length, first and last timestamps and time zone,
+    and used only if all timestamps are equal.
+    """
     if not isinstance(index, pd.DatetimeIndex) or len(index) == 0:
         return _Calendar(index, public_holidays)  # raises the right error
-    key = (hashlib.sha1(index.asi8.tobytes()).hexdigest(), str(index.tz), bool(public_holidays))
-    if key not in _CALENDARS:
+    timestamps = index.asi8
+    key = (len(timestamps), int(timestamps[0]), int(timestamps[-1]), str(index.tz), bool(public_holidays))
+    calendar = _CALENDARS.get(key)
+    if calendar is None or not np.array_equal(calendar.timestamps, timestamps):
         if len(_CALENDARS) > 16:
             _CALENDARS.clear()
-        _CALENDARS[key] = _Calendar(index, public_holidays)
-    return _CALENDARS[key]
+        calendar = _CALENDARS[key] = _Calendar(index, public_holidays)
+    return calendar
 
 
 def weekend_mask(index: pd.DatetimeIndex, *, public_holidays: bool = True) -> np.ndarray:
@@ -567,9 +594,7 @@ def _profile(use: str, profiles: UseProfiles) -> UseProfile:
 
 def _normalised(use: str, kind: str, calendar: _Calendar, profiles: UseProfiles, *, mean: bool) -> np.ndarray:
     weekday, weekend = _profile(use, profiles).shape(kind)
-    raw = calendar.values(weekday, weekend)
-    totals = calendar.year_totals(weekday, weekend)
-    return raw * calendar.year_hours() / totals if mean else raw / totals
+    return calendar.normalised(weekday, weekend, mean=mean)
 
 
 def gains_shape(use: str, index: pd.DatetimeIndex, *, public_holidays: bool = True,
@@ -728,7 +753,11 @@ def _numbers(buildings: pd.DataFrame, name: str, *, default: float | None = None
             raise InputError("the buildings table has no such column, and it has no default", column=name,
                              allowed="a column of schemas/buildings.toml")
         return np.full(len(buildings), float(default))
-    values = pd.to_numeric(buildings[name], errors="coerce").to_numpy(dtype=np.float64)
+    series = buildings[name]
+    if series.dtype == np.float64:
+        values = series.to_numpy()
+    else:
+        values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
     bad = ~np.isfinite(values) | ((values < low) if low is not None else False)
     if np.any(bad):
         i = int(np.argmax(bad))
@@ -944,7 +973,7 @@ def district_hourly(
             i = int(np.argmax(bad))
             raise ValueError(f"group_index[{i}] = {int(groups[i])}: must be in [0, {n_groups - 1}]")
         groups = groups.astype(np.int64)
-    n_h = len(_wall_clock(index))
+    n_h = _calendar(index, True).n_hours  # checks the index once per index
     if "use" not in buildings.columns:
         raise InputError("the buildings table has no 'use' column", column="use", allowed="a 'use' column")
     uses = buildings["use"].to_numpy(dtype=object)
@@ -952,12 +981,13 @@ def district_hourly(
     for use in pd.unique(uses):
         rows = uses == use
         totals = np.bincount(groups[rows], weights=weights[rows] * energy[rows], minlength=int(n_groups))
-        if not totals.any():
+        used = np.flatnonzero(totals)
+        if not used.size:
             continue
         shape = np.asarray(shape_fn(use, index), dtype=np.float64)
         if shape.shape != (n_h,):
             raise ValueError(f"shape_fn({use!r}, index): expected shape ({n_h},), got {shape.shape}")
-        out += totals[:, None] * shape[None, :]
+        out[used] += totals[used, None] * shape[None, :]
     return out
 
 

@@ -683,7 +683,8 @@ def _heat_array(name: str, value, n_h: int | None) -> np.ndarray:
 
 
 def final_energy_by_system(heat_by_system_kw, dhw_by_system_kw, theta_e,
-                           params: SupplySection | None = None, *, day_of_year=None) -> np.ndarray:
+                           params: SupplySection | None = None, *, day_of_year=None,
+                           efficiency: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Hourly final energy of each heating system for space heating and hot water.
 
     ``final = space_heat / efficiency_space + dhw / efficiency_dhw`` with the
@@ -701,6 +702,9 @@ def final_energy_by_system(heat_by_system_kw, dhw_by_system_kw, theta_e,
         Supply parameters; default ``SupplySection()``.
     day_of_year : (n_h,) array_like, optional
         Day of the year of each hour (see :func:`delivery_efficiency`). [d]
+    efficiency : tuple of two (n_systems, n_h) ndarray, optional
+        ``delivery_efficiency(theta_e, params, day_of_year=day_of_year)`` if already
+        computed (e.g. for several sectors of one year); default: computed here. [-]
 
     Returns
     -------
@@ -711,7 +715,12 @@ def final_energy_by_system(heat_by_system_kw, dhw_by_system_kw, theta_e,
     heat = _heat_array("heat_by_system_kw", heat_by_system_kw, None)
     n_h = heat.shape[1]
     outdoor = _array("theta_e", theta_e, shape=(n_h,), unit="°C")
-    eff_space, eff_dhw = delivery_efficiency(outdoor, params, day_of_year=day_of_year)
+    if efficiency is None:
+        efficiency = delivery_efficiency(outdoor, params, day_of_year=day_of_year)
+    eff_space, eff_dhw = efficiency
+    for name, eff in zip(("space heating", "dhw"), efficiency):
+        if np.shape(eff) != heat.shape:
+            raise ValueError(f"efficiency ({name}): expected shape {heat.shape}, got {np.shape(eff)}")
     final = heat / eff_space
     if dhw_by_system_kw is not None:
         final += _heat_array("dhw_by_system_kw", dhw_by_system_kw, n_h) / eff_dhw
@@ -719,7 +728,8 @@ def final_energy_by_system(heat_by_system_kw, dhw_by_system_kw, theta_e,
 
 
 def final_energy(heat_by_system_kw, dhw_by_system_kw, cooling_kw, theta_e,
-                 params: SupplySection | None = None, *, day_of_year=None) -> dict[str, np.ndarray]:
+                 params: SupplySection | None = None, *, day_of_year=None,
+                 efficiency: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """Hourly final energy by carrier for heating, hot water and cooling.
 
     Heating and hot water go through :func:`final_energy_by_system` and are summed by
@@ -742,6 +752,9 @@ def final_energy(heat_by_system_kw, dhw_by_system_kw, cooling_kw, theta_e,
         Supply parameters; default ``SupplySection()``.
     day_of_year : (n_h,) array_like, optional
         Day of the year of each hour; default: the hours start on 1 January. [d]
+    efficiency : tuple of two (n_systems, n_h) ndarray, optional
+        ``delivery_efficiency(theta_e, params, day_of_year=day_of_year)`` if already
+        computed (e.g. for several sectors of one year); default: computed here. [-]
 
     Returns
     -------
@@ -758,7 +771,7 @@ def final_energy(heat_by_system_kw, dhw_by_system_kw, cooling_kw, theta_e,
     """
     p = _section(params)
     by_system = final_energy_by_system(heat_by_system_kw, dhw_by_system_kw, theta_e, p,
-                                       day_of_year=day_of_year)
+                                       day_of_year=day_of_year, efficiency=efficiency)
     n_h = by_system.shape[1]
     result = {carrier: np.zeros(n_h) for carrier in CARRIERS}
     for i, system in enumerate(HEATING_SYSTEMS):

@@ -148,6 +148,8 @@ def simulate_energy_year(
     -------
     EnergyYear
     """
+    if len(stock):
+        stock = profiles.fill_use_defaults(stock)  # filled once; the models below find nothing left to fill
     index = weather.index
     n_h = len(index)
     theta_e = weather.temp_air
@@ -187,10 +189,11 @@ def simulate_energy_year(
 
     # 3. final energy by sector and carrier
     final: dict[str, dict[str, np.ndarray]] = {}
+    efficiency = supply.delivery_efficiency(theta_e, params, day_of_year=day_of_year)
     for s, sector in enumerate(BUILDING_SECTORS):
         rows = slice(s * n_sys, (s + 1) * n_sys)
         carriers = supply.final_energy(heat_groups[rows], dhw_groups[rows], cool_groups[rows].sum(axis=0),
-                                       theta_e, params, day_of_year=day_of_year)
+                                       theta_e, params, day_of_year=day_of_year, efficiency=efficiency)
         carriers["electricity"] = carriers["electricity"] + el_groups[rows].sum(axis=0)
         final[sector] = carriers
 
@@ -199,9 +202,13 @@ def simulate_energy_year(
     pv = np.zeros(n_h)
     kwp = count * stock["pv_kwp"].to_numpy(dtype=np.float64) if len(stock) else np.zeros(0)
     if kwp.sum() > 0:
-        arrays = stock.loc[kwp > 0, ["pv_tilt_deg", "pv_azimuth_deg"]].assign(kwp=kwp[kwp > 0])
-        for (tilt, azimuth), part in arrays.groupby(["pv_tilt_deg", "pv_azimuth_deg"], sort=True):
-            pv = pv + part["kwp"].sum() * pv_cache.per_kwp(tilt, azimuth)
+        tilt = stock["pv_tilt_deg"].to_numpy(dtype=np.float64)
+        azimuth = stock["pv_azimuth_deg"].to_numpy(dtype=np.float64)
+        on = (kwp > 0) & ~np.isnan(tilt) & ~np.isnan(azimuth)  # an orientation left empty has no output
+        orientations, array_of = np.unique(np.column_stack([tilt[on], azimuth[on]]), axis=0, return_inverse=True)
+        array_of = array_of.reshape(-1)
+        for k, (t, a) in enumerate(orientations):  # by tilt, then azimuth
+            pv = pv + np.sum(kwp[on][array_of == k]) * pv_cache.per_kwp(t, a)
     battery = float(np.sum(count * stock["battery_kwh"].to_numpy(dtype=np.float64))) if len(stock) else 0.0
     balance = supply.electricity_balance(demand, pv, battery_kwh=battery)
     share = np.divide(balance["import"], demand, out=np.zeros(n_h), where=demand > 0)

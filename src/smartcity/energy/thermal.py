@@ -586,8 +586,11 @@ def thermal_inputs_from_table(
     col: dict[str, np.ndarray] = {}
     for name in _TABLE_COLUMNS:
         if name in buildings.columns:
-            # Non-numbers become NaN here and are reported below with the original value.
-            values = pd.to_numeric(buildings[name], errors="coerce").to_numpy(dtype=np.float64)
+            series = buildings[name]
+            if series.dtype == np.float64:
+                values = series.to_numpy()
+            else:  # non-numbers become NaN here and are reported below with the original value
+                values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
         elif name in defaults:
             values = np.full(n_b, float(defaults[name]))
         else:
