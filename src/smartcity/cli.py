@@ -562,16 +562,14 @@ def _check_table_output(args) -> None:
             raise SmartcityError(f"{args.output}: file already exists; pass --force to replace it")
 
 
-def _is_sweep_store(path: Path) -> bool:
-    return path.is_dir() and (path / "zarr.json").is_file()
-
-
 def _cmd_kpi(args, command: str) -> int:
     from smartcity.kpi import kpi_table
 
     _check_table_output(args)
     years = _parse_years(args.years)
-    if any(_is_sweep_store(p) for p in args.inputs):
+    from smartcity.sweep import is_sweep_store
+
+    if any(is_sweep_store(p) for p in args.inputs):
         if len(args.inputs) != 1:
             raise SmartcityError("give one sweep store (OUT.zarr) alone: its KPI table has percentile columns")
         from smartcity.kpi.uncertainty import kpi_percentile_table

@@ -338,11 +338,10 @@ class _ScenarioModel:
                                                      self.weather.index, shape=self.inp.grid_shape)
         return self._grid[year]
 
-    def _stock_key(self, measures: Mapping, year: int) -> tuple:
+    def _stock_key(self, measures: Mapping, year: int, built: int) -> tuple:
         """What the stock standing in ``year`` under ``measures`` depends on (see :func:`stock_parts`):
-        the table, the rows built by then and the measures in force, in order, with their shares
-        and parameters. Equal keys, equal stocks (also across scenarios and samples)."""
-        built = int(np.sum(self.inp.buildings["construction_year"].to_numpy() <= year))
+        the table, the ``built`` rows standing by then and the measures in force, in order, with
+        their shares and parameters. Equal keys, equal stocks (also across scenarios and samples)."""
         in_force = []
         for mid, m in measures.items():
             share = treated_share(m, year)
@@ -371,7 +370,7 @@ class _ScenarioModel:
             state = (int(np.sum(built <= year)),) + tuple(treated_share(m, year) for m in building_measures.values())
             if state != last_state:
                 last_energy = self.cache.energy.get(
-                    (self._stock_key(building_measures, year), self._energy_context),
+                    (self._stock_key(building_measures, year, state[0]), self._energy_context),
                     lambda: simulate_energy_year(
                         stock_parts(self.inp.buildings, building_measures, year), len(self.inp.buildings),
                         self.weather, self.irradiance, self.model.supply, self.pv_cache,

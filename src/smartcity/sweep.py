@@ -108,7 +108,7 @@ from smartcity.scenario.overrides import (
 
 __all__ = [
     "GridAxis", "OverrideKeyError", "RESULT_VARS", "SweepPlan", "SweepReport", "compact_result",
-    "open_sweep", "parse_grid", "parse_value", "plan_sweep", "run_sweep", "run_task", "summary_table",
+    "is_sweep_store", "open_sweep", "parse_grid", "parse_value", "plan_sweep", "run_sweep", "run_task", "summary_table",
     "with_overrides",
 ]
 
@@ -592,8 +592,10 @@ def _require_engine() -> None:
         raise SmartcityError(f"sweeps need zarr >= 3 (installed: {zarr.__version__}); pip install 'zarr>=3'")
 
 
-def _is_store(path: Path) -> bool:
-    return (path / "zarr.json").is_file()
+def is_sweep_store(path: str | Path) -> bool:
+    """True if ``path`` is a Zarr store folder (a sweep's output, or another Zarr store)."""
+    path = Path(path)
+    return path.is_dir() and (path / "zarr.json").is_file()
 
 
 def _create_store(path: Path, plan: SweepPlan):
@@ -632,7 +634,7 @@ def _open_store(path: Path, plan: SweepPlan, force: bool):
     import zarr
 
     if path.exists():
-        if not path.is_dir() or not _is_store(path):
+        if not path.is_dir() or not is_sweep_store(path):
             raise SmartcityError(f"{path}: exists and is not a Zarr store; choose another output with -o")
         group = zarr.open_group(str(path), mode="r+")
         meta = group.attrs.get("smartcity_sweep")
@@ -827,7 +829,7 @@ def open_sweep(path: str | Path) -> xr.Dataset:
     import zarr
 
     path = Path(path)
-    if not _is_store(path):
+    if not is_sweep_store(path):
         raise SmartcityError(f"{path}: not a Zarr store")
     group = zarr.open_group(str(path), mode="r")
     meta = group.attrs.get("smartcity_sweep")

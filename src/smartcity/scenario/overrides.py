@@ -22,6 +22,7 @@ Carlo runs sample. :func:`apply_scale_factors` returns the scenario with every f
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import math
 import re
@@ -314,22 +315,16 @@ def apply_scale_factors(resolved: ResolvedScenario) -> ResolvedScenario:
         return resolved
     overrides = {f"{factor.key}*": factor.scale.canonical for factor in factors.values()}
     from_years = {f"{factor.key}*": factor.from_year for factor in factors.values() if factor.from_year is not None}
-    document = copy.deepcopy(resolved.document)
-    document.pop("uncertainty", None)
+    # with_overrides copies the document and locates the keys in the model (which still has the
+    # factors: the keys they scale are the same); validated once, without the [uncertainty] table
+    without = dataclasses.replace(resolved, document={k: v for k, v in resolved.document.items()
+                                                      if k != "uncertainty"})
     names = ", ".join(f"uncertainty.{n}" for n in factors)
     try:
-        out = with_overrides(_replace_document(resolved, document), overrides, from_years=from_years,
-                             source=f"scaled by {names}")
+        out = with_overrides(without, overrides, from_years=from_years, source=f"scaled by {names}")
     except InputError as exc:
         raise InputError(f"a scale factor gives a value the key does not allow: {exc.problem}",
                          file=resolved.path, key=exc.key, value=exc.value if exc.has_value else None,
                          allowed=exc.allowed) from None
     return out
 
-
-def _replace_document(resolved: ResolvedScenario, document: dict) -> ResolvedScenario:
-    from smartcity.scenario.loading import ResolvedScenario
-    from smartcity.scenario.models import Scenario
-
-    return ResolvedScenario(model=Scenario.model_validate(document), document=document, files=resolved.files,
-                            path=resolved.path, origins=resolved.origins)
