@@ -14,7 +14,8 @@ from pydantic import ValidationError
 from scipy import stats
 
 from smartcity.errors import InputError
-from smartcity.scenario.types import Quantity, StrictModel, parse_data_file
+from smartcity.schema.files import parse_data_file
+from smartcity.schema.quantities import Quantity, StrictModel
 from smartcity.uncertainty import (
     Distribution,
     UncertainQuantity,

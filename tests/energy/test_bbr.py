@@ -13,7 +13,7 @@ from smartcity.cli import main
 from smartcity.energy import bbr, thermal
 from smartcity.energy.buildings import check_buildings
 from smartcity.errors import InputError
-from smartcity.tables import load_schema, read_table
+from smartcity.schema.tables import load_schema, read_table
 
 REPO = Path(__file__).resolve().parents[2]
 EXTRACT = REPO / "tests" / "data" / "bbr_extract_small.csv"

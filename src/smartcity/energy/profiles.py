@@ -65,8 +65,9 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity.errors import InputError
-from smartcity.scenario.types import Sourced, StrictModel, read_data_file
-from smartcity.tables import load_schema, row_location
+from smartcity.schema.files import read_data_file
+from smartcity.schema.quantities import Sourced, StrictModel
+from smartcity.schema.tables import load_schema, row_location
 
 __all__ = [
     "FILLER",

@@ -32,13 +32,12 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, fields
 
-import numba
 import numpy as np
 import pandas as pd
 
-from smartcity.energy import _kernels, profiles
+from smartcity.energy import profiles
 from smartcity.errors import InputError
-from smartcity.tables import load_schema
+from smartcity.schema.tables import load_schema
 
 __all__ = [
     "WINDOW_ORIENTATIONS",
@@ -470,6 +469,10 @@ def simulate_5r1c(
         "unmet_heating_hours": np.zeros(n_b, dtype=np.int64),
         "unmet_cooling_hours": np.zeros(n_b, dtype=np.int64),
     }
+    import numba  # the kernel and its compiler load on the first simulation, not with the module
+
+    from smartcity.energy import _kernels
+
     balance = np.zeros((n_b, len(_kernels.BALANCE_TERMS)))
     heating_by_group = np.zeros((n_groups, n_h))
     cooling_by_group = np.zeros((n_groups, n_h))

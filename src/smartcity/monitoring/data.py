@@ -2,7 +2,7 @@
 temperature, read with declared schemas and checked for data problems.
 
 Each reader takes a CSV or Parquet file with a schema of ``smartcity/schemas/`` (read by
-:func:`smartcity.tables.read_table`), converts units explicitly and returns the usable
+:func:`smartcity.schema.tables.read_table`), converts units explicitly and returns the usable
 rows together with a :class:`DataQualityReport`. Nothing is dropped silently: every row
 of the file is either in the result's ``data`` or in its ``excluded`` table, and every
 excluded row is named by an issue of the report.
@@ -49,8 +49,8 @@ import numpy as np
 import pandas as pd
 
 from smartcity.errors import InputError
-from smartcity.tables import load_schema, read_table
-from smartcity.units import UNITS
+from smartcity.schema.tables import load_schema, read_table
+from smartcity.schema.units import UNITS
 
 __all__ = [
     "LOCAL_STANDARD_UTC_OFFSET_H",
@@ -80,7 +80,7 @@ __all__ = [
 LOCAL_STANDARD_UTC_OFFSET_H = 1.0
 
 #: Factor from each unit of the meter readings schema to kWh, taken from
-#: :data:`smartcity.units.UNITS` (1 GJ = 1e9 J / 3.6e6 J/kWh = 277.78 kWh). [kWh/unit]
+#: :data:`smartcity.schema.units.UNITS` (1 GJ = 1e9 J / 3.6e6 J/kWh = 277.78 kWh). [kWh/unit]
 ENERGY_UNIT_TO_KWH: dict[str, float] = {
     unit: UNITS["energy"][unit][0] for unit in load_schema("meter_readings").columns["unit"].allowed
 }
@@ -307,7 +307,7 @@ def _parse_times(frame: pd.DataFrame, columns: list[str], utc_offset_h: float,
     Parameters
     ----------
     frame : pandas.DataFrame
-        The table as read by :func:`~smartcity.tables.read_table`.
+        The table as read by :func:`~smartcity.schema.tables.read_table`.
     columns : list of str
         Text columns holding times.
     utc_offset_h : float

@@ -53,7 +53,8 @@ from pydantic_core import PydanticCustomError
 from scipy.optimize import brentq
 
 from smartcity.errors import InputError, SmartcityError
-from smartcity.scenario.types import Sourced, StrictModel, read_data_file
+from smartcity.schema.files import read_data_file
+from smartcity.schema.quantities import Sourced, StrictModel
 from smartcity.transport import _kernels
 
 __all__ = [
