@@ -37,8 +37,7 @@ from tests.transport.reference_assignment import (
     reference_shortest_paths,
 )
 
-SIOUX_FALLS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "tntp" / "SiouxFalls"
-needs_sioux_falls = pytest.mark.skipif(not SIOUX_FALLS.is_dir(), reason=f"{SIOUX_FALLS} is absent")
+SIOUX_FALLS = Path(__file__).resolve().parents[1] / "data" / "tntp" / "SiouxFalls"
 
 # Best-known Beckmann objective of Sioux Falls (TNTP). Units follow the flow file: link
 # flows in vehicles per hour (the trip table is 1/10 of the published daily flows, read
@@ -52,15 +51,12 @@ SIOUX_FALLS_TSTT = 7_480_225.35
 
 @pytest.fixture(scope="module")
 def sioux_falls():
-    if not SIOUX_FALLS.is_dir():
-        pytest.skip(f"{SIOUX_FALLS} is absent")
     net = read_tntp_network(SIOUX_FALLS / "SiouxFalls_net.tntp")
     demand = read_tntp_trips(SIOUX_FALLS / "SiouxFalls_trips.tntp", net.n_zones)
     best = read_tntp_flows(SIOUX_FALLS / "SiouxFalls_flow.tntp")
     return net, demand, best
 
 
-@needs_sioux_falls
 def test_objective_convention_matches_the_best_known_flows(sioux_falls):
     net, _, best = sioux_falls
     x = best["volume"].to_numpy()
@@ -79,7 +75,6 @@ def sioux_falls_bfw(sioux_falls):
     return {gap: assign(net, demand, algorithm="bfw", gap=gap) for gap in SIOUX_FALLS_GAPS}
 
 
-@needs_sioux_falls
 @pytest.mark.parametrize("gap", SIOUX_FALLS_GAPS)
 def test_sioux_falls_bfw_objective_is_within_the_gap_bound(sioux_falls, sioux_falls_bfw, gap):
     """At relative gap g the Beckmann objective is at most g x TSTT above the optimum.
@@ -109,7 +104,6 @@ def test_sioux_falls_bfw_objective_is_within_the_gap_bound(sioux_falls, sioux_fa
     assert result.gap_history[-1] == result.gap
 
 
-@needs_sioux_falls
 def test_sioux_falls_bfw_flows_approach_the_best_known_flows(sioux_falls, sioux_falls_bfw):
     _, _, best = sioux_falls
     rmse = [float(np.sqrt(np.mean((sioux_falls_bfw[gap].flows - best["volume"].to_numpy()) ** 2)))
@@ -130,7 +124,6 @@ def test_sioux_falls_bfw_flows_approach_the_best_known_flows(sioux_falls, sioux_
     assert rmse[-1] <= 3.0
 
 
-@needs_sioux_falls
 @pytest.mark.parametrize("algorithm", ["fw", "cfw", "bfw"])
 def test_sioux_falls_all_algorithms_reach_a_loose_gap(sioux_falls, algorithm):
     net, demand, _ = sioux_falls
@@ -139,7 +132,6 @@ def test_sioux_falls_all_algorithms_reach_a_loose_gap(sioux_falls, algorithm):
     assert result.beckmann_objective == pytest.approx(SIOUX_FALLS_OBJECTIVE, rel=1e-3)
 
 
-@needs_sioux_falls
 def test_bfw_needs_fewer_iterations_than_fw(sioux_falls):
     net, demand, _ = sioux_falls
     fw = assign(net, demand, algorithm="fw", gap=1e-4)
@@ -147,7 +139,6 @@ def test_bfw_needs_fewer_iterations_than_fw(sioux_falls):
     assert bfw.iterations < fw.iterations / 3
 
 
-@needs_sioux_falls
 def test_fw_objective_decreases_monotonically(sioux_falls):
     net, demand, _ = sioux_falls
     result = assign(net, demand, algorithm="fw", gap=0.0, max_iter=200)
