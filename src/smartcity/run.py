@@ -52,6 +52,7 @@ from smartcity.results import provenance_attrs
 from smartcity.scenario import load_scenario
 from smartcity.scenario.building_file import load_building
 from smartcity.scenario.sections.measures import of_stage
+from smartcity.stages import apply_stage
 from smartcity.transport import fleet as fleet_mod
 from smartcity.transport.model import (
     MODES,
@@ -210,12 +211,8 @@ class _ScenarioModel:
         grid_kw = self.grid_intensity(year)
         n_h = len(self.weather.index)
         if travel is not None:
-            charging = fleet_mod.ChargingEffects(travel.ev_charging_kw, grid_kw,
-                                                 energy.pv_generation_kw - energy.electricity_demand_kw)
-            for m in of_stage(measures, "charging").values():
-                share = m.share(year)
-                if share > 0.0:
-                    m.apply(charging, share)
+            charging = apply_stage(measures, "charging", year, fleet_mod.ChargingEffects(
+                travel.ev_charging_kw, grid_kw, energy.pv_generation_kw - energy.electricity_demand_kw))
             travel = travel.with_ev_charging(charging.ev_kw)
             charging_kw = charging.ev_kw + travel.bus_charging_kw
             demand = energy.electricity_demand_kw + charging_kw

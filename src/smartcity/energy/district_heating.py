@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from smartcity.stages import apply_stage
+
 __all__ = ["SupplyYear", "supply_year"]
 
 
@@ -61,9 +63,4 @@ def supply_year(supply, year: int, measures) -> SupplyYear:
     """
     dh = supply.district_heating
     state = SupplyYear(int(year), float(dh.emission_factor.at([year])[0]), dh.network_loss.canonical)
-    for m in measures.values():
-        if m.stage == "supply":
-            share = m.share(year)
-            if share > 0.0:
-                m.apply(state, share)
-    return state
+    return apply_stage(measures, "supply", year, state)

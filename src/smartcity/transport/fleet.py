@@ -76,6 +76,7 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity.energy.profiles import weekend_mask
+from smartcity.checks import number_array
 from smartcity.errors import InputError
 from smartcity.schema.files import read_data_file
 from smartcity.schema.quantities import Sourced, StrictModel
@@ -415,19 +416,12 @@ def load_vehicle_data(path: str | Path | None = None) -> VehicleData:
 # --------------------------------------------------------------------------------------
 
 
-def _array(name: str, value, *, low: float = 0.0, high: float = math.inf) -> np.ndarray:
+def _array(name: str, value, *, low: float = 0.0, high: float | None = None) -> np.ndarray:
     """A float array with every value finite and within [low, high]."""
-    array = np.asarray(value, dtype=np.float64)
-    bad = ~np.isfinite(array) | (array < low) | (array > high)
-    if bad.any():
-        index = np.unravel_index(int(np.argmax(bad)), array.shape) if array.ndim else ()
-        at = "[" + ", ".join(str(int(i)) for i in index) + "]" if index else ""
-        rule = f">= {low:g}" if high == math.inf else f"in [{low:g}, {high:g}]"
-        raise ValueError(f"{name}{at} = {float(array[index])!r}: must be a finite number {rule}")
-    return array
+    return number_array(name, value, low=low, high=high)
 
 
-def _per_year(name: str, value, n: int, *, high: float = math.inf) -> np.ndarray:
+def _per_year(name: str, value, n: int, *, high: float | None = None) -> np.ndarray:
     """A scalar or (n,) array as an (n,) array of finite values in [0, high]."""
     array = _array(name, value, high=high)
     if array.ndim == 0:

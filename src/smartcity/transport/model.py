@@ -63,6 +63,7 @@ import pandas as pd
 
 from smartcity.errors import InputError
 from smartcity.schema.vocabulary import MODES
+from smartcity.stages import apply_stage
 from smartcity.transport import demand, fleet, mode_choice, transit, zones
 from smartcity.transport.assignment import assign, path_sums, shortest_paths
 from smartcity.transport.demand import ConvergenceError
@@ -728,11 +729,5 @@ def fleet_effects(measures: Mapping[str, Any], year: int) -> FleetEffects:
     Each measure's ``apply(effects, share)`` hook is called in scenario order with its share
     of the year (measures not yet started are skipped).
     """
-    effects = FleetEffects()
-    for m in measures.values():
-        if m.stage == "transport":
-            share = m.share(year)
-            if share > 0.0:
-                m.apply(effects, share)
-    return effects
+    return apply_stage(measures, "transport", year, FleetEffects())
 
