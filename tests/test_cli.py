@@ -89,7 +89,7 @@ def test_run_writes_results_and_refuses_to_overwrite(small_scenario, tmp_path):
     ds = open_result(result)
     assert list(ds["scenario"].values) == ["small"]
     assert list(ds["year"].values) == [2015, 2016, 2017]
-    assert ds["space_heating_need"].attrs["units"] == "kWh/a"
+    assert ds["space_heating_need"].attrs["units"] == "kW h yr-1"
     assert len(ds["scenario_sha256"].sel(scenario="small").item()) == 64
     assert ds.attrs["command"].startswith("smartcity run")
     assert (out / "small.resolved.toml").exists()

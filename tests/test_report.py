@@ -16,8 +16,9 @@ from matplotlib.figure import Figure
 
 from smartcity import report
 from smartcity.errors import SmartcityError
+from smartcity.kpi import kpi_table
 from smartcity.report import (
-    abatement_curve_fallback,
+    REPORT_KPIS,
     key_inputs,
     plot_abatement_curve,
     plot_co2_trajectory,
@@ -27,7 +28,6 @@ from smartcity.report import (
     plot_modal_split,
     save_figure,
     scenario_quantities,
-    summary_table,
     table_html,
     write_report,
 )
@@ -128,8 +128,8 @@ def test_default_report_parses_and_its_figures_exist(default_report, default_run
     assert "supply.district_heating.emission_factor" in page.plain
     assert "supply.electricity.emission_factor" in page.plain
     assert "measures.plusbus.investment" in page.plain and "+BUS project cost" in page.plain
-    # the built-in summary and its footer
-    assert "CO2 reduction against baseline" in page.plain and f"SHA-256 {sha[:12]}" in page.plain
+    # the key figures: the KPI module's table of REPORT_KPIS, with its provenance footer
+    assert "CO2 reduction vs baseline" in page.plain and f"SHA-256 {sha[:12]}" in page.plain
     assert not list(default_report.parent.glob(".report.html*"))  # no temporary folder left
 
 
@@ -162,7 +162,7 @@ def test_interrupted_report_leaves_nothing(default_run, tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(report, "plot_measure_wedges", broken)
+    monkeypatch.setattr(report.scenario, "plot_measure_wedges", broken)
     with pytest.raises(KeyboardInterrupt):
         write_report(default_run, "lighthouse", tmp_path / "out")
     assert not (tmp_path / "out").exists()  # the folder it made is gone too
@@ -220,21 +220,18 @@ def test_report_of_a_single_scenario(default_run, tmp_path, scenario, expected):
 # --------------------------------------------------------------------------------------------
 
 
-def test_summary_table_reduction_against_baseline(default_run):
-    table = summary_table(default_run, "lighthouse", "baseline").set_index("id")
+def test_key_figures_are_the_kpi_tables_rows(default_run):
+    """The report's key figures without a given table: kpi_table of REPORT_KPIS for the scenario and baseline."""
+    table = kpi_table(default_run.sel(scenario=["baseline", "lighthouse"]), ids=REPORT_KPIS)
+    ids = table.index.get_level_values("id")
+    assert [i for i in dict.fromkeys(i.split(".")[0] for i in ids)] == list(REPORT_KPIS)
     last = int(default_run["year"].values[-1])
     totals = default_run["co2"].sum(("sector", "carrier")).sel(year=last)
     expected = float(totals.sel(scenario="baseline") - totals.sel(scenario="lighthouse"))
-    assert table.loc["co2_reduction_vs_baseline", f"lighthouse {last}"] == pytest.approx(expected)
-    assert np.isnan(table.loc["co2_reduction_vs_baseline", f"baseline {last}"])
-    assert table.loc["co2_total", f"lighthouse {last}"] == pytest.approx(float(totals.sel(scenario="lighthouse")))
-    assert "SHA-256" in table.attrs["footer"]
-
-
-def test_summary_table_without_baseline(default_run):
-    table = summary_table(default_run, "lighthouse", None)
-    assert [c for c in table.columns if c not in ("id", "name", "unit")] == ["lighthouse 2014", "lighthouse 2030"]
-    assert "co2_reduction_vs_baseline" not in set(table["id"])
+    row = table.xs("co2_reduction_vs_baseline", level="id")
+    assert float(row[("lighthouse", last)].iloc[0]) == pytest.approx(expected)
+    with pytest.raises(SmartcityError, match="unknown KPI 'co2_totl'"):
+        kpi_table(default_run, ids=["co2_totl"])
 
 
 def test_report_with_the_kpi_modules_tables(default_run, tmp_path):
@@ -248,18 +245,10 @@ def test_report_with_the_kpi_modules_tables(default_run, tmp_path):
     assert kpis.attrs["footer"].split(";")[0] in page.plain
 
 
-def test_fallback_abatement_curve_is_sorted_and_contiguous(default_run):
-    curve = abatement_curve_fallback(default_run, "lighthouse")
-    assert list(curve.columns[:4]) == ["measure", "abatement_t", "cost_eur_per_t", "cumulative_t"]
-    assert curve["cost_eur_per_t"].is_monotonic_increasing
-    assert (curve["abatement_t"] > 0).all()
-    edges = np.concatenate([[0.0], np.cumsum(curve["abatement_t"].to_numpy())[:-1]])
-    np.testing.assert_allclose(curve["cumulative_t"], edges)
-    last = default_run.sel(scenario="lighthouse").isel(year=-1)
-    reductions = last["co2_reduction_by_measure"].to_pandas()
-    assert curve["abatement_t"].sum() == pytest.approx(reductions[reductions > 0].sum())
-    assert set(curve["measure"]) | set(curve.attrs["excluded"]) == set(reductions.index)
-    assert len(abatement_curve_fallback(default_run, "baseline")) == 0  # the baseline has no measures
+def test_default_report_draws_the_kpi_modules_curve(default_report):
+    page = parse(default_report)
+    assert "net cost per tonne" in page.plain
+    assert "abatement_curve" in check_references(default_report, page)
 
 
 def test_inputs_and_sources_from_the_resolved_scenario(default_run):

@@ -14,15 +14,24 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from smartcity.results import OutputExistsError, check_dataset, open_result, provenance_attrs, write_netcdf
+from smartcity.results import (
+    GROUPS,
+    OutputExistsError,
+    check_dataset,
+    dataset,
+    open_result,
+    provenance_attrs,
+    schema,
+    write_netcdf,
+)
 
 
 def small_dataset() -> xr.Dataset:
     ds = xr.Dataset(
         {"heat": (("scenario", "year"), np.arange(6.0).reshape(2, 3), {"units": "kWh/a", "long_name": "heat"}),
          "label": ((), "text", {"units": "-", "long_name": "a string"})},
-        coords={"scenario": ("scenario", ["a", "b"], {"units": "-", "long_name": "scenario"}),
-                "year": ("year", [2014, 2015, 2016], {"units": "a", "long_name": "year"})},
+        coords={"scenario": ("scenario", ["a", "b"], {"units": "-", "long_name": "scenario name"}),
+                "year": ("year", [2014, 2015, 2016], {"units": "1", "long_name": "simulated calendar year"})},
     )
     ds.attrs.update(provenance_attrs("smartcity run test"))
     return ds
@@ -59,6 +68,51 @@ def test_variable_without_units_is_refused(tmp_path):
     with pytest.raises(ValueError):
         write_netcdf(ds, tmp_path / "r.nc")
     assert not (tmp_path / "r.nc").exists()
+
+
+def test_every_declared_unit_is_a_udunits_unit():
+    """Units are CF: parsed by UDUNITS-2 (cf-units); "-" marks identifiers and text."""
+    from cf_units import Unit
+
+    coordinates, variables = schema()
+    for declared in list(coordinates.values()) + list(variables.values()):
+        if declared.units == "-":
+            assert declared.dtype in ("str", "int"), declared.name  # labels only
+            continue
+        unit = Unit(declared.units)  # raises ValueError for what UDUNITS cannot parse
+        assert not unit.is_unknown(), declared.name
+        if declared.dtype == "str":
+            pytest.fail(f"{declared.name}: text with units {declared.units!r}")
+    # the units the results had before: 't/a' would be tonnes per are (100 m2) ...
+    assert Unit("t/a").convert(1.0, "t m-2") == pytest.approx(0.01)
+    # ... money has no UDUNITS unit: amounts carry the currency beside a count
+    for name in ("measure_investment", "measure_annual_cost", "measure_om_cost"):
+        assert variables[name].units == "yr-1" and variables[name].attrs["currency"] == "EUR"
+    assert variables["outdoor_air_temperature"].standard_name == "air_temperature"
+
+
+def test_declared_variables_are_checked_against_their_declaration():
+    coordinates, variables = schema()
+    assert {v.group for v in variables.values()} <= set(GROUPS)
+    years = [2020, 2021]
+    good = dataset({"pv_capacity": [1.0, 2.0]}, {"year": years})
+    with pytest.raises(ValueError, match="not co2_without_measures"):  # half of a group
+        check_dataset(dataset({"co2_reduction_interaction": [0.0, 0.0]}, {"year": years}))
+    assert good["pv_capacity"].attrs["units"] == "kW"
+    wrong_units = good.copy()
+    wrong_units["pv_capacity"].attrs["units"] = "kWp"
+    with pytest.raises(ValueError, match="'pv_capacity' has units 'kWp'; declared 'kW'"):
+        check_dataset(wrong_units)
+    wrong_dims = xr.Dataset({"pv_capacity": (("hour",), [1.0], variables["pv_capacity"].attrs)})
+    with pytest.raises(ValueError, match="declared \\('year',\\)"):
+        check_dataset(wrong_dims)
+
+
+def test_a_run_holds_only_declared_variables(default_run):
+    coordinates, variables = schema()
+    check_dataset(default_run)
+    assert set(default_run.data_vars) == set(variables)
+    assert set(default_run.coords) == set(coordinates)
 
 
 def test_interrupted_write_leaves_nothing(tmp_path, monkeypatch):

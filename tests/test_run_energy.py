@@ -18,7 +18,7 @@ def test_both_scenarios_report_energy_and_co2_by_sector_and_year(ds):
     assert list(ds["year"].values) == list(range(2014, 2031))
     assert set(ds["sector"].values) == {"residential", "tertiary", "municipal", "transport"}
     assert ds["co2"].dims == ("scenario", "year", "sector", "carrier")
-    assert ds["co2"].attrs["units"] == "t/a" and ds["final_energy"].attrs["units"] == "MWh/a"
+    assert ds["co2"].attrs["units"] == "t yr-1" and ds["final_energy"].attrs["units"] == "MW h yr-1"
     assert (ds["co2"] >= 0).all() and (ds["final_energy"] >= 0).all()
     for sector in ("residential", "tertiary"):
         assert float(ds["co2"].sel(scenario="baseline", year=2014, sector=sector).sum()) > 0

@@ -266,7 +266,7 @@ def test_sweep_on_a_running_scheduler(small_scenario, tmp_path):
     from distributed import LocalCluster
 
     out = tmp_path / "remote.zarr"
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         report = run_sweep([small_scenario], out, grid=[f"{EF}*=1,2"], scheduler=cluster.scheduler_address)
     assert (report.computed, report.failed) == (2, [])
     ds = open_sweep(out)

@@ -333,92 +333,38 @@ def _cmd_assign(args) -> int:
     return 0
 
 
-def _summary_table(ds):
-    """Terminal summary: energy and CO2 per scenario, first and last year, and each measure's share."""
+#: The KPIs (``data/kpis.toml``) of the summary ``smartcity run`` prints.
+RUN_SUMMARY_KPIS = ("final_energy_total", "specific_heat_demand", "local_renewable_generation", "co2_total",
+                    "co2_by_sector", "co2_reduction_vs_baseline_share", "modal_split", "clean_vehicle_share_vkm",
+                    "transport_co2", "investment")
+
+
+def _run_summary(ds):
+    """The terminal summary of a run: the summary KPIs of each scenario in its base and last year, and
+    each measure's share of the CO2 reduction in the last year (:func:`smartcity.kpi.measure_contributions`)."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    names = [str(n) for n in ds["scenario"].values]
-    baseline = "baseline" if "baseline" in names else None
-    table = Table(title="smartcity run: energy and CO2 of the district", title_justify="left")
-    headers = ("scenario", "years", "heat need\n[MWh/a]", "final energy\n[MWh/a]", "grid electricity\n[MWh/a]",
-               "PV\n[MWh/a]", "CO2 first\n[t/a]", "CO2 last\n[t/a]", "vs baseline\n[%]")
-    for header in headers:
-        table.add_column(Text(header), justify="left" if header in ("scenario", "years") else "right")
-    co2 = ds["co2"].sum(["sector", "carrier"])
-    for name in names:
-        s = ds.sel(scenario=name)
-        years = s["year"].values[~np.isnan(co2.sel(scenario=name).values)]
-        first, last = int(years[0]), int(years[-1])
-        heat = float(s["space_heating_need"].sel(year=last).sum() + s["hot_water_need"].sel(year=last).sum()) / 1e3
-        final = float(s["final_energy"].sel(year=last).sum())
-        grid = float(s["grid_import"].sel(year=last).sum()) / 1e3
-        pv = float(s["pv_generation"].sel(year=last).sum()) / 1e3
-        c_first, c_last = float(co2.sel(scenario=name, year=first)), float(co2.sel(scenario=name, year=last))
-        versus = "-"
-        if baseline and name != baseline:
-            ref = float(co2.sel(scenario=baseline, year=last))
-            versus = f"{100 * (c_last - ref) / ref:+.1f}" if ref else "-"
-        table.add_row(name, f"{first}-{last}", f"{heat:,.0f}", f"{final:,.0f}", f"{grid:,.0f}", f"{pv:,.0f}",
-                      f"{c_first:,.0f}", f"{c_last:,.0f}", versus)
-    table.caption = ("heat need = space heating + hot water; CO2 of buildings and transport "
-                     "(Covenant of Mayors sectors)")
-    parts = [table]
-    if "mode_share" in ds:
-        parts.append(_transport_table(ds, names))
-    if "measure" in ds.dims and ds.sizes["measure"]:
-        for name in names:
-            s = ds.sel(scenario=name)
-            reduction = s["co2_reduction_by_measure"]
-            if bool(reduction.isnull().all()):
-                continue
-            last = int(s["year"].values[-1])
-            m_table = Table(title=f"{name}: CO2 reduction by measure in {last} (each alone)", title_justify="left")
-            for header in ("measure", "type", "CO2 reduction\n[t/a]", "final energy saved\n[MWh/a]",
-                           "investment to date\n[MEUR]"):
-                m_table.add_column(Text(header), justify="left" if header in ("measure", "type") else "right")
-            order = np.argsort(-reduction.sel(year=last).values)
-            for i in order:
-                measure = str(s["measure"].values[i])
-                m_table.add_row(measure, str(s["measure_type"].values[i]),
-                                f"{float(reduction.sel(year=last).values[i]):,.0f}",
-                                f"{float(s['final_energy_saving_by_measure'].sel(year=last).values[i]):,.0f}",
-                                f"{float(s['measure_investment'].isel(measure=i).sum()) / 1e6:,.1f}")
-            m_table.add_row("interaction", "", f"{float(s['co2_reduction_interaction'].sel(year=last)):,.0f}", "", "")
-            parts.append(m_table)
-    return Group(*parts)
+    from smartcity.kpi import fmt_number, kpi_table, measure_contributions, rich_table
 
-
-def _transport_table(ds, names):
-    """Modal split, car vehicle-km, transport energy and CO2 of each scenario in the first and last year."""
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title="transport of the district (trips with one end outside counted in part: GPC induced activity)",
-                  title_justify="left")
-    headers = ("scenario", "year", "car\n[%]", "bus+BRT\n[%]", "bike\n[%]", "walk\n[%]", "car vkm\n[Mkm/a]",
-               "electric\n[% vkm]", "energy\n[MWh/a]", "CO2\n[t/a]")
-    for header in headers:
-        table.add_column(Text(header), justify="left" if header == "scenario" else "right")
-    for name in names:
-        s = ds.sel(scenario=name)
-        if bool(s["mode_share"].isnull().all()):
+    parts = [rich_table(kpi_table(ds, ids=RUN_SUMMARY_KPIS, title="smartcity run: energy, CO2 and travel"))]
+    for name in (str(n) for n in ds["scenario"].values):
+        contributions = measure_contributions(ds, name)
+        if contributions.empty:
             continue
-        for year in (int(s["year"].values[0]), int(s["year"].values[-1])):
-            y = s.sel(year=year)
-            share = y["mode_share"].to_series()
-            car_vkm = y["vehicle_km"].sel(vehicle="car")
-            table.add_row(
-                name, str(year),
-                f"{100 * (share['car_driver'] + share['car_passenger']):.1f}",
-                f"{100 * (share['bus'] + share['brt']):.1f}",
-                f"{100 * (share['bike'] + share['ebike']):.1f}", f"{100 * share['walk']:.1f}",
-                f"{float(car_vkm.sum()) / 1e6:,.1f}",
-                f"{100 * float(car_vkm.sel(powertrain='electric')) / max(float(car_vkm.sum()), 1e-300):.1f}",
-                f"{float(y['final_energy'].sel(sector='transport').sum()):,.0f}",
-                f"{float(y['co2'].sel(sector='transport').sum()):,.0f}")
-    return table
+        last = max(contributions.index.get_level_values("year"))
+        rows = contributions.xs(last, level="year")
+        table = Table(title=f"{name}: CO2 reduction by measure in {last}", title_justify="left")
+        for header in ("measure", "type", "alone\n[t/a]", "share of the total\n[t/a]"):
+            table.add_column(Text(header), justify="left" if header in ("measure", "type") else "right")
+        for measure, row in rows.sort_values("allocated_t", ascending=False).iterrows():
+            table.add_row(str(measure), str(row["type"]), fmt_number(row["add_one_t"]), fmt_number(row["allocated_t"]))
+        table.caption = ("alone: each measure applied without the others; share of the total: the interaction "
+                         "remainder allocated in proportion (smartcity.kpi.measure_contributions)")
+        table.caption_justify = "left"
+        parts.append(table)
+    return Group(*parts)
 
 
 def _cmd_run(args, command: str) -> int:
@@ -455,7 +401,7 @@ def _cmd_run(args, command: str) -> int:
     log.info("wrote %s in %.2f s", written, elapsed)
     if not args.quiet:
         console = _console()
-        console.print(_summary_table(ds))
+        console.print(_run_summary(ds))
         console.print(f"results: {written}  ({elapsed:.1f} s)")
     return 0
 
@@ -480,9 +426,8 @@ def _load_results(inputs: list[Path], quiet: bool, command: str) -> dict:
     with that root (the "without project" reference, e.g. ``baseline.toml``) so the KPIs
     against the baseline can be computed. Without inputs the default scenarios run.
     """
+    from smartcity.inputs import default_scenarios
     from smartcity.results import open_result
-    from smartcity.run import default_scenarios, run_scenarios
-    from smartcity.scenario import load_scenario
 
     inputs = list(inputs) or default_scenarios()
     results: dict = {}
@@ -507,6 +452,8 @@ def _load_results(inputs: list[Path], quiet: bool, command: str) -> dict:
                 raise SmartcityError(f"{path}: not a smartcity results file (no scenario dimension or co2)")
             order.append(("nc", (path, ds)))
         elif suffix == ".toml":
+            from smartcity.scenario import load_scenario
+
             resolved = load_scenario(path)
             root = Path(resolved.files[-1]).resolve()
             if root not in groups:
@@ -521,6 +468,8 @@ def _load_results(inputs: list[Path], quiet: bool, command: str) -> dict:
             path, ds = item
             label = path.parent.name if path.name == RESULT_FILE and path.parent.name else path.stem
         else:
+            from smartcity.run import run_scenarios
+
             paths = groups[item]
             if not quiet and sys.stderr.isatty():
                 print(f"running {', '.join(p.name for p in paths)} ...", file=sys.stderr)
@@ -568,7 +517,7 @@ def _cmd_kpi(args, command: str) -> int:
 
     _check_table_output(args)
     years = _parse_years(args.years)
-    from smartcity.sweep import is_sweep_store
+    from smartcity.results import is_sweep_store
 
     if any(is_sweep_store(p) for p in args.inputs):
         if len(args.inputs) != 1:

@@ -1,27 +1,26 @@
-"""The run orchestrator: scenario files -> models -> one results Dataset.
+"""The run orchestrator: scenario files -> models, stage by stage -> one results Dataset.
 
 This is the single place that assembles the model chain from a scenario; the models
-themselves are plain functions in their modules. The chain:
+themselves are plain functions and classes in their modules, which receive validated
+sections and arrays. The chain:
 
-1. resolve and validate every scenario and read and check every table and file it names
-   (all inputs are checked before anything is computed, so bad input never leaves
-   partial results);
-2. weather year and plane-of-array irradiance on the window orientations (pvlib);
-3. for each simulated year, the building stock standing that year with the scenario's
-   measures applied (:func:`smartcity.energy.stock.stock_in_year`), simulated as an
-   energy system (:func:`smartcity.energy.system.simulate_energy_year`: 5R1C heating and
-   cooling, hot water, appliances, supply, PV and the electricity balance); a stock equal
-   to the previous year's is not simulated again;
-4. CO2 by Covenant of Mayors sector and carrier (:func:`smartcity.emissions.inventory`) with
-   the year's emission factors and the hourly grid intensity;
+1. :func:`smartcity.inputs.load_inputs` resolves and validates every scenario and reads and
+   checks every table and file it names, and each measure against them (all inputs are
+   checked before anything is computed, so bad input never leaves partial results);
+2. the weather year and plane-of-array irradiance on the window orientations (pvlib);
+3. for each simulated year, the stages of :data:`smartcity.scenario.sections.measures.STAGES`:
+   ``stock`` (the building stock standing that year with its measures,
+   :func:`smartcity.energy.stock.stock_parts`, simulated as an energy system:
+   :func:`smartcity.energy.system.simulate_energy_year`), ``demand`` and ``transport`` (the
+   four-step model and the vehicles, :mod:`smartcity.transport.model`), ``charging``
+   (:class:`smartcity.transport.fleet.ChargingEffects`) and ``supply``
+   (:func:`smartcity.energy.district_heating.supply_year`); a stock equal to one simulated
+   before is not simulated again;
+4. the year's electricity balance with vehicle charging and its CO2 by Covenant of Mayors
+   sector and carrier (:func:`smartcity.emissions.account_year`);
 5. the contribution of each measure: the scenario is also run without measures and with
-   each measure alone ("add one"); the reduction of each measure alone and the interaction
-   remainder (all measures together minus the sum of the single ones) are reported;
-6. assembly into one :class:`xarray.Dataset` with units, long names and provenance, with
-   what :mod:`smartcity.kpi` needs beyond the models' outputs: each measure's savings by
-   carrier and of grid import/export, O&M cost and residential floor area reached; the
-   floor area reached by renovation measures (overlaps counted once); the residents of
-   the transport model's internal zones.
+   each measure alone ("add one"); its costs (:func:`measure_costs`) and reach;
+6. the results Dataset (:mod:`smartcity.results`: the declared variables, units and provenance).
 """
 
 from __future__ import annotations
@@ -39,7 +38,6 @@ from smartcity import economics, emissions
 from smartcity import weather as weather_mod
 from smartcity.energy import balance, grid, single_building, stock, thermal
 from smartcity.energy.district_heating import SupplyYear, supply_year
-from smartcity.energy.supply import HEATING_SYSTEMS
 from smartcity.energy.system import (
     BUILDING_SECTORS,
     EnergyYear,
@@ -48,6 +46,7 @@ from smartcity.energy.system import (
 )
 from smartcity.errors import InputError, SmartcityError
 from smartcity.inputs import RunCache, ScenarioInputs, default_scenarios, enabled_measures, load_inputs
+from smartcity import results
 from smartcity.results import provenance_attrs
 from smartcity.scenario import load_scenario
 from smartcity.scenario.building_file import load_building
@@ -55,42 +54,17 @@ from smartcity.scenario.sections.measures import of_stage
 from smartcity.stages import apply_stage
 from smartcity.transport import fleet as fleet_mod
 from smartcity.transport.model import (
-    MODES,
-    POWERTRAINS,
-    VEHICLES,
     DistrictTransport,
     TransportEnergy,
     transport_energy,
 )
 
 __all__ = [
-    "run_building_file", "load_plan", "measure_costs", "RunCache", "ScenarioInputs", "load_inputs", "run_scenarios", "default_scenarios", "heating_degree_days",
-    "HEATING_DEGREE_DAY_BASE_C", "RENOVATION_TYPES",
+    "run_scenarios", "run_building_file", "load_plan", "measure_costs", "RunCache", "ScenarioInputs", "load_inputs",
+    "default_scenarios", "RENOVATION_TYPES",
 ]
 
-#: Base temperature of Danish heating degree days [°C] (DMI "graddage", base 17 °C).
-HEATING_DEGREE_DAY_BASE_C = 17.0
-
 Progress = Callable[[str, float], None]
-
-
-def heating_degree_days(temp_air: pd.Series, base_c: float = HEATING_DEGREE_DAY_BASE_C) -> float:
-    """Heating degree days from daily mean temperatures, as DMI's "graddage".
-
-    Parameters
-    ----------
-    temp_air : pandas.Series
-        Hourly outdoor air temperature on a DatetimeIndex. [°C]
-    base_c : float
-        Base temperature. [°C]
-
-    Returns
-    -------
-    float
-        Sum over days of max(0, base - daily mean temperature). [K d]
-    """
-    daily = temp_air.groupby(temp_air.index.date).mean().to_numpy()
-    return float(np.maximum(base_c - daily, 0.0).sum())
 
 
 def _json_key(model) -> str:
@@ -248,42 +222,21 @@ def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None, attributi
         if progress is not None:
             progress(f"{model.name}: {label}", (k + 1) / len(variants))
     main = runs["all"]
-    ds = _energy_dataset(inp, years, main)
+    renovated = _renovated_floor_area(inp.buildings, of_stage(measures, "stock"), years)
+    ds = results.energy_results(inp.resolved, inp.weather, inp.buildings, years, main, renovated)
     if sm.transport is not None:
-        ds = ds.merge(_transport_dataset(sm.transport, years, main))
-        ds = ds.assign(residents=("year", _residents(sm.transport, years), _RESIDENTS_ATTRS))
-    ds = ds.assign(renovated_residential_floor_area=(
-        "year", _renovated_floor_area(inp.buildings, of_stage(measures, "stock"), years), _RENOVATED_ATTRS))
+        ds = ds.merge(results.transport_results(sm.transport, years, main))
     if not attribution:
         return ds
-    if measures:
-        return ds.merge(_measure_dataset(inp, years, measures, runs))
-    total = np.array([r.co2_t.sum() for r in main])
-    return ds.assign(
-        co2_without_measures=("year", total, _WITHOUT_ATTRS),
-        co2_reduction_interaction=("year", np.zeros(len(years)), _INTERACTION_ATTRS),
-    )
+    if not measures:
+        return ds.merge(results.no_attribution_results(years, main))
+    return ds.merge(results.attribution_results(
+        years, measures, runs, measure_costs(inp.buildings, measures, years),
+        _measure_floor_area(inp.buildings, measures, years)))
 
 
-_RESIDENTS_ATTRS = {
-    "units": "1", "long_name": "residents of the district: population of the transport model's internal zones "
-                               "(only with a transport model, like the other travel variables: NaN for a scenario "
-                               "without one in results that hold both)"}
-_RENOVATED_ATTRS = {
-    "units": "m2", "long_name": "heated floor area of residential buildings reached by at least one envelope "
-                                "renovation or ventilation heat-recovery measure (measures independent across the "
-                                "eligible stock)"}
 #: Building-measure types whose reach counts as "renovated" for the social-reach KPIs.
 RENOVATION_TYPES = ("envelope_renovation", "ventilation_heat_recovery")
-
-
-def _residents(transport: DistrictTransport, years: list[int]) -> np.ndarray:
-    """Population of the internal zones in each year (zone data as the transport model used it). [persons]"""
-    out = []
-    for year in years:
-        frame = transport._zone_data(year)  # cached by the model for the years it simulated
-        out.append(float(frame.loc[frame["kind"] == "internal", "population"].sum()))
-    return np.asarray(out, dtype=np.float64)
 
 
 def _residential_rows(buildings: pd.DataFrame) -> np.ndarray:
@@ -331,232 +284,6 @@ def measure_costs(buildings: pd.DataFrame, measures: Mapping, years: Sequence[in
     return economics.cost_table(rows, discount_rate=discount_rate)
 
 
-_WITHOUT_ATTRS = {"units": "t/a", "long_name": "CO2 with none of the scenario's measures"}
-_CARRIER = {c: j for j, c in enumerate(emissions.INVENTORY_CARRIERS)}
-_INTERACTION_ATTRS = {"units": "t/a",
-                      "long_name": "CO2 reduction of all measures together minus the sum of the single ones"}
-
-
-def _stack(results: list[_YearResult], attr: str) -> np.ndarray:
-    return np.stack([getattr(r.energy, attr) for r in results])
-
-
-def _energy_dataset(inp: ScenarioInputs, years: list[int], results: list[_YearResult]) -> xr.Dataset:
-    model = inp.resolved.model
-    weather = inp.weather
-    b = inp.buildings
-    n_hours = len(weather.index)
-    yb, yh = ("year", "building"), ("year", "hour")
-    hdd = heating_degree_days(weather.data["temp_air"])
-    data = {
-        "co2": (("year", "sector", "carrier"), np.stack([r.co2_t for r in results]), {
-            "units": "t/a", "long_name": "CO2 emissions by Covenant of Mayors sector and carrier"}),
-        "final_energy": (("year", "sector", "carrier"), np.stack([r.final_mwh for r in results]), {
-            "units": "MWh/a", "long_name": "final energy by sector and carrier, before local PV"}),
-        "space_heating_need": (yb, _stack(results, "building_space_heating_kwh"), {
-            "units": "kWh/a", "long_name": "annual space-heating need of all buildings of the row (0 before construction)",
-            "model": "ISO 13790 Annex C 5R1C hourly"}),
-        "space_cooling_need": (yb, _stack(results, "building_cooling_kwh"), {
-            "units": "kWh/a", "long_name": "annual space-cooling need of all buildings of the row",
-            "model": "ISO 13790 Annex C 5R1C hourly"}),
-        "hot_water_need": (yb, _stack(results, "building_dhw_kwh"), {
-            "units": "kWh/a", "long_name": "annual domestic hot-water heat need of all buildings of the row"}),
-        "appliance_electricity": (yb, _stack(results, "building_electricity_kwh"), {
-            "units": "kWh/a", "long_name": "annual appliance and lighting electricity of all buildings of the row"}),
-        "peak_space_heating": (yb, _stack(results, "building_peak_heating_kw"), {
-            "units": "kW", "long_name": "peak space-heating power of one building of the row"}),
-        "heated_floor_area": (yb, _stack(results, "building_floor_area_m2"), {
-            "units": "m2", "long_name": "heated floor area of all buildings of the row standing in the year"}),
-        "district_space_heating": (("year", "heating_system", "hour"), _stack(results, "space_heating_by_system_kw"), {
-            "units": "kW", "long_name": "hourly space-heating need of the district by heating system"}),
-        "district_space_cooling": (yh, _stack(results, "cooling_kw"), {
-            "units": "kW", "long_name": "hourly space-cooling need of the district"}),
-        "district_hot_water": (yh, _stack(results, "dhw_kw"), {
-            "units": "kW", "long_name": "hourly domestic hot-water heat need of the district"}),
-        "electricity_demand": (yh, _stack(results, "electricity_demand_kw"), {
-            "units": "kW", "long_name": "hourly electricity consumption of the buildings (heat pumps, cooling, "
-                                        "appliances, lighting)"}),
-        "pv_generation": (yh, _stack(results, "pv_generation_kw"), {
-            "units": "kW", "long_name": "hourly AC output of rooftop PV"}),
-        "grid_import": (yh, np.stack([r.grid_import_kw for r in results]), {
-            "units": "kW", "long_name": "hourly electricity drawn from the grid by buildings and vehicle charging"}),
-        "grid_export": (yh, np.stack([r.grid_export_kw for r in results]), {
-            "units": "kW", "long_name": "hourly PV electricity fed into the grid"}),
-        "grid_carbon_intensity": (yh, np.stack([r.grid_intensity for r in results]), {
-            "units": "g/kWh", "long_name": "hourly carbon intensity applied to grid electricity"}),
-        "pv_capacity": (("year",), np.array([r.energy.pv_capacity_kwp for r in results]), {
-            "units": "kWp", "long_name": "installed rooftop PV"}),
-        "district_heat_production": (("year",), np.array([r.final_mwh[:, _CARRIER["district_heat"]].sum()
-                                                          / (1.0 - r.supply.network_loss) for r in results]), {
-            "units": "MWh/a", "long_name": "district heat produced for the district's buildings, network losses included"}),
-        "district_heating_emission_factor": (("year",), np.array([r.supply.district_heat_factor for r in results]), {
-            "units": "g/kWh", "long_name": "CO2 per kWh of district heat delivered"}),
-        "building_count": (("building",), b["count"].to_numpy(dtype=np.int64), {
-            "units": "1", "long_name": "number of buildings the row stands for"}),
-        "building_use": (("building",), b["use"].to_numpy(dtype=str), {
-            "units": "-", "long_name": "main use of the building"}),
-        "building_sector": (("building",), np.array([emissions.SECTOR_OF_USE[u] for u in b["use"]], dtype=str), {
-            "units": "-", "long_name": "Covenant of Mayors sector of the building"}),
-        "building_heating_system": (("building",), b["heating_system"].to_numpy(dtype=str), {
-            "units": "-", "long_name": "space-heating system of the building as built"}),
-        "construction_year": (("building",), b["construction_year"].to_numpy(dtype=np.int64), {
-            "units": "a", "long_name": "year of construction"}),
-        "outdoor_air_temperature": (("hour",), weather.temp_air, {
-            "units": "degC", "long_name": "outdoor air temperature of the weather year", "source": weather.source}),
-        "global_horizontal_irradiance": (("hour",), weather.ghi, {
-            "units": "W/m2", "long_name": "global horizontal irradiance of the weather year", "source": weather.source}),
-        "heating_degree_days": ((), hdd, {
-            "units": "K d", "long_name": f"heating degree days of the weather year, base {HEATING_DEGREE_DAY_BASE_C:g} "
-                                         "degC, from daily means"}),
-        "scenario_sha256": ((), inp.resolved.sha256(), {
-            "units": "-", "long_name": "SHA-256 of the resolved scenario with each input file replaced by its content hash"}),
-        "scenario_seed": ((), np.int64(model.scenario.seed), {
-            "units": "1", "long_name": "seed of the scenario's random draws"}),
-        "scenario_description": ((), model.scenario.description, {
-            "units": "-", "long_name": "description of the scenario"}),
-        "resolved_scenario": ((), inp.resolved.to_toml(), {
-            "units": "-", "long_name": "the resolved scenario (TOML) that produced these results"}),
-        "weather_name": ((), weather.name, {"units": "-", "long_name": "weather year used"}),
-    }
-    coords = {
-        "year": ("year", np.asarray(years, dtype=np.int64), {"units": "a", "long_name": "simulated year"}),
-        "building": ("building", b["building_id"].to_numpy(dtype=str), {
-            "units": "-", "long_name": "building (or archetype row) identifier"}),
-        "heating_system": ("heating_system", np.asarray(HEATING_SYSTEMS, dtype=str), {
-            "units": "-", "long_name": "space-heating system"}),
-        "sector": ("sector", np.asarray(emissions.SECTORS, dtype=str), {
-            "units": "-", "long_name": "Covenant of Mayors sector"}),
-        "carrier": ("carrier", np.asarray(emissions.INVENTORY_CARRIERS, dtype=str), {
-            "units": "-", "long_name": "final energy carrier"}),
-        "hour": ("hour", np.arange(n_hours, dtype=np.int64), {
-            "units": "h", "long_name": "hour of the weather year (0 = 1 January 00:00-01:00 local standard time)"}),
-    }
-    return xr.Dataset(data, coords=coords)
-
-
-def _transport_dataset(transport: DistrictTransport, years: list[int], results: list[_YearResult]) -> xr.Dataset:
-    """Travel, fleet and charging of each year (all measures in force)."""
-    travel = [r.transport for r in results]
-    trips = [t.year for t in travel]
-    system = transport.system
-    links = system.links
-    lines = system.lines
-    days = transport.section.days_per_year.canonical
-    ym, yh = ("year", "mode"), ("year", "hour")
-    counted = np.stack([t.trips for t in trips])
-    data = {
-        "trips": (ym, counted, {"units": "1/d", "long_name": "trips per average day by main mode, counted for the "
-                                "district (trips with one end outside count with transport.transboundary_share)"}),
-        "mode_share": (ym, counted / counted.sum(axis=1, keepdims=True), {
-            "units": "1", "long_name": "modal split: share of the district's trips by main mode"}),
-        "passenger_km": (ym, np.stack([t.passenger_km for t in trips]) * days, {
-            "units": "km/a", "long_name": "passenger-km by mode, counted for the district"}),
-        "passenger_km_by_zone": (("year", "zone", "mode"), np.stack([t.passenger_km_by_zone for t in trips]) * days, {
-            "units": "km/a", "long_name": "passenger-km by origin zone and mode, counted for the district"}),
-        "vehicle_km": (("year", "vehicle", "powertrain"), np.stack([t.vehicle_km for t in travel]), {
-            "units": "km/a", "long_name": "vehicle-km by vehicle and powertrain (cars: district share of trips; "
-                                          "buses: service of the lines inside the district)"}),
-        "car_fleet": (("year", "powertrain"), np.stack([t.car_fleet for t in travel]), {
-            "units": "1", "long_name": "cars owned by the district's residents by powertrain (stock turnover model)"}),
-        "bus_fleet": (("year", "vehicle", "powertrain"), np.stack([t.bus_fleet for t in travel]), {
-            "units": "1", "long_name": "buses the lines in service need in the peak, by class and powertrain "
-                                       "(whole lines; the car row is 0)"}),
-        "ev_charging": (yh, np.stack([t.ev_charging_kw for t in travel]), {
-            "units": "kW", "long_name": "hourly charging of electric cars (after smart charging)"}),
-        "bus_charging": (yh, np.stack([t.bus_charging_kw for t in travel]), {
-            "units": "kW", "long_name": "hourly charging of electric buses (depot and opportunity)"}),
-        "transport_feedback_iterations": (("year",), np.array([t.feedback_iterations for t in trips], dtype=np.int64), {
-            "units": "1", "long_name": "passes of the feedback between assignment and distribution/mode choice"}),
-        "transport_feedback_change": (("year",), np.array([t.feedback_change for t in trips]), {
-            "units": "1", "long_name": "relative change of the car-time skim in the last feedback pass"}),
-        "link_peak_flow": (("year", "link"), np.stack([t.link_peak_flow for t in trips]), {
-            "units": "veh/h", "long_name": "car flow on each link in the peak hour (user equilibrium)"}),
-        "link_from_node": (("link",), links["from_node"].to_numpy(dtype=np.int64), {
-            "units": "-", "long_name": "from-node of the link"}),
-        "link_to_node": (("link",), links["to_node"].to_numpy(dtype=np.int64), {
-            "units": "-", "long_name": "to-node of the link"}),
-        "mode_share_observed": (("mode",), transport.calibration["target_shares"], {
-            "units": "1", "long_name": "observed modal split of all trips the base year is calibrated to"}),
-        "mode_share_calibrated": (("mode",), transport.calibration["modelled_shares"], {
-            "units": "1", "long_name": "modelled modal split of all trips in the base year after calibration"}),
-    }
-    coords = {
-        "mode": ("mode", np.asarray(MODES, dtype=str), {"units": "-", "long_name": "main mode of the trip"}),
-        "zone": ("zone", np.asarray(transport.zone_ids, dtype=str), {"units": "-", "long_name": "transport zone"}),
-        "vehicle": ("vehicle", np.asarray(VEHICLES, dtype=str), {"units": "-", "long_name": "vehicle class"}),
-        "powertrain": ("powertrain", np.asarray(POWERTRAINS, dtype=str), {"units": "-", "long_name": "powertrain"}),
-        "link": ("link", np.array([f"{a}-{b}" for a, b in zip(links["from_node"], links["to_node"])], dtype=str), {
-            "units": "-", "long_name": "link of the road network (from-to node)"}),
-    }
-    if lines is not None:
-        data.update({
-            "line_boardings": (("year", "line"), np.stack([t.line_boardings for t in trips]), {
-                "units": "1/d", "long_name": "boardings per average day on each public-transport line by trips with "
-                                             "an end in the district"}),
-            "line_passenger_km": (("year", "line"), np.stack([t.line_passenger_km for t in trips]) * days, {
-                "units": "km/a", "long_name": "passenger-km on each line by trips with an end in the district"}),
-            "line_vehicle_km": (("year", "line"), np.stack([t.line_vehicle_km for t in trips])
-                                * transport.section.service_days_per_year.canonical, {
-                "units": "km/a", "long_name": "bus-km operated on each line inside the district"}),
-        })
-        coords["line"] = ("line", lines["line"].to_numpy(dtype=str), {"units": "-", "long_name": "public-transport line"})
-    return xr.Dataset(data, coords=coords)
-
-
-def _measure_dataset(inp: ScenarioInputs, years: list[int], measures: dict, runs: dict) -> xr.Dataset:
-    ids = list(measures)
-    total = lambda results: np.array([r.co2_t.sum() for r in results])  # noqa: E731
-    final = lambda results: np.array([r.final_mwh.sum() for r in results])  # noqa: E731
-    by_carrier = lambda results: np.stack([r.final_mwh.sum(axis=0) for r in results])  # noqa: E731
-    imported = lambda results: np.array([r.grid_import_kw.sum() / 1e3 for r in results])  # noqa: E731
-    exported = lambda results: np.array([r.grid_export_kw.sum() / 1e3 for r in results])  # noqa: E731
-    without = total(runs["none"])
-    reduction = np.stack([without - total(runs[m]) for m in ids], axis=1)
-    saving = np.stack([final(runs["none"]) - final(runs[m]) for m in ids], axis=1)
-    saving_by_carrier = np.stack([by_carrier(runs["none"]) - by_carrier(runs[m]) for m in ids], axis=1)
-    import_saving = np.stack([imported(runs["none"]) - imported(runs[m]) for m in ids], axis=1)
-    export_increase = np.stack([exported(runs[m]) - exported(runs["none"]) for m in ids], axis=1)
-    interaction = (without - total(runs["all"])) - reduction.sum(axis=1)
-    costs = measure_costs(inp.buildings, measures, years)
-    costs = costs.assign(spent_eur=costs["investment_eur"] + costs["reinvestment_eur"])
-    investment = costs.pivot(index="year", columns="measure", values="spent_eur").reindex(index=years, columns=ids)
-    annual = costs.pivot(index="year", columns="measure", values="annual_cost_eur").reindex(index=years, columns=ids)
-    om = costs.pivot(index="year", columns="measure", values="om_eur").reindex(index=years, columns=ids)
-    ym = ("year", "measure")
-    return xr.Dataset(
-        {
-            "co2_without_measures": (("year",), without, _WITHOUT_ATTRS),
-            "co2_reduction_by_measure": (ym, reduction, {
-                "units": "t/a", "long_name": "CO2 reduction of each measure applied alone (add-one attribution)"}),
-            "co2_reduction_interaction": (("year",), interaction, _INTERACTION_ATTRS),
-            "final_energy_saving_by_measure": (ym, saving, {
-                "units": "MWh/a", "long_name": "final energy (before local PV) saved by each measure applied alone"}),
-            "final_energy_saving_by_measure_carrier": (("year", "measure", "carrier"), saving_by_carrier, {
-                "units": "MWh/a", "long_name": "final energy (before local PV) saved by each measure applied alone, "
-                                               "by carrier (all sectors)"}),
-            "grid_import_saving_by_measure": (ym, import_saving, {
-                "units": "MWh/a", "long_name": "grid electricity import avoided by each measure applied alone "
-                                               "(after local PV and batteries)"}),
-            "grid_export_increase_by_measure": (ym, export_increase, {
-                "units": "MWh/a", "long_name": "increase of PV electricity fed into the grid by each measure applied "
-                                               "alone"}),
-            "measure_residential_floor_area": (ym, _measure_floor_area(inp.buildings, measures, years), {
-                "units": "m2", "long_name": "heated floor area of residential buildings with the measure in service "
-                                            "at the end of the year (0 for transport measures)"}),
-            "measure_investment": (ym, investment.to_numpy(dtype=np.float64), {
-                "units": "EUR/a", "long_name": "investment and reinvestment spent in the calendar year on each measure "
-                                               "(constant prices)"}),
-            "measure_annual_cost": (ym, annual.to_numpy(dtype=np.float64), {
-                "units": "EUR/a", "long_name": "annualised investment plus operation and maintenance of each measure"}),
-            "measure_om_cost": (ym, om.to_numpy(dtype=np.float64), {
-                "units": "EUR/a", "long_name": "operation and maintenance of each measure (part of measure_annual_cost)"}),
-            "measure_type": (("measure",), np.array([measures[m].type for m in ids], dtype=str), {
-                "units": "-", "long_name": "type of the measure"}),
-        },
-        coords={"measure": ("measure", np.array(ids, dtype=str), {"units": "-", "long_name": "measure identifier"})},
-    )
-
-
 def run_scenarios(
     paths: Sequence[str | Path], *, command: str | None = None, progress: Progress | None = None,
     inputs: list[ScenarioInputs] | None = None, attribution: bool = True, cache: RunCache | None = None,
@@ -592,7 +319,7 @@ def run_scenarios(
     ds = xr.concat(parts, dim=pd.Index(names, name="scenario"), join="outer", data_vars="all",
                    coords="different", compat="equals", combine_attrs="override")
     ds.attrs.clear()
-    ds["scenario"].attrs.update({"units": "-", "long_name": "scenario name"})
+    ds["scenario"].attrs.update(results.attributes("scenario"))
     ds.attrs.update(provenance_attrs(command))
     ds.attrs["scenarios"] = ", ".join(names)
     return ds

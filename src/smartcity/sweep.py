@@ -97,6 +97,7 @@ import pandas as pd
 import xarray as xr
 
 from smartcity.errors import InputError, SmartcityError
+from smartcity.results import is_sweep_store
 from smartcity.scenario import load_scenario
 from smartcity.scenario.overrides import (
     OverrideKeyError,
@@ -115,16 +116,21 @@ __all__ = [
 SCHEMA_VERSION = 2
 
 
+def _result_vars() -> dict[str, tuple[tuple[str, ...], str, str]]:
+    """The compact result of a task: name -> (dimensions after ``task``, units, long name).
+
+    The variables of ``data/results.toml`` with a ``sweep`` table, their declared dimensions
+    less those the sweep sums over (:func:`smartcity.results.schema`).
+    """
+    from smartcity.results import schema
+
+    _, variables = schema()
+    return {name: (tuple(d for d in v.dims if d not in v.sweep["sum"]), v.sweep["units"], v.sweep["long_name"])
+            for name, v in variables.items() if v.sweep is not None}
+
+
 #: The compact result of a task: name -> (dimensions after ``task``, units, long name).
-RESULT_VARS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "co2": (("year", "sector"), "t/a", "CO2 emissions by Covenant of Mayors sector (all carriers)"),
-    "final_energy": (("year", "carrier"), "MWh/a", "final energy by carrier (all sectors), before local PV"),
-    "grid_import": (("year",), "MWh/a", "electricity drawn from the grid by buildings and vehicle charging"),
-    "pv_generation": (("year",), "MWh/a", "AC output of rooftop PV"),
-    "mode_share": (("year", "mode"), "1", "modal split of the district's trips (NaN without transport model)"),
-    "vehicle_km": (("year", "vehicle", "powertrain"), "km/a",
-                   "vehicle-km by vehicle and powertrain (NaN without transport model)"),
-}
+RESULT_VARS: dict[str, tuple[tuple[str, ...], str, str]] = _result_vars()
 
 
 def _labels() -> dict[str, list[str]]:
@@ -428,28 +434,25 @@ def compact_result(ds: xr.Dataset, years: Sequence[int] | None = None) -> dict[s
 
     ``years`` (default: the Dataset's) are the rows; years the Dataset lacks are NaN.
     """
+    from smartcity.results import schema
+
     labels = _labels()
+    _, declared = schema()
     s = ds.isel(scenario=0) if "scenario" in ds.dims else ds
     years = list(s["year"].values) if years is None else list(years)
     s = s.reindex(year=years)
-    out = {
-        "co2": s["co2"].sum("carrier", min_count=1).sel(sector=labels["sector"]).transpose("year", "sector"),
-        "final_energy": s["final_energy"].sum("sector", min_count=1).sel(carrier=labels["carrier"])
-        .transpose("year", "carrier"),
-        "grid_import": s["grid_import"].sum("hour", min_count=1) / 1e3,
-        "pv_generation": s["pv_generation"].sum("hour", min_count=1) / 1e3,
-    }
-    result = {k: np.asarray(v.values, dtype=np.float64) for k, v in out.items()}
-    n = len(years)
-    if "mode_share" in s:
-        result["mode_share"] = np.asarray(s["mode_share"].sel(mode=labels["mode"]).transpose("year", "mode").values,
-                                          dtype=np.float64)
-        result["vehicle_km"] = np.asarray(
-            s["vehicle_km"].sel(vehicle=labels["vehicle"], powertrain=labels["powertrain"])
-            .transpose("year", "vehicle", "powertrain").values, dtype=np.float64)
-    else:
-        result["mode_share"] = np.full((n, len(labels["mode"])), np.nan)
-        result["vehicle_km"] = np.full((n, len(labels["vehicle"]), len(labels["powertrain"])), np.nan)
+    sizes = {"year": len(years), **{dim: len(v) for dim, v in labels.items()}}
+    result = {}
+    for name, (dims, _, _) in RESULT_VARS.items():
+        if name not in s:  # e.g. travel without a transport model
+            result[name] = np.full(tuple(sizes[d] for d in dims), np.nan)
+            continue
+        sweep = declared[name].sweep
+        value = s[name].sum(list(sweep["sum"]), min_count=1) if sweep["sum"] else s[name]
+        if "divisor" in sweep:
+            value = value / sweep["divisor"]
+        value = value.sel({d: labels[d] for d in dims if d in labels}).transpose(*dims)
+        result[name] = np.asarray(value.values, dtype=np.float64)
     return result
 
 
@@ -590,12 +593,6 @@ def _require_engine() -> None:
                              "pip install 'smartcity[dask]'") from None
     if int(zarr.__version__.split(".")[0]) < 3:
         raise SmartcityError(f"sweeps need zarr >= 3 (installed: {zarr.__version__}); pip install 'zarr>=3'")
-
-
-def is_sweep_store(path: str | Path) -> bool:
-    """True if ``path`` is a Zarr store folder (a sweep's output, or another Zarr store)."""
-    path = Path(path)
-    return path.is_dir() and (path / "zarr.json").is_file()
 
 
 def _create_store(path: Path, plan: SweepPlan):
@@ -751,7 +748,8 @@ def run_sweep(scenarios: Sequence[str | Path], output: str | Path, *, grid: Sequ
         if scheduler is None:
             if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
                 raise SmartcityError(f"--workers must be a positive integer; got {workers!r}")
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            # a free port for the dashboard: the default (8787) may be taken by another sweep on the machine
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
         else:
             cluster = None
         try:
@@ -828,6 +826,8 @@ def open_sweep(path: str | Path) -> xr.Dataset:
     _require_engine()
     import zarr
 
+    from smartcity.results import attributes
+
     path = Path(path)
     if not is_sweep_store(path):
         raise SmartcityError(f"{path}: not a Zarr store")
@@ -863,7 +863,7 @@ def open_sweep(path: str | Path) -> xr.Dataset:
                            "for each input in the order of 'input' (base size in the attribute 'base_samples')"}
                           [meta.get("sampling", "lhs")] if meta["samples"] else "nominal values (no sampling)"),
             "base_samples": int(meta["samples"])}),
-        "year": ("year", np.asarray(meta["years"], dtype=np.int64), {"units": "a", "long_name": "simulated year"}),
+        "year": ("year", np.asarray(meta["years"], dtype=np.int64), attributes("year")),
     }
     for dim, labels in meta["labels"].items():
         coords[dim] = (dim, labels, {"units": "-", "long_name": dim})
@@ -899,26 +899,30 @@ def open_sweep(path: str | Path) -> xr.Dataset:
 
 
 def summary_table(ds: xr.Dataset, year: int | None = None) -> pd.DataFrame:
-    """Total CO2 by scenario and grid point in ``year`` (default: the last year): tasks done and,
-    over the samples, mean, P10, P50 and P90 [t/a]."""
+    """Total CO2 by scenario and grid point in ``year`` (default: the last year): the tasks done and,
+    over the samples, the mean, P10, P50 and P90 of the KPI ``co2_total``
+    (:func:`smartcity.kpi.uncertainty.kpi_percentile_table`). [t/a]"""
+    from smartcity.kpi.uncertainty import kpi_percentile_table
+
     year = int(ds["year"].values[-1]) if year is None else int(year)
-    total = ds["co2"].sel(year=year).sum("sector", min_count=1)
     rows = []
-    for s in ds["scenario"].values:
-        for p in ds["point"].values:
-            x = total.sel(scenario=s, point=p).values
-            x = x[np.isfinite(x)]
+    for p in ds["point"].values:
+        table = kpi_percentile_table(ds, ids=["co2_total"], years=[year], point=int(p))
+        unit = table.index.get_level_values("unit")[0]
+        for s in ds["scenario"].values:
             row = {"scenario": str(s), "point": str(ds["point_label"].values[p]),
                    "done": f"{int(ds['done'].sel(scenario=s, point=p).sum())}/{ds.sizes['sample']}"}
-            if x.size:
-                row.update({f"CO2 {year} mean [t/a]": x.mean(), "P10": np.percentile(x, 10),
-                            "P50": np.percentile(x, 50), "P90": np.percentile(x, 90)})
+            for label, value in table[str(s)].iloc[0].items():
+                statistic = label.split(" ", 1)[1]
+                row[f"CO2 {year} {statistic} [{unit}]" if statistic == "mean" else statistic] = value
             rows.append(row)
     return pd.DataFrame(rows)
 
 
 def _print_summary(ds: xr.Dataset, stream=None) -> None:
+    from smartcity.kpi import fmt_number
+
     stream = stream or sys.stdout
     table = summary_table(ds)
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.max_colwidth", 60):
-        stream.write(table.to_string(index=False, float_format=lambda x: f"{x:,.1f}") + "\n")
+        stream.write(table.to_string(index=False, float_format=fmt_number) + "\n")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import tomllib
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,8 +20,6 @@ from smartcity.energy.stock import EFFECT_COLUMNS, stock_in_year
 from smartcity.run import measure_costs
 from smartcity.scenario.models import ScenarioMeasures as MeasuresSection
 from smartcity.scenario.sections.measures import EnvelopeRenovation, of_stage, treated_share
-from smartcity.scenario.sections.measures import base as measure_base
-from smartcity.scenario.sections.measures import stock as stock_measures
 from smartcity.energy.thermal import thermal_inputs_from_table
 from smartcity.errors import InputError
 from smartcity.schema.quantities import StrictModel
@@ -635,12 +632,6 @@ def test_check_measures_against_the_table(small):
     with pytest.raises(InputError, match="selects no building"):
         check_measures(small, {"m": one(filter={"zone": ["estate"], "use": ["office"]})})
     check_measures(small, {"m": one(enabled=False, filter={"zone": ["nowhere"]})})  # disabled: not checked
-
-
-@pytest.mark.parametrize("module", [M, measure_base, stock_measures], ids=lambda m: m.__name__)
-def test_docstring_examples(module):
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.failed == 0
 
 
 @pytest.mark.parametrize("year", [2014, 2016, 2019, 2025, 2030])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 from importlib import resources
 
 import numpy as np
@@ -567,13 +566,3 @@ def test_smart_charging_without_cap_fills_the_cheapest_hour(load, width):
         window = slice(start, min(start + width, len(load)))
         assert out[window][-1] == pytest.approx(load[window].sum(), rel=1e-12, abs=1e-12)
         assert np.all(out[window][:-1] == 0.0)
-
-
-# --------------------------------------------------------------------------------------
-# Docstring examples
-# --------------------------------------------------------------------------------------
-
-
-def test_docstring_examples_run():
-    result = doctest.testmod(fleet, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0

@@ -114,7 +114,7 @@ def test_run_reports_modal_split_vehicle_km_energy_and_co2(default_run):
     assert ds["mode_share"].dims == ("scenario", "year", "mode")
     np.testing.assert_allclose(ds["mode_share"].sum("mode").values, 1.0, rtol=1e-12)
     assert ds["vehicle_km"].dims == ("scenario", "year", "vehicle", "powertrain")
-    assert ds["vehicle_km"].attrs["units"] == "km/a"
+    assert ds["vehicle_km"].attrs["units"] == "km yr-1"
     transport = ds["co2"].sel(sector="transport").sum("carrier")
     assert (transport > 0).all()
     base, light = transport.sel(scenario="baseline"), transport.sel(scenario="lighthouse")

@@ -422,10 +422,11 @@ def final_energy(heat_by_system_kw, dhw_by_system_kw, cooling_kw, theta_e,
 
     Examples
     --------
+    >>> from smartcity.scenario.sections.supply import SupplySection
     >>> n_h = 3
     >>> heat = np.zeros((len(HEATING_SYSTEMS), n_h))
-    >>> heat[HEATING_SYSTEMS.index("gas_boiler")] = 9.5
-    >>> final_energy(heat, None, None, [0.0, 0.0, 0.0])["natural_gas"].tolist()
+    >>> heat[HEATING_SYSTEMS.index("gas_boiler")] = 9.5  # gas boilers at their default efficiency 0.95
+    >>> final_energy(heat, None, None, [0.0, 0.0, 0.0], SupplySection())["natural_gas"].tolist()
     [10.0, 10.0, 10.0]
     """
     p = params

@@ -42,6 +42,7 @@ from smartcity.kpi.tables import (
     FORMATS,
     compare_table,
     default_years,
+    fmt_number,
     footer_lines,
     format_for,
     kpi_table,
@@ -55,6 +56,6 @@ __all__ = [
     "KPIDefinition", "KPIFile", "EnergyPrices", "PrimaryEnergyFactors",
     "load_definitions", "load_prices", "load_primary_energy_factors",
     "kpi_table", "compare_table", "render_table", "write_table", "rich_table", "footer_lines", "format_for",
-    "default_years", "FORMATS",
+    "default_years", "fmt_number", "FORMATS",
     "measure_contributions", "abatement_curve", "allocate_interaction", "INTERACTION",
 ]

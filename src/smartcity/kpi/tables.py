@@ -147,9 +147,10 @@ def _footer_text(provenance: list[dict], created: str, extra: str = "") -> str:
     return "; ".join(parts + ([extra] if extra else []) + [tail])
 
 
-def kpi_table(datasets: Datasets, *, years: Sequence[int] | None = None, baseline: str | None = "baseline",
-              definitions: KPIFile | None = None, prices: dict | None = None,
-              factors: dict | None = None) -> pd.DataFrame:
+def kpi_table(datasets: Datasets, *, ids: Sequence[str] | None = None, years: Sequence[int] | None = None,
+              baseline: str | None = "baseline", definitions: KPIFile | None = None, prices: dict | None = None,
+              factors: dict | None = None, title: str = "smartcity KPIs", created: str | None = None
+              ) -> pd.DataFrame:
     """The KPI table of one or several results.
 
     Parameters
@@ -158,6 +159,9 @@ def kpi_table(datasets: Datasets, *, years: Sequence[int] | None = None, baselin
         Results of ``smartcity run`` (:func:`smartcity.results.open_result`). Several
         results give one table with a column per scenario; a scenario name found in more
         than one of them is labelled ``<label>/<scenario>``.
+    ids : sequence of str, optional
+        The KPIs of the table (ids of ``data/kpis.toml``; a breakdown brings its rows), in
+        this order; default every KPI in the file's order.
     years : sequence of int, optional
         Years of the columns of every scenario; each must be in every results' ``year``
         coordinate. Default: each scenario's own base year and last simulated year (so
@@ -168,6 +172,11 @@ def kpi_table(datasets: Datasets, *, years: Sequence[int] | None = None, baselin
     definitions, prices, factors : optional
         Replace the shipped ``data/kpis.toml``, the prices [EUR/MWh] and primary energy
         factors [1] by carrier.
+    title : str
+        The table's title (``attrs["title"]``).
+    created : str, optional
+        The time the footer says the table was made (ISO 8601, UTC); default now. A report
+        passes the run's time, so that the same results give the same page.
 
     Returns
     -------
@@ -183,7 +192,7 @@ def kpi_table(datasets: Datasets, *, years: Sequence[int] | None = None, baselin
     Raises
     ------
     SmartcityError
-        A year not in the results; a carrier without a price or factor.
+        A year not in the results; a carrier without a price or factor; an unknown KPI id.
     """
     data = as_datasets(datasets)
     if not data:
@@ -197,11 +206,18 @@ def kpi_table(datasets: Datasets, *, years: Sequence[int] | None = None, baselin
     definitions = definitions or load_definitions()
     prices = prices if prices is not None else load_prices().eur_per_mwh()
     factors = factors if factors is not None else load_primary_energy_factors().factors()
+    chosen = list(definitions.kpi)
+    if ids is not None:
+        known = definitions.by_id()
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise SmartcityError(f"unknown KPI {unknown[0]!r}; the KPIs are {', '.join(known)}")
+        chosen = [known[i] for i in ids]
     views = {col: scenario_results(data[label], s, baseline=baseline, prices=prices, factors=factors,
                                    parameters=definitions.parameters)
              for col, label, s in columns}
     index, rows, meta = [], [], {}
-    for d in definitions.kpi:
+    for d in chosen:
         func = REGISTRY.get(d.id)
         if func is None:
             raise SmartcityError(f"KPI '{d.id}' of the definitions has no function in smartcity.kpi.indicators")
@@ -253,13 +269,13 @@ def kpi_table(datasets: Datasets, *, years: Sequence[int] | None = None, baselin
         index=pd.MultiIndex.from_tuples(index, names=["id", "name", "unit"]),
         columns=pd.MultiIndex.from_tuples(header, names=["scenario", "year"]),
     )
-    created = _now()
+    created = created or _now()
     provenance = [_provenance(data[label], s, col, label) for col, label, s in columns]
     frame.attrs.update(
         footer=_footer_text(provenance, created, f"reference scenario: {baseline}" if baseline else ""),
         provenance=provenance, created_utc=created, baseline=baseline or "",
         years=sorted({y for ys in col_years.values() for y in ys}), rows=meta,
-        title="smartcity KPIs",
+        title=title,
     )
     return frame
 

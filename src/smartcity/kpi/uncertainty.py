@@ -56,14 +56,16 @@ def _point(ds: xr.Dataset, point: int) -> int:
     return int(point)
 
 
-def kpi_percentile_table(ds: xr.Dataset, *, years: Sequence[int] | None = None, point: int = 0,
-                         q: Sequence[float] = (10, 50, 90)) -> pd.DataFrame:
+def kpi_percentile_table(ds: xr.Dataset, *, ids: Sequence[str] | None = None, years: Sequence[int] | None = None,
+                         point: int = 0, q: Sequence[float] = (10, 50, 90)) -> pd.DataFrame:
     """Headline KPIs over the Monte Carlo samples: mean and percentiles per scenario and year.
 
     Parameters
     ----------
     ds : xarray.Dataset
         A sweep store opened with :func:`smartcity.sweep.open_sweep`.
+    ids : sequence of str, optional
+        The KPIs of the table, in this order (default: every KPI the sweep records).
     years : sequence of int, optional
         Years of the columns (default: the first and last year of the sweep). [a]
     point : int
@@ -82,6 +84,12 @@ def kpi_percentile_table(ds: xr.Dataset, *, years: Sequence[int] | None = None, 
     _require_kpis(ds)
     point = _point(ds, point)
     years = _years(ds, years)
+    if ids is not None:
+        recorded = [str(x) for x in ds["kpi"].values]
+        unknown = [i for i in ids if i not in recorded]
+        if unknown:
+            raise SmartcityError(f"KPI {unknown[0]!r} is not recorded by the sweep; it records {', '.join(recorded)}")
+        ds = ds.sel(kpi=list(ids))
     values = ds["kpi_value"].isel(point=point).sel(year=years)  # (scenario, sample, kpi, year)
     n = ds.sizes["sample"]
     stats = percentiles(values, q, dim="sample")  # (percentile, scenario, kpi, year)

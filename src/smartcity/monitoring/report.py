@@ -23,17 +23,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from smartcity.errors import SmartcityError
-from smartcity.report import PAGE_CSS, save_figure, table_html
-from smartcity.results import OutputExistsError
+from smartcity.report.figures import save_figure
+from smartcity.report.html import PAGE_CSS, check_folder, figure_html, table_html, write_folder
 
 __all__ = [
     "REPORT_FILE",
@@ -51,7 +47,8 @@ __all__ = [
 #: Name of the page inside the output folder.
 REPORT_FILE = "report.html"
 #: Everything the report writes into its folder (checked before writing).
-OUTPUTS = (REPORT_FILE, "tables.md", "tables", "figures")
+OUTPUTS = ("tables", "figures", "tables.md", REPORT_FILE)
+_FOLDERS = ("tables", "figures")
 
 _OBSERVED = "#4e79a7"
 _MODEL = "#e15759"
@@ -237,14 +234,7 @@ def check_report_target(out_dir: str | Path, force: bool) -> None:
     OutputExistsError
         A report is already there and ``force`` is false.
     """
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise SmartcityError(f"{out_dir}: the report folder is a file; choose another folder with -o")
-    for name in OUTPUTS:
-        target = out_dir / name
-        if target.exists() and not force:
-            raise OutputExistsError(f"{target}: a monitoring report already exists; pass --force to replace it or "
-                                    "choose another folder with -o")
+    check_folder(out_dir, OUTPUTS, force=force, what="a monitoring report", folders=_FOLDERS)
 
 
 def _markdown(df: pd.DataFrame) -> str:
@@ -284,15 +274,7 @@ def write_monitoring_report(out_dir: str | Path, *, tables: dict, figures: dict,
     Path
         The written ``report.html``.
     """
-    out_dir = Path(out_dir)
-    check_report_target(out_dir, force)
-    created = not out_dir.exists()
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".monitor.", suffix=".tmp", dir=out_dir))
-    except OSError as exc:
-        raise SmartcityError(f"{out_dir}: cannot create the report folder ({exc.strerror or exc})") from None
-    try:
+    def build(tmp: Path) -> None:
         (tmp / "tables").mkdir()
         md = [f"# {title}", ""] + [f"- {k}: {v}" for k, v in meta] + [""]
         for name, frame in tables.items():
@@ -317,9 +299,7 @@ def write_monitoring_report(out_dir: str | Path, *, tables: dict, figures: dict,
                 elif part.startswith("figure:"):
                     name = part[7:]
                     if name in drawn:
-                        body.append(f'<figure><img src="figures/{name}.png" alt="{html.escape(drawn[name])}">'
-                                    f'<figcaption>{html.escape(drawn[name])} <a href="figures/{name}.svg">SVG</a>'
-                                    "</figcaption></figure>")
+                        body.append(figure_html("figures", name, drawn[name], drawn[name]))
                 else:
                     body.append(part)
             body.append("</section>")
@@ -332,23 +312,9 @@ def write_monitoring_report(out_dir: str | Path, *, tables: dict, figures: dict,
                  f'<p class="generated">Report written {created_utc} by smartcity.monitoring.</p>',
                  "</body>", "</html>", ""]
         (tmp / REPORT_FILE).write_text("\n".join(page), encoding="utf-8")
-        umask = os.umask(0)
-        os.umask(umask)
-        for path in tmp.rglob("*"):
-            os.chmod(path, (0o777 if path.is_dir() else 0o666) & ~umask)
-        for name in ("tables", "figures", "tables.md", REPORT_FILE):  # the page last
-            target = out_dir / name
-            if target.exists():
-                if not force:
-                    raise OutputExistsError(f"{target}: a monitoring report already exists; pass --force")
-                os.rename(target, tmp / f"old-{name}")
-            os.rename(tmp / name, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if created:
-            shutil.rmtree(out_dir, ignore_errors=True)
-        raise
-    shutil.rmtree(tmp, ignore_errors=True)
+
+    out_dir = Path(out_dir)
+    write_folder(out_dir, OUTPUTS, build, force=force, what="a monitoring report", folders=_FOLDERS)
     return out_dir / REPORT_FILE
 
 

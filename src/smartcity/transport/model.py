@@ -62,7 +62,7 @@ import numpy as np
 import pandas as pd
 
 from smartcity.errors import InputError
-from smartcity.schema.vocabulary import MODES
+from smartcity.schema.vocabulary import MODES, POWERTRAINS, VEHICLES
 from smartcity.stages import apply_stage
 from smartcity.transport import demand, fleet, mode_choice, transit, zones
 from smartcity.transport.assignment import assign, path_sums, shortest_paths
@@ -72,10 +72,6 @@ from smartcity.transport.effects import FleetEffects, TravelEffects
 __all__ = ["DistrictTransport", "TransportYear", "TransportEnergy", "transport_energy", "fleet_effects",
            "MODES", "VEHICLES", "POWERTRAINS"]
 
-#: Vehicle classes of the vehicle-km results.
-VEHICLES: tuple[str, ...] = ("car", "bus", "brt")
-#: Powertrains of the vehicle-km and fleet results (battery-electric cars are "electric").
-POWERTRAINS: tuple[str, ...] = ("gasoline", "diesel", "electric")
 
 _M = {m: i for i, m in enumerate(MODES)}
 
@@ -234,7 +230,8 @@ class DistrictTransport:
         return share
 
     # -- states and cached pieces -----------------------------------------------------
-    def _zone_data(self, year: int) -> pd.DataFrame:
+    def zone_data(self, year: int) -> pd.DataFrame:
+        """Zone data of ``year`` (residents, jobs, cars, ...), kept for the years simulated."""
         if year not in self._zone_frames:
             self._zone_frames[year] = zones.zone_data(self.system, year)
         return self._zone_frames[year]
@@ -387,7 +384,7 @@ class DistrictTransport:
     def _solve(self, state: _State, *, calibrate: bool = False) -> TransportYear:
         s = self.section
         effects = self._effects(state)
-        zone_frame = self._zone_data(state.year)
+        zone_frame = self.zone_data(state.year)
         productions, attractions = demand.trip_productions_attractions(
             zone_frame["population"].to_numpy(np.float64), zone_frame["jobs"].to_numpy(np.float64),
             zone_frame["students"].to_numpy(np.float64))
@@ -561,7 +558,7 @@ class DistrictTransport:
     def cars(self, measures: Mapping[str, Any], year: int) -> float:
         """Cars owned by the residents of the internal zones in ``year``. [cars]"""
         state = self.state(measures, year)
-        frame = self._zone_data(year)
+        frame = self.zone_data(year)
         per_resident, _ = self._car_available(frame, self._effects(state))
         return float((frame["population"].to_numpy(np.float64) * per_resident)[self.internal].sum())
 
