@@ -1,69 +1,60 @@
-"""Measured data: meter readings, the meter map, traffic counts, ridership and outdoor
-temperature, read with declared schemas and checked for data problems.
+"""Readers of measured data: meter readings, the meter map, traffic counts, ridership and
+outdoor temperature, read with declared schemas and checked for data problems.
 
 Each reader takes a CSV or Parquet file with a schema of ``smartcity/schemas/`` (read by
 :func:`smartcity.tables.read_table`), converts units explicitly and returns the usable
-rows together with a :class:`DataQualityReport`. Nothing is dropped silently: every row
-of the file is either in the result's ``data`` or in its ``excluded`` table, and every
-excluded row is named by an issue of the report.
-
-Two kinds of problems are distinguished:
-
-* **Fatal** -- the file cannot be read as intended: a missing or unknown column, a value
-  that is not a number, a time that is not ISO 8601, a unit or carrier that is not
-  allowed, an unknown link or line, an empty file, or no usable row at all. These raise
-  :class:`~smartcity.errors.InputError` naming the file, the line (CSV, header = line 1)
-  or row (Parquet), the column, the value and what is allowed.
-* **Reported** -- the file reads, but some data are doubtful: gaps, overlaps, duplicates,
-  negative readings, periods that end before they start, rows out of order, unit changes,
-  spikes. Each becomes an :class:`Issue` with a severity:
-
-  ``error``
-      data left out: the rows named (or the whole meter) are in ``excluded``;
-  ``warning``
-      data kept but doubtful, or missing: check the rows named;
-  ``info``
-      handled without loss (rows sorted, a unit change converted).
-
-Times
------
-Times are ISO 8601 dates (``2021-03-01``, midnight at the start of the day) or date-times
-(``2021-03-01T13:00`` or ``2021-03-01 13:00``). A period is ``[start, end)``: the end is
-the moment the next period starts, so a January bill ends ``2021-02-01``. Times without a
-UTC offset are local standard time of the district, as in the package's weather data
-(UTC+1 in Denmark, :data:`LOCAL_STANDARD_UTC_OFFSET_H`, no daylight saving); times with an
-offset (``2021-07-01T00:00+02:00``, ``Z``) are converted to it. A file must give an offset
-on every date-time or on none. Naive times exported in daylight-saving local time show
-up as a duplicate hour in October and a gap in March, both reported. All times returned
-are naive ``datetime64`` in local standard time.
+rows together with a :class:`~smartcity.monitoring.quality.DataQualityReport`. Nothing is
+dropped silently: every row of the file is either in the result's ``data`` or in its
+``excluded`` table, and every excluded row is named by an issue of the report. Fatal and
+reported problems and their severities are described in
+:mod:`smartcity.monitoring.quality`; times and periods in
+:mod:`smartcity.monitoring.parsing`.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pandas as pd
 
 from smartcity.errors import InputError
+from smartcity.monitoring.parsing import (
+    _DAY_NS,
+    _HOUR_NS,
+    LOCAL_STANDARD_UTC_OFFSET_H,
+    _as_ids,
+    _date_axis,
+    _date_or_period,
+    _duration_text,
+    _fail,
+    _parse_times,
+    _period_text,
+    _require_text,
+    _time_text,
+)
+from smartcity.monitoring.quality import (
+    DataQualityReport,
+    _check_negative,
+    _check_periods,
+    _check_spikes,
+    _check_units,
+    _Exclusions,
+    _first_error,
+    _overlaps,
+    _report_overlaps,
+    _resolve_duplicates,
+    _rows_text,
+    _sorted_groups,
+)
 from smartcity.tables import load_schema, read_table
 from smartcity.units import UNITS
 
 __all__ = [
-    "LOCAL_STANDARD_UTC_OFFSET_H",
     "ENERGY_UNIT_TO_KWH",
-    "SEVERITIES",
-    "Issue",
-    "DataQualityReport",
     "MeterReadings",
     "read_meter_readings",
-    "DailyUse",
-    "daily_use",
-    "BillingPeriods",
-    "billing_periods",
     "MeterMap",
     "read_meter_map",
     "TrafficCounts",
@@ -75,9 +66,6 @@ __all__ = [
     "daily_mean_temperature",
 ]
 
-#: Offset of the district's local standard time from UTC (Denmark: CET, UTC+1; daylight
-#: saving is not applied). [h]
-LOCAL_STANDARD_UTC_OFFSET_H = 1.0
 
 #: Factor from each unit of the meter readings schema to kWh, taken from
 #: :data:`smartcity.units.UNITS` (1 GJ = 1e9 J / 3.6e6 J/kWh = 277.78 kWh). [kWh/unit]
@@ -85,182 +73,6 @@ ENERGY_UNIT_TO_KWH: dict[str, float] = {
     unit: UNITS["energy"][unit][0] for unit in load_schema("meter_readings").columns["unit"].allowed
 }
 
-#: Severities of an :class:`Issue`, most serious first.
-SEVERITIES = ("error", "warning", "info")
-
-_DAY = np.timedelta64(1, "D")
-_HOUR_NS = 3_600_000_000_000
-_DAY_NS = 24 * _HOUR_NS
-_TIME_ALLOWED = ("an ISO 8601 date or date-time, e.g. 2021-01-31, 2021-01-31T13:00 (local standard "
-                 "time) or 2021-07-01T13:00+02:00")
-_DATE_ONLY = r"\d{4}-\d{2}-\d{2}"
-_DATE_PREFIX = r"\d{4}-\d{2}-\d{2}(?:[T ].*)?"
-_OFFSET_SUFFIX = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
-
-
-# --------------------------------------------------------------------------------------
-# The data quality report
-# --------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Issue:
-    """One problem found in measured data.
-
-    Attributes
-    ----------
-    severity : str
-        ``'error'`` (data left out), ``'warning'`` (kept but doubtful, or missing) or
-        ``'info'`` (handled without loss).
-    check : str
-        Short name of the check, e.g. ``'gap'``, ``'overlap'``, ``'negative'``.
-    subject : str
-        What the issue concerns: a meter id, a link ``'101->102 car'``, a line, a day;
-        empty for the file as a whole.
-    rows : tuple of int
-        Rows of the file concerned: CSV lines (header = line 1) or Parquet rows (first
-        data row = 1).
-    problem : str
-        What is wrong.
-    action : str
-        What was done about it, e.g. ``'kept once'``, ``'left out'``, ``'meter excluded'``.
-    """
-
-    severity: str
-    check: str
-    subject: str
-    rows: tuple[int, ...]
-    problem: str
-    action: str
-
-    def format(self, row_label: str = "line") -> str:
-        """One line of text: severity, check, subject, rows, problem and action."""
-        where = ", ".join(part for part in (self.subject, _rows_text(self.rows, row_label)) if part)
-        return f"{self.severity:<7} {self.check:<21} {where}: {self.problem}; {self.action}"
-
-
-def _rows_text(rows: tuple[int, ...], label: str, limit: int = 6) -> str:
-    """``'lines 5, 6, 9'`` or ``'lines 5, 6, ... (120 in all)'``."""
-    if not rows:
-        return ""
-    shown = ", ".join(str(r) for r in rows[:limit])
-    more = f", ... ({len(rows)} in all)" if len(rows) > limit else ""
-    return f"{label}{'s' if len(rows) > 1 else ''} {shown}{more}"
-
-
-class DataQualityReport:
-    """Every problem found while reading or aggregating measured data.
-
-    Parameters
-    ----------
-    source : str
-        The file the issues refer to.
-    row_label : str
-        ``'line'`` when rows are CSV lines (header = line 1), ``'row'`` for Parquet rows.
-    n_rows : int, optional
-        Data rows in the file.
-
-    Examples
-    --------
-    >>> report = DataQualityReport("meters.csv")
-    >>> report.add("warning", "gap", "M1", (3, 4), "no reading for 2 days", "left missing")
-    >>> print(report.summary())
-    meters.csv: 0 errors, 1 warning, 0 infos
-      warning gap                   M1, lines 3, 4: no reading for 2 days; left missing
-    """
-
-    def __init__(self, source: str | Path = "", row_label: str = "line", n_rows: int | None = None) -> None:
-        self.source = str(source)
-        self.row_label = row_label
-        self.n_rows = n_rows
-        self._issues: list[Issue] = []
-
-    def add(self, severity: str, check: str, subject: str, rows, problem: str, action: str) -> None:
-        """Record an issue; ``rows`` are file rows (any iterable of int)."""
-        if severity not in SEVERITIES:
-            raise ValueError(f"severity = {severity!r}; allowed: {', '.join(SEVERITIES)}")
-        rows = tuple(sorted({int(r) for r in rows}))
-        self._issues.append(Issue(severity, check, str(subject), rows, problem, action))
-
-    def extend(self, issues) -> None:
-        """Add issues already made (e.g. of another report on the same file)."""
-        self._issues.extend(issues)
-
-    @property
-    def issues(self) -> tuple[Issue, ...]:
-        """All issues in the order found."""
-        return tuple(self._issues)
-
-    @property
-    def errors(self) -> tuple[Issue, ...]:
-        """Issues whose data were left out."""
-        return tuple(i for i in self._issues if i.severity == "error")
-
-    @property
-    def warnings(self) -> tuple[Issue, ...]:
-        """Issues whose data were kept but are doubtful, or missing."""
-        return tuple(i for i in self._issues if i.severity == "warning")
-
-    @property
-    def infos(self) -> tuple[Issue, ...]:
-        """Issues handled without loss."""
-        return tuple(i for i in self._issues if i.severity == "info")
-
-    def by_check(self, check: str) -> tuple[Issue, ...]:
-        """The issues of one check, e.g. ``'gap'``."""
-        return tuple(i for i in self._issues if i.check == check)
-
-    def rows_named(self) -> set[int]:
-        """Every file row some issue names."""
-        return {r for i in self._issues for r in i.rows}
-
-    def __len__(self) -> int:
-        return len(self._issues)
-
-    def __iter__(self) -> Iterator[Issue]:
-        return iter(self._issues)
-
-    def to_frame(self) -> pd.DataFrame:
-        """The issues as a table.
-
-        Returns
-        -------
-        pandas.DataFrame
-            One row per issue, columns ``severity``, ``check``, ``subject``, ``rows``
-            (tuple of file rows), ``problem``, ``action``.
-        """
-        columns = ["severity", "check", "subject", "rows", "problem", "action"]
-        return pd.DataFrame([[getattr(i, c) for c in columns] for i in self._issues], columns=columns)
-
-    def summary(self, max_issues: int | None = 20) -> str:
-        """Counts by severity and the issues, most serious first, one line each.
-
-        Parameters
-        ----------
-        max_issues : int or None
-            Issues listed at most; None lists all.
-        """
-        counts = {s: sum(i.severity == s for i in self._issues) for s in SEVERITIES}
-        head = ", ".join(f"{n} {s}{'' if n == 1 else 's'}" for s, n in counts.items())
-        rows = f"{self.n_rows} rows read; " if self.n_rows is not None else ""
-        lines = [f"{self.source or 'data'}: {rows}{head}"]
-        ordered = sorted(self._issues, key=lambda i: SEVERITIES.index(i.severity))
-        shown = ordered if max_issues is None else ordered[:max_issues]
-        lines += ["  " + i.format(self.row_label) for i in shown]
-        if len(shown) < len(ordered):
-            lines.append(f"  ... {len(ordered) - len(shown)} more issues (see report.to_frame())")
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary(max_issues=50)
-
-    def __repr__(self) -> str:
-        counts = ", ".join(f"{s}s={sum(i.severity == s for i in self._issues)}" for s in SEVERITIES)
-        return f"DataQualityReport(source={self.source!r}, {counts})"
-
-
-# --------------------------------------------------------------------------------------
-# Shared helpers: reading, times, row bookkeeping
-# --------------------------------------------------------------------------------------
 
 def _read(path: str | Path, schema: str) -> tuple[pd.DataFrame, np.ndarray, DataQualityReport]:
     """The checked table, each row's file row (CSV line or Parquet row) and an empty report."""
@@ -274,239 +86,6 @@ def _read(path: str | Path, schema: str) -> tuple[pd.DataFrame, np.ndarray, Data
     else:
         rows, label = np.arange(1, len(frame) + 1, dtype=np.int64), "row"
     return frame, rows, DataQualityReport(path, label, n_rows=len(frame))
-
-
-def _fail(frame: pd.DataFrame, i: int, column: str, problem: str, value, allowed: str | None = None) -> InputError:
-    """An InputError at row ``i`` (0-based) of a table read by :func:`_read`."""
-    lines = frame.attrs.get("source_lines")
-    where = {"row": int(lines[i]), "line": True} if lines is not None else {"row": i + 1}
-    return InputError(problem, file=frame.attrs.get("source_file"), column=column, value=value,
-                      allowed=allowed, **where)
-
-
-def _require_text(frame: pd.DataFrame, column: str, what: str) -> None:
-    """A non-empty identifier in every row of ``column``."""
-    empty = np.flatnonzero(frame[column].to_numpy(dtype=object) == "")
-    if empty.size:
-        raise _fail(frame, int(empty[0]), column, "empty value", "", f"a non-empty {what}")
-
-
-def _text_series(column: pd.Series) -> pd.Series:
-    """Text cells as a Series with vectorised string methods (Arrow strings when available)."""
-    values = column.to_numpy(dtype=object)
-    try:
-        return pd.Series(values, dtype="string[pyarrow]")
-    except ImportError:
-        return pd.Series(values, dtype=object)
-
-
-def _parse_times(frame: pd.DataFrame, columns: list[str], utc_offset_h: float,
-                 skip: np.ndarray | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """ISO 8601 cells of ``columns`` as naive local standard times.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        The table as read by :func:`~smartcity.tables.read_table`.
-    columns : list of str
-        Text columns holding times.
-    utc_offset_h : float
-        Offset of local standard time from UTC, applied to times with an offset. [h]
-    skip : dict of str to numpy.ndarray, optional
-        Per column, rows not to parse (left NaT), e.g. empty optional cells.
-
-    Returns
-    -------
-    dict
-        Per column: times (``datetime64[ns]``) and whether each cell was a date only.
-
-    Raises
-    ------
-    InputError
-        At the first cell that is not an ISO 8601 date or date-time, or that has a UTC
-        offset when others have none (or the reverse).
-    """
-    skip = skip or {}
-    parsed, style = {}, []  # style: (column, date-time cells, cells with an offset)
-    for column in columns:
-        text = _text_series(frame[column])
-        use = ~skip.get(column, np.zeros(len(text), dtype=bool))
-        well_formed = text.str.fullmatch(_DATE_PREFIX).fillna(False).to_numpy(dtype=bool)
-        bad = np.flatnonzero(use & ~well_formed)
-        if bad.size:
-            i = int(bad[0])
-            raise _fail(frame, i, column, "not an ISO 8601 date or time", text.iloc[i], _TIME_ALLOWED)
-        date_only = text.str.fullmatch(_DATE_ONLY).fillna(False).to_numpy(dtype=bool) & use
-        has_offset = (use & ~date_only
-                      & text.str.slice(10).str.contains(_OFFSET_SUFFIX, regex=True).fillna(False).to_numpy(dtype=bool))
-        times = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
-        naive = use & ~has_offset
-        if naive.any():
-            values = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
-            times[naive] = values.to_numpy(dtype="datetime64[ns]")
-        if has_offset.any():
-            values = pd.to_datetime(text[has_offset], format="ISO8601", errors="coerce", utc=True)
-            local = values.dt.tz_convert(None) + pd.Timedelta(hours=utc_offset_h)
-            times[has_offset] = local.to_numpy(dtype="datetime64[ns]")
-        bad = np.flatnonzero(use & np.isnat(times))
-        if bad.size:
-            i = int(bad[0])
-            raise _fail(frame, i, column, "not an ISO 8601 date or time", text.iloc[i], _TIME_ALLOWED)
-        style.append((column, use & ~date_only, has_offset))
-        parsed[column] = (times, date_only)
-    reference = next((offset[np.argmax(dt)] for _, dt, offset in style if dt.any()), None)
-    mismatch = [(int(np.argmax(dt & (offset != reference))), column) for column, dt, offset in style
-                if (dt & (offset != reference)).any()]
-    if mismatch:
-        i, column = min(mismatch)
-        raise _fail(frame, i, column, "UTC offset given on some times but not on others", frame[column].iloc[i],
-                    "a UTC offset on every date-time of the file, or on none (local standard time)")
-    return parsed
-
-
-def _time_text(t) -> str:
-    """A time as ``2021-01-05`` at midnight, else ``2021-01-05 13:00``."""
-    t = pd.Timestamp(t)
-    if t == t.normalize():
-        return t.strftime("%Y-%m-%d")
-    return t.strftime("%Y-%m-%d %H:%M") if t.second == 0 else t.isoformat(sep=" ")
-
-
-def _period_text(start, end) -> str:
-    return f"{_time_text(start)} to {_time_text(end)}"
-
-
-def _duration_text(ns: int) -> str:
-    hours = ns / _HOUR_NS
-    if hours >= 48 and hours % 24 == 0:
-        return f"{hours / 24:g} days"
-    return f"{hours:g} h" if hours < 48 else f"{hours / 24:.1f} days"
-
-
-class _Exclusions:
-    """Which rows are left out and why (first reason wins)."""
-
-    def __init__(self, n: int) -> None:
-        self.reason = np.full(n, "", dtype=object)
-
-    @property
-    def kept(self) -> np.ndarray:
-        return self.reason == ""
-
-    def exclude(self, index, reason: str) -> None:
-        index = np.asarray(index, dtype=np.int64)
-        index = index[self.reason[index] == ""]
-        self.reason[index] = reason
-
-
-def _check_periods(start: np.ndarray, end: np.ndarray, subjects: np.ndarray, rows: np.ndarray,
-                   out: _Exclusions, report: DataQualityReport) -> None:
-    """Leave out rows whose end is not after their start; one error per subject."""
-    bad = np.flatnonzero(~(end > start))
-    for subject in pd.unique(subjects[bad]):
-        index = bad[subjects[bad] == subject]
-        i = int(index[0])
-        kind = "ends at its start" if end[i] == start[i] else "ends before it starts"
-        report.add("error", "end_not_after_start", subject, rows[index],
-                   f"{len(index)} period(s) with end <= start (first: {_period_text(start[i], end[i])}, {kind})",
-                   "left out")
-        out.exclude(index, "end not after start")
-
-
-def _check_negative(amount: np.ndarray, unit_text, subjects: np.ndarray, rows: np.ndarray, start, end,
-                    out: _Exclusions, report: DataQualityReport, what: str) -> None:
-    """Leave out rows with a negative amount; one error per subject."""
-    bad = np.flatnonzero(amount < 0)
-    for subject in pd.unique(subjects[bad]):
-        index = bad[subjects[bad] == subject]
-        i = int(index[np.argmin(amount[index])])
-        report.add("error", "negative", subject, rows[index],
-                   f"{len(index)} negative {what}(s) (lowest {amount[i]:g} {unit_text(i)} for "
-                   f"{_period_text(start[i], end[i])})",
-                   "left out (the period counts as missing)")
-        out.exclude(index, f"negative {what}")
-
-
-def _resolve_duplicates(keys: pd.DataFrame, amount: np.ndarray, subjects: np.ndarray, rows: np.ndarray,
-                        describe, out: _Exclusions, report: DataQualityReport, unit: str) -> None:
-    """Rows of the same subject and period among the kept rows.
-
-    Identical amounts (relative difference <= 1e-9): the first row is kept, the others
-    left out (warning). Different amounts: all of them are left out (error), since which
-    one is right cannot be told. ``describe(i)`` names the period of row ``i``.
-    """
-    kept = np.flatnonzero(out.kept)
-    if kept.size == 0:
-        return
-    sub = keys.iloc[kept].reset_index(drop=True)
-    dup = sub.duplicated(keep=False).to_numpy()
-    if not dup.any():
-        return
-    index = kept[dup]
-    group_ids = sub[dup].groupby(list(sub.columns), sort=False, dropna=False).ngroup().to_numpy()
-    for g in np.unique(group_ids):
-        members = index[group_ids == g]  # in file order
-        values = amount[members]
-        i = int(members[0])
-        period = describe(i)
-        if np.allclose(values, values[0], rtol=1e-9, atol=0.0):
-            report.add("warning", "duplicate_identical", subjects[i], rows[members],
-                       f"{len(members)} rows for {period} with the same value "
-                       f"{values[0]:g} {unit}", f"kept once ({report.row_label} {rows[i]})")
-            out.exclude(members[1:], "identical duplicate")
-        else:
-            listed = ", ".join(f"{v:g}" for v in values)
-            report.add("error", "duplicate_conflicting", subjects[i], rows[members],
-                       f"{len(members)} rows for {period} with different values "
-                       f"({listed} {unit})", "all left out (the period counts as missing)")
-            out.exclude(members, "conflicting duplicate")
-
-
-def _sorted_groups(subjects: np.ndarray, start: np.ndarray, end: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """``index`` ordered by subject, start, end and file order."""
-    codes = pd.factorize(subjects[index], sort=True)[0]
-    order = np.lexsort((index, end[index], start[index], codes))
-    return index[order]
-
-
-def _overlaps(subjects: np.ndarray, start: np.ndarray, end: np.ndarray, index: np.ndarray):
-    """Overlapping and gap pairs among rows ``index`` of each subject.
-
-    Returns
-    -------
-    order : numpy.ndarray
-        ``index`` sorted by subject, start, end.
-    overlaps, gaps : list of (earlier row index, later row index)
-        Pairs in ``order`` where the later period starts before (overlap) or after (gap)
-        the latest end of the subject's earlier periods.
-    """
-    order = _sorted_groups(subjects, start, end, index)
-    if order.size < 2:
-        return order, [], []
-    s = start[order].astype(np.int64)
-    e = end[order].astype(np.int64)
-    subj = subjects[order]
-    new_group = np.r_[True, subj[1:] != subj[:-1]]
-    group_id = np.cumsum(new_group)
-    running = pd.Series(e).groupby(group_id).cummax().to_numpy()
-    previous_end = np.r_[np.iinfo(np.int64).min, running[:-1]]
-    same = ~new_group
-    overlaps, gaps = [], []
-    for k in np.flatnonzero(same & (s < previous_end)):
-        j = k - 1
-        while e[j] <= s[k]:  # the earlier period that reaches past this start
-            j -= 1
-        overlaps.append((int(order[j]), int(order[k])))
-    for k in np.flatnonzero(same & (s > previous_end)):
-        j = k - 1
-        while e[j] != previous_end[k]:
-            j -= 1
-        gaps.append((int(order[j]), int(order[k])))
-    return order, overlaps, gaps
-
-
-def _as_ids(values) -> np.ndarray:
-    return np.asarray(values, dtype=object)
 
 
 # --------------------------------------------------------------------------------------
@@ -708,7 +287,7 @@ def read_meter_readings(path: str | Path, *, utc_offset_h: float = LOCAL_STANDAR
     kept = np.flatnonzero(out.kept)
     order = _sorted_groups(meter, start, end, kept)
     rate = np.divide(energy, hours, out=np.full(n, np.nan), where=hours > 0)  # [kWh/h]
-    _check_units(order, meter, unit, rate, rows, start, suspect, report)
+    _check_units(order, meter, unit, rate, rows, start, ENERGY_UNIT_TO_KWH, suspect, report)
     _check_spikes(order, meter, unit, value, rate, rows, start, end, spike_factor, suspect, report)
 
     columns = {"meter_id": meter, "carrier": carrier, "start": start, "end": end, "hours": hours,
@@ -721,292 +300,6 @@ def read_meter_readings(path: str | Path, *, utc_offset_h: float = LOCAL_STANDAR
                          file=report.source,
                          allowed="readings with end after start, non-negative values and no overlapping periods")
     return MeterReadings(data=data, excluded=excluded, report=report)
-
-
-def _first_error(report: DataQualityReport) -> str:
-    """``'2 errors; first: negative (M1, line 3): ...'`` for messages."""
-    errors = report.errors
-    if not errors:
-        return "no errors"
-    first = errors[0]
-    where = ", ".join(p for p in (first.subject, _rows_text(first.rows, report.row_label, limit=3)) if p)
-    return (f"{len(errors)} error{'s' if len(errors) > 1 else ''}; first: {first.check} ({where}): "
-            f"{first.problem}")
-
-
-def _check_units(order, meter, unit, rate, rows, start, suspect, report) -> None:
-    """Report unit changes of a meter; a jump by about the conversion factor is a mix-up.
-
-    At a change from unit a to unit b the energy per hour of the reading after the change
-    over the one before is r. If the values were still in unit a, r would be about
-    F = factor(b) / factor(a); the change is called a possible mix-up when r is nearer
-    to F than to 1 on a log scale.
-    """
-    if order.size < 2:
-        return
-    m, u = meter[order], unit[order]
-    change = np.flatnonzero((m[1:] == m[:-1]) & (u[1:] != u[:-1])) + 1
-    for k in change:
-        i, j = int(order[k - 1]), int(order[k])
-        factor = ENERGY_UNIT_TO_KWH[unit[j]] / ENERGY_UNIT_TO_KWH[unit[i]]
-        ratio = rate[j] / rate[i] if rate[i] > 0 and rate[j] > 0 else math.nan
-        if math.isfinite(ratio) and abs(math.log(ratio / factor)) < abs(math.log(ratio)):
-            report.add("warning", "unit_mix_up", meter[j], [rows[i], rows[j]],
-                       f"unit changes from {unit[i]} to {unit[j]} at {_time_text(start[j])} and the energy per "
-                       f"hour jumps x{ratio:.3g}, close to the conversion factor x{factor:.4g}: the values "
-                       f"may still be in {unit[i]}", "converted as labelled; kept and marked suspect")
-            suspect[j] = True
-        else:
-            report.add("info", "unit_change", meter[j], [rows[i], rows[j]],
-                       f"unit changes from {unit[i]} to {unit[j]} at {_time_text(start[j])}",
-                       "both converted to kWh")
-
-
-def _check_spikes(order, meter, unit, value, rate, rows, start, end, spike_factor, suspect, report) -> None:
-    """Report readings whose energy per hour is far above the meter's median."""
-    if order.size == 0:
-        return
-    m = meter[order]
-    r = pd.Series(rate[order])
-    median = r.groupby(m).transform("median").to_numpy()
-    count = r.groupby(m).transform("size").to_numpy()
-    with np.errstate(invalid="ignore"):
-        spike = (count >= 3) & (median > 0) & (r.to_numpy() > spike_factor * median)
-    for k in np.flatnonzero(spike):
-        i = int(order[k])
-        report.add("warning", "spike", meter[i], [rows[i]],
-                   f"reading of {value[i]:g} {unit[i]} for {_period_text(start[i], end[i])} is "
-                   f"{rate[i] / median[k]:.3g} x the meter's median energy per hour: possibly a wrong unit",
-                   "kept and marked suspect")
-        suspect[i] = True
-
-
-# --------------------------------------------------------------------------------------
-# Aggregation for baselines
-# --------------------------------------------------------------------------------------
-
-def _day(value) -> np.datetime64 | None:
-    if value is None:
-        return None
-    return np.datetime64(pd.Timestamp(value).normalize().to_datetime64(), "ns")
-
-
-def _date_axis(first, stop) -> pd.DatetimeIndex:
-    """Consecutive days from ``first`` up to, not including, ``stop`` (naive, ns)."""
-    if first is None or stop is None or np.datetime64(stop, "D") <= np.datetime64(first, "D"):
-        return pd.DatetimeIndex(np.array([], dtype="datetime64[ns]"), name="date")
-    days = np.arange(np.datetime64(first, "D"), np.datetime64(stop, "D"), _DAY)
-    return pd.DatetimeIndex(days.astype("datetime64[ns]"), name="date", freq="D")
-
-
-def _within_day(start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Whether each period lies within one calendar day (it may end at the next midnight)."""
-    day = start.astype("datetime64[D]").astype("datetime64[ns]")
-    return end <= day + _DAY
-
-
-@dataclass(frozen=True)
-class DailyUse:
-    """Energy per meter and day from readings of a day or shorter (:func:`daily_use`).
-
-    Unpacks as ``meter_ids, dates, energy_kWh = daily_use(readings)``.
-
-    Attributes
-    ----------
-    meter_ids : tuple of str
-        Meters with at least one reading of a day or shorter, sorted.
-    dates : pandas.DatetimeIndex
-        Consecutive days (midnight, local standard time).
-    energy_kWh : numpy.ndarray
-        Energy per meter and day, shape (n_meters, n_days), NaN where the day is not
-        fully covered by readings. [kWh/d]
-    covered_hours : numpy.ndarray
-        Hours of each day covered by readings of a day or shorter, shape (n_meters,
-        n_days). [h]
-    report : DataQualityReport
-        Partial days and readings that cannot be split into days.
-    """
-
-    meter_ids: tuple[str, ...]
-    dates: pd.DatetimeIndex
-    energy_kWh: np.ndarray
-    covered_hours: np.ndarray
-    report: DataQualityReport = field(repr=False)
-
-    def __iter__(self):
-        return iter((self.meter_ids, self.dates, self.energy_kWh))
-
-    def to_frame(self) -> pd.DataFrame:
-        """Energy per day as a table: index ``date``, one column per meter. [kWh/d]"""
-        return pd.DataFrame(self.energy_kWh.T, index=self.dates, columns=list(self.meter_ids))
-
-
-def daily_use(readings: MeterReadings, start=None, end=None) -> DailyUse:
-    """Energy per meter and calendar day from hourly, daily or other sub-daily readings.
-
-    Readings that lie within one calendar day (a daily reading ends at the next midnight)
-    are summed per day. A day is complete when those readings cover all its 24 hours
-    (local standard time has no 23- or 25-hour days); a partly covered day is NaN and
-    reported (``partial_day``, warning). Readings that cross midnight, such as bills or
-    readings taken at 08:00 each morning, are not split: the days they cover are NaN and
-    they are reported (``not_daily``, info); use :func:`billing_periods` for them.
-
-    Parameters
-    ----------
-    readings : MeterReadings
-        As returned by :func:`read_meter_readings`.
-    start : date-like, optional
-        First day (included). Default: the first day with a reading.
-    end : date-like, optional
-        Day after the last day (excluded). Default: the day after the last reading.
-
-    Returns
-    -------
-    DailyUse
-        ``meter_ids``, ``dates``, ``energy_kWh`` (n_meters, n_days) [kWh/d] with NaN for
-        missing or partial days, ``covered_hours`` [h] and ``report``.
-
-    Raises
-    ------
-    ValueError
-        If ``end`` is not after ``start``.
-    """
-    data = readings.data
-    report = DataQualityReport(readings.report.source, readings.report.row_label)
-    s = data["start"].to_numpy(dtype="datetime64[ns]")
-    e = data["end"].to_numpy(dtype="datetime64[ns]")
-    meter = _as_ids(data["meter_id"])
-    rows = data["row"].to_numpy()
-    fine = _within_day(s, e)
-
-    for m in pd.unique(meter[~fine]):
-        index = np.flatnonzero(~fine & (meter == m))
-        report.add("info", "not_daily", m, rows[index],
-                   f"{len(index)} reading(s) cross midnight (first: {_period_text(s[index[0]], e[index[0]])}) "
-                   "and cannot be split into days", "their days are NaN here; see billing_periods")
-
-    first_day = _day(start) if start is not None else (s[fine].min().astype("datetime64[D]") if fine.any() else None)
-    end_day = _day(end) if end is not None else (
-        (e[fine] - np.timedelta64(1, "ns")).max().astype("datetime64[D]") + 1 if fine.any() else None)
-    meter_ids = tuple(sorted(pd.unique(meter[fine])))
-    if start is not None and end is not None and first_day >= end_day:
-        raise ValueError(f"end = {end!r} must be after start = {start!r} (whole days)")
-    dates = _date_axis(first_day, end_day)
-    n_days = len(dates)
-    energy = np.zeros((len(meter_ids), n_days))
-    covered = np.zeros((len(meter_ids), n_days))
-    if n_days and meter_ids:
-        day_index = ((s.astype("datetime64[D]") - dates[0].to_datetime64().astype("datetime64[D]"))
-                     .astype(np.int64))
-        use = fine & (day_index >= 0) & (day_index < n_days)
-        meter_index = pd.Index(meter_ids).get_indexer(meter)
-        flat = meter_index[use] * n_days + day_index[use]
-        hours = data["hours"].to_numpy(dtype=np.float64)
-        energy = np.bincount(flat, weights=data["energy_kWh"].to_numpy()[use],
-                             minlength=energy.size).reshape(energy.shape)
-        covered = np.bincount(flat, weights=hours[use], minlength=covered.size).reshape(covered.shape)
-        complete = np.abs(covered - 24.0) < 1e-6
-        partial = (covered > 0) & ~complete
-        for k in np.flatnonzero(partial.any(axis=1)):
-            days = np.flatnonzero(partial[k])
-            on_days = use & (meter_index == k) & np.isin(day_index, days)
-            first = days[0]
-            report.add("warning", "partial_day", meter_ids[k], rows[on_days],
-                       f"{len(days)} day(s) only partly covered by readings (first: "
-                       f"{dates[first]:%Y-%m-%d} with {covered[k, first]:g} of 24 h)",
-                       "those days are NaN")
-        energy = np.where(complete, energy, np.nan)
-    return DailyUse(meter_ids=meter_ids, dates=dates, energy_kWh=energy, covered_hours=covered, report=report)
-
-
-@dataclass(frozen=True)
-class BillingPeriods:
-    """Readings longer than a day as periods on a common day axis (:func:`billing_periods`).
-
-    Attributes
-    ----------
-    dates : pandas.DatetimeIndex
-        Consecutive days (midnight, local standard time); ``start_day`` and ``end_day``
-        index into it.
-    periods : pandas.DataFrame
-        One row per reading, sorted by meter and start. Columns ``meter_id``,
-        ``carrier``, ``start``, ``end`` (as read), ``start_day`` and ``end_day`` (int:
-        the period covers ``dates[start_day:end_day]``; start and end rounded to the
-        nearest midnight), ``days`` (exact length of the period [d]), ``energy_kWh``
-        (energy in the period [kWh]), ``row`` (file row).
-    report : DataQualityReport
-        Readings that cross midnight but round to less than one day.
-    """
-
-    dates: pd.DatetimeIndex
-    periods: pd.DataFrame
-    report: DataQualityReport = field(repr=False)
-
-    def for_meter(self, meter_id: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(start_day, end_day, energy_kWh)`` arrays of one meter's periods."""
-        rows = self.periods[self.periods["meter_id"] == meter_id]
-        return (rows["start_day"].to_numpy(dtype=np.int64), rows["end_day"].to_numpy(dtype=np.int64),
-                rows["energy_kWh"].to_numpy(dtype=np.float64))
-
-
-def billing_periods(readings: MeterReadings, start=None, end=None) -> BillingPeriods:
-    """Readings that cross midnight (bills, monthly or weekly reads) as day-index periods.
-
-    Readings within one calendar day are left to :func:`daily_use`. Each other reading's
-    start and end are rounded to the nearest midnight (a reading taken at 08:00 belongs
-    to that day, one at 20:00 to the next); one that then covers no whole day is left
-    out and reported (``short_period``, info).
-
-    Parameters
-    ----------
-    readings : MeterReadings
-        As returned by :func:`read_meter_readings`.
-    start : date-like, optional
-        First day of the axis; periods starting earlier are not returned.
-    end : date-like, optional
-        Day after the last day of the axis; periods ending later are not returned.
-
-    Returns
-    -------
-    BillingPeriods
-        ``dates``, ``periods`` (see :class:`BillingPeriods`) and ``report``.
-    """
-    data = readings.data
-    report = DataQualityReport(readings.report.source, readings.report.row_label)
-    s = data["start"].to_numpy(dtype="datetime64[ns]")
-    e = data["end"].to_numpy(dtype="datetime64[ns]")
-    coarse = ~_within_day(s, e)
-    half_day = np.timedelta64(12, "h")
-    s_day = (s + half_day).astype("datetime64[D]")
-    e_day = (e + half_day).astype("datetime64[D]")
-    short = coarse & (e_day <= s_day)
-    meter = _as_ids(data["meter_id"])
-    rows = data["row"].to_numpy()
-    for m in pd.unique(meter[short]):
-        index = np.flatnonzero(short & (meter == m))
-        report.add("info", "short_period", m, rows[index],
-                   f"{len(index)} reading(s) cross midnight but cover less than a day when rounded to "
-                   f"midnights (first: {_period_text(s[index[0]], e[index[0]])})", "not used as billing periods")
-    use = coarse & ~short
-    if start is not None:
-        use &= s_day >= np.datetime64(_day(start), "D")
-    if end is not None:
-        use &= e_day <= np.datetime64(_day(end), "D")
-    first = np.datetime64(_day(start), "D") if start is not None else (s_day[use].min() if use.any() else None)
-    last = np.datetime64(_day(end), "D") if end is not None else (e_day[use].max() if use.any() else None)
-    dates = _date_axis(first, last)
-    periods = pd.DataFrame({
-        "meter_id": meter[use],
-        "carrier": _as_ids(data["carrier"])[use],
-        "start": s[use],
-        "end": e[use],
-        "start_day": (s_day[use] - first).astype(np.int64) if first is not None else np.zeros(0, np.int64),
-        "end_day": (e_day[use] - first).astype(np.int64) if first is not None else np.zeros(0, np.int64),
-        "days": data["hours"].to_numpy()[use] / 24.0,
-        "energy_kWh": data["energy_kWh"].to_numpy()[use],
-        "row": rows[use],
-    })
-    return BillingPeriods(dates=dates, periods=periods.reset_index(drop=True), report=report)
 
 
 # --------------------------------------------------------------------------------------
@@ -1112,53 +405,12 @@ def read_meter_map(path: str | Path, readings: MeterReadings | pd.DataFrame | No
 # Traffic counts and ridership
 # --------------------------------------------------------------------------------------
 
-def _date_or_period(frame: pd.DataFrame, utc_offset_h: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start and end of each row from ``date`` (a whole day) or ``start`` and ``end``.
-
-    Returns start, end (``datetime64[ns]``) and whether both fall on midnight (whole days).
-    """
-    date = frame["date"].to_numpy(dtype=object)
-    given = {c: np.array([str(v).strip() != "" for v in frame[c]], dtype=bool) for c in ("date", "start", "end")}
-    both = np.flatnonzero(given["date"] & (given["start"] | given["end"]))
-    if both.size:
-        i = int(both[0])
-        raise _fail(frame, i, "date", "both a date and a start or end are given", date[i],
-                    "either a date (a whole day) or start and end")
-    for column, other in (("start", "end"), ("end", "start")):
-        lone = np.flatnonzero(~given["date"] & ~given[column])
-        if lone.size:
-            i = int(lone[0])
-            problem = "no date and no start" if column == "start" else "a start but no end"
-            raise _fail(frame, i, column, problem, "",
-                        f"a date, or both start and end (ISO 8601); {other} alone is not a period")
-    times = _parse_times(frame, ["date", "start", "end"], utc_offset_h,
-                         skip={c: ~given[c] for c in ("date", "start", "end")})
-    day, day_is_date = times["date"]
-    not_date = np.flatnonzero(given["date"] & ~day_is_date)
-    if not_date.size:
-        i = int(not_date[0])
-        raise _fail(frame, i, "date", "not a date", date[i], "an ISO 8601 date such as 2021-03-01")
-    start = np.where(given["date"], day, times["start"][0])
-    end = np.where(given["date"], day + _DAY, times["end"][0])
-    whole_days = (start == start.astype("datetime64[D]")) & (end == end.astype("datetime64[D]"))
-    return start, end, whole_days
-
-
 def _links_table(links) -> pd.DataFrame:
     if hasattr(links, "links") and not isinstance(links, pd.DataFrame):
         links = links.links
     if not isinstance(links, pd.DataFrame):
         links = read_table(links, "links")
     return links
-
-
-def _report_overlaps(subjects, start, end, rows, kept, report, what) -> None:
-    """Overlapping periods of the same subject: reported, both kept."""
-    _, overlaps, _ = _overlaps(subjects, start, end, kept)
-    for i, k in overlaps:
-        report.add("warning", "overlap", subjects[k], [rows[i], rows[k]],
-                   f"period {_period_text(start[k], end[k])} overlaps {_period_text(start[i], end[i])}",
-                   f"both kept (each is a {what} of its own period; do not add them up)")
 
 
 @dataclass(frozen=True)
