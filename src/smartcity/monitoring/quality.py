@@ -21,7 +21,8 @@ Two kinds of problems are distinguished:
 
 The checks work on arrays of one table: each row's subject (a meter, a link and vehicle
 class, a line and day type), its period ``[start, end)``, its amount and its file row.
-Rows left out are marked in an ``_Exclusions`` with the first reason found.
+Rows left out are marked in an ``_Exclusions`` with the first reason found; a reader then
+splits its table into the usable rows and the rows left out with their reason.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
-from smartcity.monitoring.parsing import _period_text, _time_text
+from smartcity.errors import InputError
+from smartcity.monitoring.parsing import _DAY_NS, _duration_text, _period_text, _time_text
+from smartcity.tables import read_table
 
 __all__ = ["SEVERITIES", "Issue", "DataQualityReport"]
 
@@ -204,8 +207,22 @@ class DataQualityReport:
 
 
 # --------------------------------------------------------------------------------------
-# Checks
+# Rows of a table: read, kept and left out
 # --------------------------------------------------------------------------------------
+
+def _read(path: str | Path, schema: str) -> tuple[pd.DataFrame, np.ndarray, DataQualityReport]:
+    """The checked table, each row's file row (CSV line or Parquet row) and an empty report."""
+    path = Path(path)
+    frame = read_table(path, schema)
+    lines = frame.attrs.get("source_lines")
+    if lines is not None:
+        rows, label = np.asarray(lines, dtype=np.int64), "line"
+        # An array, not a list: pandas deep-copies attrs on every column access.
+        frame.attrs["source_lines"] = rows
+    else:
+        rows, label = np.arange(1, len(frame) + 1, dtype=np.int64), "row"
+    return frame, rows, DataQualityReport(path, label, n_rows=len(frame))
+
 
 class _Exclusions:
     """Which rows are left out and why (first reason wins)."""
@@ -222,6 +239,44 @@ class _Exclusions:
         index = index[self.reason[index] == ""]
         self.reason[index] = reason
 
+
+@dataclass(frozen=True)
+class _CheckedRows:
+    """The rows of a file as read and checked: the result of a reader of periods.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        The usable rows.
+    excluded : pandas.DataFrame
+        The rows left out, same columns plus ``reason`` (str).
+    report : DataQualityReport
+        Every issue found.
+    """
+
+    data: pd.DataFrame
+    excluded: pd.DataFrame
+    report: DataQualityReport
+
+
+def _usable_rows(table: pd.DataFrame, order: np.ndarray, out: _Exclusions, report: DataQualityReport,
+                 what: str, allowed: str, sort_by: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The kept rows of ``table`` in ``order`` (then sorted by ``sort_by``, if given) and the
+    rows left out with their ``reason``; an InputError naming the first error if no row is kept."""
+    data = table.iloc[order]
+    if sort_by is not None:
+        data = data.sort_values(sort_by)
+    data = data.reset_index(drop=True)
+    if data.empty:
+        raise InputError(f"no usable {what}: all {len(table)} rows were left out ({_first_error(report)})",
+                         file=report.source, allowed=allowed)
+    excluded = table[~out.kept].assign(reason=out.reason[~out.kept]).reset_index(drop=True)
+    return data, excluded
+
+
+# --------------------------------------------------------------------------------------
+# Checks
+# --------------------------------------------------------------------------------------
 
 def _check_periods(start: np.ndarray, end: np.ndarray, subjects: np.ndarray, rows: np.ndarray,
                    out: _Exclusions, report: DataQualityReport) -> None:
@@ -329,13 +384,97 @@ def _overlaps(subjects: np.ndarray, start: np.ndarray, end: np.ndarray, index: n
     return order, overlaps, gaps
 
 
-def _report_overlaps(subjects, start, end, rows, kept, report, what) -> None:
-    """Overlapping periods of the same subject: reported, both kept."""
+def _check_mixed_carriers(meter: np.ndarray, carrier: np.ndarray, rows: np.ndarray, out: _Exclusions,
+                          report: DataQualityReport) -> None:
+    """Exclude meters whose rows name several carriers: which rows belong to the meter cannot be told."""
+    carriers_per_meter = pd.Series(carrier).groupby(meter).nunique()
+    for m in carriers_per_meter.index[carriers_per_meter.to_numpy() > 1]:
+        index = np.flatnonzero(meter == m)
+        parts = []
+        for c in pd.unique(carrier[index]):
+            these = rows[index[carrier[index] == c]]
+            parts.append(f"{c} ({_rows_text(tuple(these), report.row_label, limit=3)})")
+        report.add("error", "mixed_carriers", m, rows[index], "the meter's rows name several carriers: "
+                   + "; ".join(parts), "meter excluded (fix the carrier or the meter id)")
+        out.exclude(index, "meter with mixed carriers")
+
+
+def _check_unsorted(meter: np.ndarray, start: np.ndarray, rows: np.ndarray, kept: np.ndarray,
+                    report: DataQualityReport) -> None:
+    """Rows ``kept`` of a meter out of time order in the file: harmless, they are sorted (info)."""
+    backwards = pd.Series(start[kept]).groupby(meter[kept]).diff().to_numpy() < np.timedelta64(0, "ns")
+    for m in pd.unique(meter[kept][backwards]):
+        first = int(kept[backwards & (meter[kept] == m)][0])
+        report.add("info", "unsorted", m, [rows[first]],
+                   f"rows not in time order (the reading from {_time_text(start[first])} comes after a later one)",
+                   "sorted by start")
+
+
+def _check_overlaps_and_gaps(meter: np.ndarray, start: np.ndarray, end: np.ndarray, start_is_date: np.ndarray,
+                             end_is_date: np.ndarray, rows: np.ndarray, kept: np.ndarray, out: _Exclusions,
+                             report: DataQualityReport) -> None:
+    """Overlapping readings of a meter among rows ``kept`` (error: the meter is excluded, its
+    energy would be counted twice) and gaps between them (warning: left missing)."""
+    _, overlaps, gaps = _overlaps(meter, start, end, kept)
+    excluded_meters = []
+    for i, k in overlaps:
+        report.add("error", "overlap", meter[k], [rows[i], rows[k]],
+                   f"period {_period_text(start[k], end[k])} overlaps {_period_text(start[i], end[i])}",
+                   "meter excluded (energy would be counted twice)")
+        if meter[k] not in excluded_meters:
+            excluded_meters.append(meter[k])
+    for m in excluded_meters:
+        index = kept[meter[kept] == m]
+        report.add("error", "meter_excluded", m, rows[index],
+                   f"all {len(index)} remaining readings of a meter with overlapping periods",
+                   "left out (fix the overlapping periods)")
+        out.exclude(index, "meter with overlapping periods")
+    for i, k in gaps:
+        if meter[k] in excluded_meters:
+            continue
+        missing = int((start[k] - end[i]).astype(np.int64))
+        hint = ""
+        if missing == _DAY_NS and end_is_date[i] and start_is_date[k]:
+            hint = " (if end dates in the file are inclusive, add one day: end is the start of the next period)"
+        report.add("warning", "gap", meter[k], [rows[i], rows[k]],
+                   f"no reading from {_period_text(end[i], start[k])} ({_duration_text(missing)}){hint}",
+                   "left missing")
+
+
+def _check_days_of_type(days: np.ndarray, day_type: np.ndarray, subjects: np.ndarray, rows: np.ndarray,
+                        start: np.ndarray, end: np.ndarray, out: _Exclusions, report: DataQualityReport) -> None:
+    """Leave out kept ridership periods without a day of their day type; one error per subject."""
+    none = np.flatnonzero(out.kept & (days <= 0))
+    for subject in pd.unique(subjects[none]):
+        index = none[subjects[none] == subject]
+        i = int(index[0])
+        report.add("error", "no_such_day", subject, rows[index],
+                   f"{len(index)} period(s) without a day of type {day_type[i]!r} (first: "
+                   f"{_period_text(start[i], end[i])})", "left out")
+        out.exclude(index, "no day of the day type")
+
+
+def _check_count_duplicates_and_overlaps(subjects: np.ndarray, start: np.ndarray, end: np.ndarray,
+                                         amount: np.ndarray, unit: str, rows: np.ndarray, out: _Exclusions,
+                                         report: DataQualityReport) -> np.ndarray:
+    """Duplicate counts of a subject and period (:func:`_resolve_duplicates`) and overlapping
+    periods of a subject among the kept rows (warning: both kept).
+
+    Returns
+    -------
+    numpy.ndarray
+        The kept rows ordered by subject, start, end and file order.
+    """
+    keys = pd.DataFrame({"subject": subjects, "start": start, "end": end})
+    _resolve_duplicates(keys, amount, subjects, rows, lambda i: "the period " + _period_text(start[i], end[i]),
+                        out, report, unit)
+    kept = np.flatnonzero(out.kept)
     _, overlaps, _ = _overlaps(subjects, start, end, kept)
     for i, k in overlaps:
         report.add("warning", "overlap", subjects[k], [rows[i], rows[k]],
                    f"period {_period_text(start[k], end[k])} overlaps {_period_text(start[i], end[i])}",
-                   f"both kept (each is a {what} of its own period; do not add them up)")
+                   "both kept (each is a count of its own period; do not add them up)")
+    return _sorted_groups(subjects, start, end, kept)
 
 
 def _check_units(order, meter, unit, rate, rows, start, to_kwh, suspect, report) -> None:

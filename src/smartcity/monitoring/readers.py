@@ -9,6 +9,11 @@ dropped silently: every row of the file is either in the result's ``data`` or in
 reported problems and their severities are described in
 :mod:`smartcity.monitoring.quality`; times and periods in
 :mod:`smartcity.monitoring.parsing`.
+
+Longer than the house limit of ~700 lines (about 730): the five readers stay in one module
+so that a caller, the ``monitor`` command among them, finds every reader of measured data
+in one namespace; what they share is in :mod:`~smartcity.monitoring.parsing` and
+:mod:`~smartcity.monitoring.quality`.
 """
 
 from __future__ import annotations
@@ -27,7 +32,6 @@ from smartcity.monitoring.parsing import (
     _as_ids,
     _date_axis,
     _date_or_period,
-    _duration_text,
     _fail,
     _parse_times,
     _period_text,
@@ -36,17 +40,22 @@ from smartcity.monitoring.parsing import (
 )
 from smartcity.monitoring.quality import (
     DataQualityReport,
+    _check_count_duplicates_and_overlaps,
+    _check_days_of_type,
+    _check_mixed_carriers,
     _check_negative,
+    _check_overlaps_and_gaps,
     _check_periods,
     _check_spikes,
     _check_units,
+    _check_unsorted,
+    _CheckedRows,
     _Exclusions,
     _first_error,
-    _overlaps,
-    _report_overlaps,
+    _read,
     _resolve_duplicates,
-    _rows_text,
     _sorted_groups,
+    _usable_rows,
 )
 from smartcity.tables import load_schema, read_table
 from smartcity.units import UNITS
@@ -74,20 +83,6 @@ ENERGY_UNIT_TO_KWH: dict[str, float] = {
 }
 
 
-def _read(path: str | Path, schema: str) -> tuple[pd.DataFrame, np.ndarray, DataQualityReport]:
-    """The checked table, each row's file row (CSV line or Parquet row) and an empty report."""
-    path = Path(path)
-    frame = read_table(path, schema)
-    lines = frame.attrs.get("source_lines")
-    if lines is not None:
-        rows, label = np.asarray(lines, dtype=np.int64), "line"
-        # An array, not a list: pandas deep-copies attrs on every column access.
-        frame.attrs["source_lines"] = rows
-    else:
-        rows, label = np.arange(1, len(frame) + 1, dtype=np.int64), "row"
-    return frame, rows, DataQualityReport(path, label, n_rows=len(frame))
-
-
 # --------------------------------------------------------------------------------------
 # Meter readings
 # --------------------------------------------------------------------------------------
@@ -96,7 +91,7 @@ _READING_COLUMNS = ["meter_id", "carrier", "start", "end", "hours", "energy_kWh"
 
 
 @dataclass(frozen=True)
-class MeterReadings:
+class MeterReadings(_CheckedRows):
     """Meter readings as read by :func:`read_meter_readings`.
 
     Attributes
@@ -113,10 +108,6 @@ class MeterReadings:
     report : DataQualityReport
         Every issue found.
     """
-
-    data: pd.DataFrame
-    excluded: pd.DataFrame
-    report: DataQualityReport
 
     @property
     def meter_ids(self) -> tuple[str, ...]:
@@ -234,55 +225,13 @@ def read_meter_readings(path: str | Path, *, utc_offset_h: float = LOCAL_STANDAR
     _check_periods(start, end, meter, rows, out, report)
     _check_negative(value, lambda i: unit[i], meter, rows, start, end, out, report, "reading")
 
-    # A meter measures one carrier; with several, which rows belong to it cannot be told.
-    carriers_per_meter = pd.Series(carrier).groupby(meter).nunique()
-    for m in carriers_per_meter.index[carriers_per_meter.to_numpy() > 1]:
-        index = np.flatnonzero(meter == m)
-        parts = []
-        for c in pd.unique(carrier[index]):
-            these = rows[index[carrier[index] == c]]
-            parts.append(f"{c} ({_rows_text(tuple(these), report.row_label, limit=3)})")
-        report.add("error", "mixed_carriers", m, rows[index], "the meter's rows name several carriers: "
-                   + "; ".join(parts), "meter excluded (fix the carrier or the meter id)")
-        out.exclude(index, "meter with mixed carriers")
-
+    _check_mixed_carriers(meter, carrier, rows, out, report)
     keys = pd.DataFrame({"meter_id": meter, "start": start, "end": end})
     _resolve_duplicates(keys, energy, meter, rows, lambda i: "the period " + _period_text(start[i], end[i]),
                         out, report, "kWh")
-
-    # Rows of a meter out of time order in the file: harmless, they are sorted.
     kept = np.flatnonzero(out.kept)
-    backwards = pd.Series(start[kept]).groupby(meter[kept]).diff().to_numpy() < np.timedelta64(0, "ns")
-    for m in pd.unique(meter[kept][backwards]):
-        first = int(kept[backwards & (meter[kept] == m)][0])
-        report.add("info", "unsorted", m, [rows[first]],
-                   f"rows not in time order (the reading from {_time_text(start[first])} comes after a later one)",
-                   "sorted by start")
-
-    _, overlaps, gaps = _overlaps(meter, start, end, kept)
-    excluded_meters = []
-    for i, k in overlaps:
-        report.add("error", "overlap", meter[k], [rows[i], rows[k]],
-                   f"period {_period_text(start[k], end[k])} overlaps {_period_text(start[i], end[i])}",
-                   "meter excluded (energy would be counted twice)")
-        if meter[k] not in excluded_meters:
-            excluded_meters.append(meter[k])
-    for m in excluded_meters:
-        index = kept[meter[kept] == m]
-        report.add("error", "meter_excluded", m, rows[index],
-                   f"all {len(index)} remaining readings of a meter with overlapping periods",
-                   "left out (fix the overlapping periods)")
-        out.exclude(index, "meter with overlapping periods")
-    for i, k in gaps:
-        if meter[k] in excluded_meters:
-            continue
-        missing = int((start[k] - end[i]).astype(np.int64))
-        hint = ""
-        if missing == _DAY_NS and end_is_date[i] and start_is_date[k]:
-            hint = " (if end dates in the file are inclusive, add one day: end is the start of the next period)"
-        report.add("warning", "gap", meter[k], [rows[i], rows[k]],
-                   f"no reading from {_period_text(end[i], start[k])} ({_duration_text(missing)}){hint}",
-                   "left missing")
+    _check_unsorted(meter, start, rows, kept, report)
+    _check_overlaps_and_gaps(meter, start, end, start_is_date, end_is_date, rows, kept, out, report)
 
     kept = np.flatnonzero(out.kept)
     order = _sorted_groups(meter, start, end, kept)
@@ -293,12 +242,8 @@ def read_meter_readings(path: str | Path, *, utc_offset_h: float = LOCAL_STANDAR
     columns = {"meter_id": meter, "carrier": carrier, "start": start, "end": end, "hours": hours,
                "energy_kWh": energy, "value": value, "unit": unit, "row": rows, "suspect": suspect}
     table = pd.DataFrame(columns, columns=_READING_COLUMNS)
-    data = table.iloc[order].reset_index(drop=True)
-    excluded = table[~out.kept].assign(reason=out.reason[~out.kept]).reset_index(drop=True)
-    if data.empty:
-        raise InputError(f"no usable meter reading: all {n} rows were left out ({_first_error(report)})",
-                         file=report.source,
-                         allowed="readings with end after start, non-negative values and no overlapping periods")
+    data, excluded = _usable_rows(table, order, out, report, "meter reading",
+                                  "readings with end after start, non-negative values and no overlapping periods")
     return MeterReadings(data=data, excluded=excluded, report=report)
 
 
@@ -405,16 +350,18 @@ def read_meter_map(path: str | Path, readings: MeterReadings | pd.DataFrame | No
 # Traffic counts and ridership
 # --------------------------------------------------------------------------------------
 
-def _links_table(links) -> pd.DataFrame:
-    if hasattr(links, "links") and not isinstance(links, pd.DataFrame):
-        links = links.links
-    if not isinstance(links, pd.DataFrame):
-        links = read_table(links, "links")
-    return links
+def _reference_table(table, name: str) -> pd.DataFrame:
+    """The ``'links'`` or ``'lines'`` table: given, read from its file with the schema of
+    that name, or taken from the zone system that holds it as an attribute of that name."""
+    if hasattr(table, name) and not isinstance(table, pd.DataFrame):
+        table = getattr(table, name)
+    if not isinstance(table, pd.DataFrame):
+        table = read_table(table, name)
+    return table
 
 
 @dataclass(frozen=True)
-class TrafficCounts:
+class TrafficCounts(_CheckedRows):
     """Traffic counts as read by :func:`read_traffic_counts`.
 
     Attributes
@@ -430,10 +377,6 @@ class TrafficCounts:
     report : DataQualityReport
         Every issue found.
     """
-
-    data: pd.DataFrame
-    excluded: pd.DataFrame
-    report: DataQualityReport
 
 
 def read_traffic_counts(path: str | Path, links=None, *,
@@ -477,7 +420,7 @@ def read_traffic_counts(path: str | Path, links=None, *,
     to_node = frame["to_node"].to_numpy(dtype=np.int64)
     vehicle_class = _as_ids(frame["vehicle_class"])
     if links is not None:
-        table = _links_table(links)
+        table = _reference_table(links, "links")
         known = set(zip(table["from_node"].astype(np.int64), table["to_node"].astype(np.int64)))
         for i, pair in enumerate(zip(from_node, to_node)):
             if (int(pair[0]), int(pair[1])) not in known:
@@ -490,28 +433,19 @@ def read_traffic_counts(path: str | Path, links=None, *,
     out = _Exclusions(len(frame))
     _check_periods(start, end, subjects, rows, out, report)
     _check_negative(vehicles, lambda i: "veh", subjects, rows, start, end, out, report, "count")
-    keys = pd.DataFrame({"subject": subjects, "start": start, "end": end})
-    _resolve_duplicates(keys, vehicles, subjects, rows, lambda i: "the period " + _period_text(start[i], end[i]),
-                        out, report, "veh")
-    kept = np.flatnonzero(out.kept)
-    _report_overlaps(subjects, start, end, rows, kept, report, "count")
-    order = _sorted_groups(subjects, start, end, kept)
+    order = _check_count_duplicates_and_overlaps(subjects, start, end, vehicles, "veh", rows, out, report)
     flow = np.divide(vehicles, hours, out=np.full(len(frame), np.nan), where=hours > 0)
     table = pd.DataFrame({"from_node": from_node, "to_node": to_node, "vehicle_class": vehicle_class,
                           "start": start, "end": end, "hours": hours, "vehicles": vehicles,
                           "flow_veh_h": flow, "row": rows})
-    data = table.iloc[order].sort_values(["from_node", "to_node", "vehicle_class", "start", "end", "row"])
-    data = data.reset_index(drop=True)
-    if data.empty:
-        raise InputError(f"no usable traffic count: all {len(frame)} rows were left out ({_first_error(report)})",
-                         file=report.source,
-                         allowed="counts with end after start and non-negative vehicles")
-    excluded = table[~out.kept].assign(reason=out.reason[~out.kept]).reset_index(drop=True)
+    data, excluded = _usable_rows(table, order, out, report, "traffic count",
+                                  "counts with end after start and non-negative vehicles",
+                                  sort_by=["from_node", "to_node", "vehicle_class", "start", "end", "row"])
     return TrafficCounts(data=data, excluded=excluded, report=report)
 
 
 @dataclass(frozen=True)
-class Ridership:
+class Ridership(_CheckedRows):
     """Ridership as read by :func:`read_ridership`.
 
     Attributes
@@ -526,10 +460,6 @@ class Ridership:
     report : DataQualityReport
         Every issue found.
     """
-
-    data: pd.DataFrame
-    excluded: pd.DataFrame
-    report: DataQualityReport
 
 
 _WEEKMASK = {"weekday": "1111100", "saturday": "0000010", "sunday": "0000001"}
@@ -579,10 +509,7 @@ def read_ridership(path: str | Path, lines=None, *,
     line = _as_ids(frame["line"])
     day_type = _as_ids(frame["day_type"])
     if lines is not None:
-        if hasattr(lines, "lines") and not isinstance(lines, pd.DataFrame):
-            lines = lines.lines
-        if not isinstance(lines, pd.DataFrame):
-            lines = read_table(lines, "lines")
+        lines = _reference_table(lines, "lines")
         known = set(lines["line"].astype(str))
         unknown = np.flatnonzero(~np.isin(line, list(known)))
         if unknown.size:
@@ -605,29 +532,13 @@ def read_ridership(path: str | Path, lines=None, *,
     out = _Exclusions(len(frame))
     _check_periods(start, end, subjects, rows, out, report)
     _check_negative(boardings, lambda i: "pax", subjects, rows, start, end, out, report, "count")
-    none = np.flatnonzero(out.kept & (days <= 0))
-    for subject in pd.unique(subjects[none]):
-        index = none[subjects[none] == subject]
-        i = int(index[0])
-        report.add("error", "no_such_day", subject, rows[index],
-                   f"{len(index)} period(s) without a day of type {day_type[i]!r} (first: "
-                   f"{_period_text(start[i], end[i])})", "left out")
-        out.exclude(index, "no day of the day type")
-    keys = pd.DataFrame({"subject": subjects, "start": start, "end": end})
-    _resolve_duplicates(keys, boardings, subjects, rows, lambda i: "the period " + _period_text(start[i], end[i]),
-                        out, report, "pax")
-    kept = np.flatnonzero(out.kept)
-    _report_overlaps(subjects, start, end, rows, kept, report, "count")
-    order = _sorted_groups(subjects, start, end, kept)
+    _check_days_of_type(days, day_type, subjects, rows, start, end, out, report)
+    order = _check_count_duplicates_and_overlaps(subjects, start, end, boardings, "pax", rows, out, report)
     per_day = np.divide(boardings, days, out=np.full(len(frame), np.nan), where=days > 0)
     table = pd.DataFrame({"line": line, "day_type": day_type, "start": start, "end": end, "days": days,
                           "boardings": boardings, "boardings_per_day": per_day, "row": rows})
-    data = table.iloc[order].reset_index(drop=True)
-    if data.empty:
-        raise InputError(f"no usable ridership count: all {len(frame)} rows were left out ({_first_error(report)})",
-                         file=report.source,
-                         allowed="counts with end after start and non-negative boardings")
-    excluded = table[~out.kept].assign(reason=out.reason[~out.kept]).reset_index(drop=True)
+    data, excluded = _usable_rows(table, order, out, report, "ridership count",
+                                  "counts with end after start and non-negative boardings")
     return Ridership(data=data, excluded=excluded, report=report)
 
 
