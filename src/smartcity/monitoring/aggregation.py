@@ -66,7 +66,7 @@ def daily_use(readings: MeterReadings, start=None, end=None) -> DailyUse:
     Parameters
     ----------
     readings : MeterReadings
-        As returned by :func:`read_meter_readings`.
+        As returned by :func:`~smartcity.monitoring.readers.read_meter_readings`.
     start : date-like, optional
         First day (included). Default: the first day with a reading.
     end : date-like, optional
@@ -172,7 +172,7 @@ def billing_periods(readings: MeterReadings, start=None, end=None) -> BillingPer
     Parameters
     ----------
     readings : MeterReadings
-        As returned by :func:`read_meter_readings`.
+        As returned by :func:`~smartcity.monitoring.readers.read_meter_readings`.
     start : date-like, optional
         First day of the axis; periods starting earlier are not returned.
     end : date-like, optional

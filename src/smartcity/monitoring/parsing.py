@@ -43,7 +43,8 @@ _OFFSET_SUFFIX = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 # --------------------------------------------------------------------------------------
 
 def _fail(frame: pd.DataFrame, i: int, column: str, problem: str, value, allowed: str | None = None) -> InputError:
-    """An InputError at row ``i`` (0-based) of a table read by :func:`_read`."""
+    """An InputError at row ``i`` (0-based) of a table read by
+    :func:`~smartcity.monitoring.quality._read`."""
     lines = frame.attrs.get("source_lines")
     where = {"row": int(lines[i]), "line": True} if lines is not None else {"row": i + 1}
     return InputError(problem, file=frame.attrs.get("source_file"), column=column, value=value,
