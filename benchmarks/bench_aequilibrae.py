@@ -9,13 +9,13 @@ Usage::
 
 The module is also collected by ``benchmarks/run.py`` (pytest-benchmark, one benchmark per
 engine and gap) in the full run only: it is skipped with ``--quick`` and, with a message,
-when aequilibrae is not installed or the Sioux Falls data are absent.
+when aequilibrae is not installed.
 
 What is compared
 ----------------
-Both solve the TNTP Sioux Falls network (``/work/shared/data/tntp/SiouxFalls``, found
-like the tests find it) with the BPR parameters of the file (b = 0.15, power = 4), the
-same trip table, on one core, to relative gaps 1e-4, 1e-5 and 1e-6:
+Both solve the TNTP Sioux Falls network (``tests/data/tntp/SiouxFalls``, the files the
+tests read; source and terms in its ``PROVENANCE.md``) with the BPR parameters of the file
+(b = 0.15, power = 4), the same trip table, on one core, to relative gaps 1e-4, 1e-5 and 1e-6:
 
 - smartcity: :func:`smartcity.transport.assignment.assign` with ``algorithm="bfw"``, numba
   limited to one thread (``numba.set_num_threads(1)``) and, for reference, two threads.
@@ -90,7 +90,7 @@ from smartcity.transport.network import (
 ROOT = Path(__file__).resolve().parents[1]
 
 QUICK = os.environ.get("SMARTCITY_BENCH_QUICK") == "1"
-SIOUX_FALLS = ROOT.parent / "shared" / "data" / "tntp" / "SiouxFalls"
+SIOUX_FALLS = ROOT / "tests" / "data" / "tntp" / "SiouxFalls"
 GAPS = (1e-4, 1e-5, 1e-6)
 MAX_ITER = 10_000
 AEQ_REPEATS = 3                  # timed AequilibraE runs per gap (script)
@@ -105,15 +105,6 @@ ENGINES = (SMARTCITY_1, SMARTCITY_2, AEQ)
 # --------------------------------------------------------------------------------------
 # Inputs and scores
 # --------------------------------------------------------------------------------------
-
-
-def sioux_falls_missing() -> str | None:
-    """Why the comparison cannot run on the data (None when the files are there)."""
-    names = ("SiouxFalls_net.tntp", "SiouxFalls_trips.tntp", "SiouxFalls_flow.tntp")
-    if not SIOUX_FALLS.is_dir():
-        return f"the Sioux Falls data folder {SIOUX_FALLS} is absent"
-    missing = [n for n in names if not (SIOUX_FALLS / n).is_file()]
-    return f"{', '.join(missing)} missing in {SIOUX_FALLS}" if missing else None
 
 
 def aequilibrae_missing() -> str | None:
@@ -418,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=AEQ_REPEATS, help="timed AequilibraE runs per gap")
     parser.add_argument("--no-two-threads", action="store_true", help="skip the smartcity two-thread rows")
     args = parser.parse_args(argv)
-    reason = sioux_falls_missing() or aequilibrae_missing()
+    reason = aequilibrae_missing()
     if reason:
         print(f"bench_aequilibrae: skipped: {reason}")
         return 0
@@ -446,7 +437,7 @@ if pytest is not None:
     def sioux_falls_aeq():
         if QUICK:
             pytest.skip("AequilibraE comparison: full run only (seconds per gap), not --quick")
-        reason = sioux_falls_missing() or aequilibrae_missing()
+        reason = aequilibrae_missing()
         if reason:
             pytest.skip(f"AequilibraE comparison skipped: {reason}")
         net, demand, best_flows = load_sioux_falls()

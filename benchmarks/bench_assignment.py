@@ -4,8 +4,8 @@ Run with ``pytest benchmarks/bench_assignment.py --benchmark-only`` (or through
 ``benchmarks/run.py``). Each benchmark stores ``link_iterations`` (links × iterations)
 in ``extra_info``; link-iterations per second is that number over the mean time.
 
-- ``test_sioux_falls_bfw``: bi-conjugate Frank-Wolfe on Sioux Falls to a relative gap
-  of 1e-5 (skipped when the TNTP data folder is absent).
+- ``test_sioux_falls_bfw``: bi-conjugate Frank-Wolfe on Sioux Falls (the TNTP files in
+  ``tests/data/tntp/SiouxFalls``) to a relative gap of 1e-5.
 - ``test_grid_bfw``: the same on a seeded grid (2,400 links, 400 zones) to 1e-4
   (1e-3 with ``--quick``).
 - ``test_grid_fw_kernel`` and ``test_grid_fw_reference``: Frank-Wolfe for a fixed number
@@ -35,7 +35,7 @@ from smartcity.transport.network import read_tntp_network, read_tntp_trips  # no
 from tests.transport.reference_assignment import grid_network, reference_frank_wolfe  # noqa: E402
 
 QUICK = os.environ.get("SMARTCITY_BENCH_QUICK") == "1"
-SIOUX_FALLS = ROOT.parent / "shared" / "data" / "tntp" / "SiouxFalls"
+SIOUX_FALLS = ROOT / "tests" / "data" / "tntp" / "SiouxFalls"
 GRID_SIDE = 25  # 25 x 25 nodes, 2,400 directed links
 GRID_ZONES = 400
 SEED = 20130401
@@ -58,8 +58,6 @@ def _record(benchmark, network, result_iterations, **extra):
 
 
 def test_sioux_falls_bfw(benchmark):
-    if not SIOUX_FALLS.is_dir():
-        pytest.skip(f"{SIOUX_FALLS} is absent")
     net = read_tntp_network(SIOUX_FALLS / "SiouxFalls_net.tntp")
     demand = read_tntp_trips(SIOUX_FALLS / "SiouxFalls_trips.tntp", net.n_zones)
     assign(net, demand, max_iter=5)  # compile or load from the cache before timing

@@ -21,7 +21,7 @@ SCRIPT = SCENARIO / "make_buildings.py"
 BUILDINGS = SCENARIO / "buildings.csv"
 SOURCES = SCENARIO / "buildings_sources.csv"
 SCHEMA = REPO_ROOT / "src" / "smartcity" / "schemas" / "buildings.toml"
-TABULA = REPO_ROOT.parent / "shared" / "data" / "tabula" / "tabula_DK.csv"
+TABULA = SCENARIO / "tabula" / "tabula_DK.csv"
 
 # building_id is the row's key: the only field that needs no source.
 IDENTIFIER_FIELDS = {"building_id"}
@@ -52,19 +52,13 @@ def sources() -> dict[tuple[str, str], dict[str, str]]:
     return out
 
 
-def needs_tabula() -> None:
-    if not TABULA.is_file():
-        pytest.skip(f"TABULA file not available at {TABULA}")
-
-
 # --------------------------------------------------------------------------------------
 # Reproducibility
 # --------------------------------------------------------------------------------------
 def test_regenerating_reproduces_shipped_files_byte_for_byte(tmp_path: Path) -> None:
-    needs_tabula()
+    # No --tabula: the script's default, the repository's copy of the TABULA file (TABULA).
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--tabula", str(TABULA), "--out-dir", str(tmp_path),
-         "--quiet"],
+        [sys.executable, str(SCRIPT), "--out-dir", str(tmp_path), "--quiet"],
         capture_output=True,
         text=True,
         check=False,
@@ -275,7 +269,6 @@ def test_1970s_blocks_keep_tabula_heat_transfer_coefficient(
     # buildings before the Kildeparken 2020 and other renovations, which are scenario
     # measures), so sum(U*A)/A_f must equal TABULA's h_Transmission. The thermal-bridge
     # term delta_U x (whole envelope area) is carried by u_wall, which keeps the sum exact.
-    needs_tabula()
     tabula = {r["Code_BuildingVariant"]: r for r in read_csv(TABULA)}
     blocks = [
         r for r in rows
@@ -292,7 +285,6 @@ def test_1970s_blocks_keep_tabula_heat_transfer_coefficient(
 def test_all_residential_rows_keep_tabula_heat_transfer_and_ventilation(
     rows: list[dict[str, str]], sources: dict[tuple[str, str], dict[str, str]]
 ) -> None:
-    needs_tabula()
     tabula = {r["Code_BuildingVariant"]: r for r in read_csv(TABULA)}
     for row in rows:
         if row["use"] not in ("single_family", "terraced_house", "apartment_block"):

@@ -24,7 +24,6 @@ from smartcity.emissions import (
     METHODS,
     SECTOR_OF_USE,
     SECTORS,
-    EmissionsSection,
     carrier_factors,
     emission_factor_table,
     fuel_factor,
@@ -32,8 +31,9 @@ from smartcity.emissions import (
     inventory,
     local_electricity_factor,
 )
-from smartcity.energy.supply import SupplySection
 from smartcity.scenario import quantities
+from smartcity.scenario.sections.emissions import EmissionsSection
+from smartcity.scenario.sections.supply import SupplySection
 
 
 # --------------------------------------------------------------------------------------

@@ -115,16 +115,19 @@ def test_value_of_time_carries_a_distribution():
     inputs = uncertain_inputs(resolved.model)
     vot = inputs["transport.costs.value_of_time"]
     assert (vot.unit, vot.low, vot.mode, vot.high) == ("DKK/h", 70.0, 100.0, 130.0)
-    assert resolved.model.transport.costs.value_of_time.to("value_of_time") == 100.0  # nominal used in runs
+    assert resolved.model.transport.costs.value_of_time.canonical == 100.0  # nominal used in runs
     changed = with_overrides(resolved, {"transport.costs.value_of_time": 80.0})
     assert changed.model.transport.costs.value_of_time.value == 80.0
     assert changed.model.transport.costs.value_of_time.distribution is None
-    from smartcity.transport.mode_choice import Parameter
+    from smartcity.scenario.sections.transport import CostParameters
+
+    def value_of_time(**table):
+        return CostParameters.model_validate({"value_of_time": {"unit": "DKK/h", "source": "t", **table}})
 
     with pytest.raises(ValueError, match="outside its distribution"):
-        Parameter(value=200.0, unit="DKK/h", distribution="uniform", low=50.0, high=150.0, source="t")
-    with pytest.raises(ValueError, match="below 0"):
-        Parameter(value=1.0, unit="DKK/h", distribution="uniform", low=-1.0, high=2.0, source="t")
+        value_of_time(value=200.0, distribution="uniform", low=50.0, high=150.0)
+    with pytest.raises(ValueError, match="low is outside the allowed range"):  # a value of time is >= 0
+        value_of_time(value=1.0, distribution="uniform", low=-1.0, high=2.0)
 
 
 # --------------------------------------------------------------------------------------

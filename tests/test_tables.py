@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smartcity.errors import InputError
-from smartcity.tables import load_schema, read_table, schema_markdown
+from smartcity.schema.tables import load_schema, read_table, schema_markdown
 
 DATA = Path(__file__).resolve().parent / "data"
 SMALL = DATA / "buildings_small.csv"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,7 +12,8 @@ from pydantic import ValidationError
 from scipy import stats
 
 from smartcity.errors import InputError
-from smartcity.scenario.types import Quantity, StrictModel, parse_data_file
+from smartcity.schema.files import parse_data_file
+from smartcity.schema.quantities import Quantity, StrictModel
 from smartcity.uncertainty import (
     Distribution,
     UncertainQuantity,
@@ -369,9 +368,7 @@ def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
 
 
 def test_ishigami_indices_match_the_analytic_values():
-    start = time.perf_counter()
     result = sobol_indices(ishigami, ISHIGAMI_INPUTS, 2**13, seed=20140623, batch_size=10_000)
-    elapsed = time.perf_counter() - start
     assert list(result.index) == ["x1", "x2", "x3"]
     # Analytic values to 4 decimals. Tolerance 0.02: over 40 seeds at n = 2**13 with scrambled
     # Sobol' points, the estimates' standard deviations were <= 0.0015 (S1) and <= 0.0012 (ST),
@@ -381,7 +378,6 @@ def test_ishigami_indices_match_the_analytic_values():
     # The 95 % bootstrap intervals contain the analytic values (they are conservative for QMC).
     assert np.all((result["S1_low"] <= ISHIGAMI_S1) & (ISHIGAMI_S1 <= result["S1_high"]))
     assert np.all((result["ST_low"] <= ISHIGAMI_ST) & (ISHIGAMI_ST <= result["ST_high"]))
-    assert elapsed < 30  # about 1 s on the 2-core machine (40,960 runs, 1000 bootstrap replicates)
 
 
 def test_ishigami_agrees_with_scipy():

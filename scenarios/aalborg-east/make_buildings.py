@@ -21,9 +21,13 @@ construction period; all of that is flagged as assumption.
 
 The build is deterministic (no random numbers); running it twice gives identical bytes.
 
+The TABULA file is the repository's copy, ``tabula/tabula_DK.csv`` next to this script
+(its source and terms in ``tabula/PROVENANCE.md``).
+
 Usage::
 
-    python scenarios/aalborg-east/make_buildings.py --tabula ../shared/data/tabula/tabula_DK.csv
+    python scenarios/aalborg-east/make_buildings.py
+    python scenarios/aalborg-east/make_buildings.py --tabula path/to/tabula_DK.csv --out-dir /tmp/x
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
-DEFAULT_TABULA = REPO_ROOT.parent / "shared" / "data" / "tabula" / "tabula_DK.csv"
+DEFAULT_TABULA = HERE / "tabula" / "tabula_DK.csv"
 SCHEMA_PATH = REPO_ROOT / "src" / "smartcity" / "schemas" / "buildings.toml"
 USE_PROFILES_PATH = REPO_ROOT / "src" / "smartcity" / "data" / "use_profiles.toml"
 BUILDINGS_FILE = "buildings.csv"
@@ -1335,8 +1339,7 @@ def summary(buildings: list[Building]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tabula", type=Path, default=DEFAULT_TABULA,
-                        help="TABULA DK CSV (default: ../shared/data/tabula/tabula_DK.csv "
-                        "relative to the repository root)")
+                        help="TABULA DK CSV (default: tabula/tabula_DK.csv next to this script)")
     parser.add_argument("--out-dir", type=Path, default=HERE,
                         help="folder for buildings.csv and buildings_sources.csv "
                         "(default: next to this script)")

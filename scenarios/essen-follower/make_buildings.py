@@ -45,7 +45,7 @@ from smartcity.energy.archetypes import fill_archetype_defaults
 from smartcity.energy.bbr import archetype_row, tabula_archetypes
 from smartcity.energy.buildings import check_buildings
 from smartcity.energy.profiles import fill_use_defaults
-from smartcity.tables import load_schema, read_table
+from smartcity.schema.tables import load_schema, read_table
 
 HERE = Path(__file__).resolve().parent
 BUILDINGS_FILE = "buildings.csv"

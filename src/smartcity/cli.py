@@ -264,7 +264,7 @@ def _console(stderr: bool = False):
 
 
 def _cmd_validate(args) -> int:
-    from smartcity.run import load_inputs
+    from smartcity.inputs import load_inputs
 
     failures = 0
     out = _console()
@@ -287,12 +287,12 @@ def _cmd_validate(args) -> int:
 
 
 def _cmd_warmup(args) -> int:
-    from smartcity.energy import supply, thermal
+    from smartcity.energy import balance, thermal
     from smartcity.transport import assignment, transit
 
     start = time.perf_counter()
     thermal.warmup()
-    supply.warmup()
+    balance.warmup()
     assignment.warmup()
     transit.warmup()
     if not args.quiet:
@@ -302,8 +302,9 @@ def _cmd_warmup(args) -> int:
 
 def _cmd_building(args) -> int:
     from smartcity.energy import single_building
+    from smartcity.run import run_building_file
 
-    result = single_building.run_building_file(args.file, weather=args.weather)
+    result = run_building_file(args.file, weather=args.weather)
     print(result.to_json() if args.json else single_building.format_result(result))
     return 0
 
@@ -737,7 +738,7 @@ def _cmd_monitor(args, command: str) -> int:
 
     if args.command == "monitor-demo":
         from smartcity.monitoring import demo
-        from smartcity.monitoring.progress import load_plan
+        from smartcity.run import load_plan
 
         out: Path = args.output
         if out.exists() and not out.is_dir():
@@ -763,7 +764,7 @@ def _cmd_monitor(args, command: str) -> int:
                   f"--counts {out / 'counts.csv'} --ridership {out / 'ridership.csv'} -o {out / 'report'}")
         return 0
 
-    from smartcity.monitoring.progress import load_plan
+    from smartcity.run import load_plan
     from smartcity.monitoring.report import (
         check_report_target,
         monitoring_report,

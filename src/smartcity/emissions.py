@@ -36,15 +36,14 @@ import functools
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
-from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from smartcity.energy.supply import CARRIERS
 from smartcity.errors import InputError
-from smartcity.scenario.types import Quantity, StrictModel, quantity
+from smartcity.schema.quantities import Quantity, quantity
 
 __all__ = [
     "SECTORS",
@@ -52,14 +51,13 @@ __all__ = [
     "METHODS",
     "FUEL_CARRIERS",
     "INVENTORY_CARRIERS",
-    "FuelFactorOverrides",
-    "EmissionsSection",
     "emission_factor_table",
     "fuel_factor",
     "fuel_factors",
     "carrier_factors",
     "local_electricity_factor",
     "inventory",
+    "account_year",
 ]
 
 #: Covenant of Mayors sectors of an inventory, in the guidebook's order.
@@ -100,38 +98,6 @@ INVENTORY_CARRIERS = CARRIERS + ("gasoline", "diesel")
 _FACTORS_FILE = "data/emission_factors.toml"
 _EMISSION_FACTOR = quantity("emission_factor", ge=0.0, le=2000.0)
 _G_PER_T = 1e6
-
-
-class FuelFactorOverrides(StrictModel):
-    """``[emissions.fuel_factors]``: local fuel factors replacing the shipped ones.
-
-    Each key is optional; an omitted carrier uses ``data/emission_factors.toml`` for the
-    scenario's method. Give a value with its unit and source, e.g.
-    ``natural_gas = { value = 0.204, unit = "t/MWh", source = "Energistyrelsen 2020" }``.
-    """
-
-    natural_gas: _EMISSION_FACTOR | None = Field(default=None, description="Natural gas [g/kWh].")  # type: ignore[valid-type]
-    heating_oil: _EMISSION_FACTOR | None = Field(default=None, description="Heating oil [g/kWh].")  # type: ignore[valid-type]
-    biomass: _EMISSION_FACTOR | None = Field(default=None, description="Solid biomass [g/kWh].")  # type: ignore[valid-type]
-    gasoline: _EMISSION_FACTOR | None = Field(default=None, description="Motor gasoline [g/kWh].")  # type: ignore[valid-type]
-    diesel: _EMISSION_FACTOR | None = Field(default=None, description="Diesel [g/kWh].")  # type: ignore[valid-type]
-
-
-class EmissionsSection(StrictModel):
-    """The ``[emissions]`` table: how final energy becomes CO2."""
-
-    method: Literal["ipcc", "lca"] = Field(
-        default="ipcc",
-        description="Emission factors: 'ipcc' (direct combustion CO2, the Covenant of Mayors default) or "
-                    "'lca' (life cycle, supply chain included).",
-    )
-    electricity_factor: Literal["national", "local"] = Field(
-        default="national",
-        description="Grid electricity factor: 'national' (the [supply.electricity] intensity) or 'local' "
-                    "(corrected for local renewable production, Covenant of Mayors formula).",
-    )
-    fuel_factors: FuelFactorOverrides = Field(default_factory=FuelFactorOverrides,
-                                              description="Overrides of the shipped fuel factors.")
 
 
 @functools.lru_cache(maxsize=1)
@@ -188,37 +154,39 @@ def fuel_factor(carrier: str, method: str = "ipcc") -> float:
     return table[carrier][method].canonical
 
 
-def fuel_factors(section: EmissionsSection | None = None) -> dict[str, float]:
+def fuel_factors(section=None) -> dict[str, float]:
     """Factors of all :data:`FUEL_CARRIERS` for a scenario: shipped by method, or overridden.
 
     Parameters
     ----------
     section : EmissionsSection, optional
-        The ``[emissions]`` table; default ``EmissionsSection()``.
+        The scenario's ``[emissions]`` table
+        (:class:`smartcity.scenario.sections.emissions.EmissionsSection`); None: the shipped
+        IPCC factors.
 
     Returns
     -------
     dict of str to float
         ``{carrier: factor}``. [g/kWh]
     """
-    section = EmissionsSection() if section is None else section
+    method = "ipcc" if section is None else section.method
     result = {}
     for carrier in FUEL_CARRIERS:
-        override = getattr(section.fuel_factors, carrier)
-        result[carrier] = override.canonical if override is not None else fuel_factor(carrier, section.method)
+        override = None if section is None else getattr(section.fuel_factors, carrier)
+        result[carrier] = override.canonical if override is not None else fuel_factor(carrier, method)
     return result
 
 
-def carrier_factors(section: EmissionsSection | None, district_heat_g_per_kwh) -> dict[str, object]:
+def carrier_factors(section, district_heat_g_per_kwh) -> dict[str, object]:
     """Factors of every non-electricity carrier, ready for :func:`inventory`.
 
     Parameters
     ----------
     section : EmissionsSection or None
-        The ``[emissions]`` table (None: defaults).
+        The ``[emissions]`` table (None: the shipped IPCC factors).
     district_heat_g_per_kwh : float or (n_h,) array_like
         District-heating factor per delivered heat for the year, e.g.
-        ``SupplySection().district_heating.emission_factor.at([year])[0]``. [g/kWh]
+        the scenario's ``supply.district_heating.emission_factor.at([year])[0]``. [g/kWh]
 
     Returns
     -------
@@ -344,7 +312,7 @@ def inventory(final_energy: Mapping, grid_intensity_g_per_kwh, factors: Mapping,
         :data:`SECTORS`; carriers from :data:`INVENTORY_CARRIERS`.
     grid_intensity_g_per_kwh : float or (n_h,) array_like
         Carbon intensity of grid electricity (national, local or hourly, e.g.
-        :func:`smartcity.energy.supply.grid_intensity`). [g/kWh]
+        :func:`smartcity.energy.grid.grid_intensity`). [g/kWh]
     factors : mapping
         ``{carrier: factor}`` for every other carrier used, e.g. from
         :func:`carrier_factors`; a factor is a number or an hourly array. [g/kWh]
@@ -409,3 +377,67 @@ def inventory(final_energy: Mapping, grid_intensity_g_per_kwh, factors: Mapping,
     table.attrs["units"] = "t"
     table.attrs["long_name"] = "CO2 emissions by Covenant of Mayors sector and energy carrier"
     return table
+
+
+def account_year(section, final_kw: Mapping[str, Mapping], grid_intensity_g_per_kwh, district_heat_g_per_kwh: float,
+                 *, import_share, local_pv_kwh: float = 0.0, electricity_kwh: float = 0.0
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CO2 and final energy of one year by Covenant of Mayors sector and carrier.
+
+    The electricity of every sector is counted as drawn from the grid in each hour's
+    share ``import_share`` (the rest is local PV, directly or through batteries): with the
+    ``national`` electricity factor only that share carries the grid's hourly intensity; with
+    ``local`` all electricity carries the local factor of the guidebook
+    (:func:`local_electricity_factor`: the grid's intensity corrected for the local PV
+    production, at the PV factor of the method). Fuels carry :func:`fuel_factors`, district
+    heat the year's factor.
+
+    Parameters
+    ----------
+    section : EmissionsSection or None
+        The scenario's ``[emissions]`` table (None: IPCC factors, national electricity).
+    final_kw : mapping
+        ``{sector: {carrier: energy}}``, final energy before local PV: hourly arrays [kW] or
+        yearly totals [kWh] (see :func:`inventory`).
+    grid_intensity_g_per_kwh : (n_h,) array_like
+        Hourly carbon intensity of grid electricity. [g/kWh]
+    district_heat_g_per_kwh : float
+        CO2 per unit of delivered district heat in the year. [g/kWh]
+    import_share : (n_h,) array_like
+        Share of each hour's electricity consumption drawn from the grid, in [0, 1]. [1]
+    local_pv_kwh, electricity_kwh : float
+        Local PV production and the electricity consumption of the year (``local`` factor). [kWh]
+
+    Returns
+    -------
+    co2 : (n_sectors, n_carriers) ndarray
+        CO2 of :data:`SECTORS` by :data:`INVENTORY_CARRIERS`. [t/a]
+    final : (n_sectors, n_carriers) ndarray
+        Final energy before local PV. [MWh/a]
+    grid : (n_h,) ndarray
+        The hourly factor applied to electricity. [g/kWh]
+    """
+    national = section is None or section.electricity_factor == "national"
+    factors = carrier_factors(section, district_heat_g_per_kwh)
+    counted: dict[str, dict] = {}
+    for sector, by_carrier in final_kw.items():
+        counted[sector] = dict(by_carrier)
+        if national and "electricity" in by_carrier:
+            counted[sector]["electricity"] = by_carrier["electricity"] * import_share
+    grid = grid_intensity_g_per_kwh
+    if not national:
+        method = "ipcc" if section is None else section.method
+        pv_factor = fuel_factor("solar_pv", method)  # 0 under IPCC, life cycle under LCA
+        grid = local_electricity_factor(grid, local_pv_kwh, electricity_kwh, local_production_g_per_kwh=pv_factor)
+    table = inventory(counted, grid, factors)
+    co2 = np.zeros((len(SECTORS), len(INVENTORY_CARRIERS)))
+    final = np.zeros_like(co2)
+    for i, sector in enumerate(SECTORS):
+        for j, carrier in enumerate(INVENTORY_CARRIERS):
+            if sector in table.index and carrier in table.columns:
+                co2[i, j] = float(table.loc[sector, carrier])
+            if carrier in final_kw.get(sector, {}):
+                final[i, j] = float(np.sum(final_kw[sector][carrier])) / 1e3
+    n_h = np.shape(import_share)[0]
+    return co2, final, np.asarray(grid, dtype=np.float64) * np.ones(n_h)
+

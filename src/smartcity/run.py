@@ -8,7 +8,7 @@ themselves are plain functions in their modules. The chain:
    partial results);
 2. weather year and plane-of-array irradiance on the window orientations (pvlib);
 3. for each simulated year, the building stock standing that year with the scenario's
-   measures applied (:func:`smartcity.energy.measures.stock_in_year`), simulated as an
+   measures applied (:func:`smartcity.energy.stock.stock_in_year`), simulated as an
    energy system (:func:`smartcity.energy.system.simulate_energy_year`: 5R1C heating and
    cooling, hot water, appliances, supply, PV and the electricity balance); a stock equal
    to the previous year's is not simulated again;
@@ -35,18 +35,11 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from smartcity import emissions
+from smartcity import economics, emissions
 from smartcity import weather as weather_mod
-from smartcity.energy import profiles, supply, thermal
-from smartcity.energy.archetypes import fill_archetype_defaults
-from smartcity.energy.buildings import check_buildings
-from smartcity.energy.measures import (
-    DISCOUNT_RATE,
-    check_measures,
-    measure_costs,
-    stock_parts,
-    treated_share,
-)
+from smartcity.energy import balance, grid, single_building, stock, thermal
+from smartcity.energy.district_heating import SupplyYear, supply_year
+from smartcity.energy.supply import HEATING_SYSTEMS
 from smartcity.energy.system import (
     BUILDING_SECTORS,
     EnergyYear,
@@ -54,18 +47,13 @@ from smartcity.energy.system import (
     simulate_energy_year,
 )
 from smartcity.errors import InputError, SmartcityError
+from smartcity.inputs import RunCache, ScenarioInputs, default_scenarios, enabled_measures, load_inputs
 from smartcity.results import provenance_attrs
-from smartcity.scenario import ResolvedScenario, load_scenario
-from smartcity.scenario.overrides import apply_scale_factors
-from smartcity.tables import read_table
+from smartcity.scenario import load_scenario
+from smartcity.scenario.building_file import load_building
+from smartcity.scenario.sections.measures import of_stage
+from smartcity.stages import apply_stage
 from smartcity.transport import fleet as fleet_mod
-from smartcity.transport import zones as zones_mod
-from smartcity.transport.measures import (
-    SmartCharging,
-    check_transport_measures,
-    is_transport_measure,
-    transport_measure_costs,
-)
 from smartcity.transport.model import (
     MODES,
     POWERTRAINS,
@@ -76,7 +64,7 @@ from smartcity.transport.model import (
 )
 
 __all__ = [
-    "RunCache", "ScenarioInputs", "load_inputs", "run_scenarios", "default_scenarios", "heating_degree_days",
+    "run_building_file", "load_plan", "measure_costs", "RunCache", "ScenarioInputs", "load_inputs", "run_scenarios", "default_scenarios", "heating_degree_days",
     "HEATING_DEGREE_DAY_BASE_C", "RENOVATION_TYPES",
 ]
 
@@ -105,188 +93,13 @@ def heating_degree_days(temp_air: pd.Series, base_c: float = HEATING_DEGREE_DAY_
     return float(np.maximum(base_c - daily, 0.0).sum())
 
 
-def default_scenarios() -> list[Path]:
-    """The shipped Aalborg East baseline and lighthouse scenario files."""
-    here = Path(__file__).resolve()
-    candidates = [Path.cwd() / "scenarios" / "aalborg-east"] + [
-        parent / "scenarios" / "aalborg-east" for parent in here.parents
-    ]
-    for folder in candidates:
-        if (folder / "baseline.toml").exists() and (folder / "lighthouse.toml").exists():
-            return [folder / "baseline.toml", folder / "lighthouse.toml"]
-    raise SmartcityError(
-        "the default scenarios (scenarios/aalborg-east/baseline.toml and lighthouse.toml) were not found; "
-        "run from the project folder or name scenario files"
-    )
-
-
-@dataclass(frozen=True)
-class ScenarioInputs:
-    """Everything one scenario reads, validated."""
-
-    resolved: ResolvedScenario
-    weather: weather_mod.Weather
-    buildings: pd.DataFrame
-    grid_shape: pd.Series | None = None
-    zone_system: zones_mod.ZoneSystem | None = None
-
-
-class _LRU:
-    """A small least-recently-used mapping (bounded memory for results kept between runs)."""
-
-    def __init__(self, size: int | None) -> None:
-        self.size = size
-        self._items: dict = {}
-
-    def get(self, key, make: Callable[[], object]):
-        if key in self._items:
-            value = self._items.pop(key)
-        else:
-            value = make()
-            if self.size is not None and len(self._items) >= self.size:
-                self._items.pop(next(iter(self._items)))
-        self._items[key] = value
-        return value
-
-
 def _json_key(model) -> str:
     return hashlib.sha256(model.model_dump_json().encode()).hexdigest()
 
 
-class RunCache:
-    """What runs of variants of the same scenarios can share (one per process, e.g. a sweep worker).
-
-    Many runs that differ only in some values (Monte Carlo samples, grid points) read the
-    same files and share most intermediate results. Everything here is keyed by the content
-    it depends on, so a hit returns exactly what would be computed:
-
-    * weather years, buildings tables (as read, completed and checked) and zone systems, by file;
-    * plane-of-array irradiance, by weather year and ground albedo;
-    * the transport model calibrated to the base year, by its section (including costs and
-      value of time), zone system and base year (each run then applies its own measures);
-    * the energy system of a stock in a year, by the stock, the supply section without its
-      emission factors (used after the simulation only), the weather and the warm-up;
-      at most ``max_energy_years`` are kept (least recently used dropped; None: all).
-
-    Objects used in keys by identity (weather years, zone systems) are kept alive by the
-    cache, so an identity is never reused for another object while the cache exists.
-    """
-
-    def __init__(self, max_energy_years: int | None = None, max_transport_models: int | None = 4) -> None:
-        self.weather: dict[str | None, weather_mod.Weather] = {}
-        self.tables: dict[tuple, pd.DataFrame] = {}
-        self.zone_systems: dict[tuple, zones_mod.ZoneSystem] = {}
-        self.irradiance: dict[tuple, np.ndarray] = {}
-        self.transport = _LRU(max_transport_models)
-        self.energy = _LRU(max_energy_years)
-        self._objects: dict[int, object] = {}
-
-    def ref(self, obj) -> int:
-        """An identity key for ``obj``, valid while the cache exists."""
-        self._objects.setdefault(id(obj), obj)
-        return id(obj)
-
-
-def _file_key(path) -> tuple:
-    path = Path(path)
-    stat = path.stat()
-    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-
-
-def load_inputs(paths: Sequence[str | Path | ResolvedScenario], *, cache: RunCache | None = None) -> list[ScenarioInputs]:
-    """Resolve the scenarios and read and check all their inputs.
-
-    Parameters
-    ----------
-    paths : sequence of path or ResolvedScenario
-        Scenario files, or scenarios already resolved (e.g. with overrides).
-    cache : RunCache, optional
-        Reuse files already read by earlier calls.
-
-    Raises
-    ------
-    InputError
-        On the first bad file, key, row or value; names it.
-    """
-    inputs = []
-    names: dict[str, Path] = {}
-    cache = cache if cache is not None else RunCache()
-    weather_cache = cache.weather
-    for path in paths:
-        resolved = apply_scale_factors(path if isinstance(path, ResolvedScenario) else load_scenario(path))
-        if resolved.name in names:
-            raise InputError(
-                "two scenarios of one run have the same name", file=resolved.path, key="scenario.name",
-                value=resolved.name, allowed=f"a name other than that of {names[resolved.name]}",
-            )
-        names[resolved.name] = resolved.path
-        model = resolved.model
-        weather_file = None if model.weather.file is None else str(model.weather.file)
-        if model.weather.file is not None and not model.weather.file.is_file():
-            raise InputError("weather file not found", file=resolved.path, key="weather.file",
-                             value=str(model.weather.file), allowed="an existing .epw or .csv file")
-        if weather_file not in weather_cache:
-            weather_cache[weather_file] = weather_mod.load_weather(model.weather.file)
-        table_key = _file_key(model.buildings.table) if model.buildings.table.is_file() else None
-        if table_key is None or table_key not in cache.tables:
-            buildings = read_table(
-                model.buildings.table, "buildings", scenario_file=resolved.path, scenario_key="buildings.table",
-            )
-            buildings = check_buildings(profiles.fill_use_defaults(fill_archetype_defaults(buildings)))
-            if table_key is not None:
-                cache.tables[table_key] = buildings
-        else:
-            buildings = cache.tables[table_key]
-        building_measures, transport_measures = _split(_enabled(model.measures))
-        check_measures(buildings, building_measures, file=str(resolved.path))
-        buildings.attrs = {}  # row locations served the checks; pandas would copy them in every step
-        zone_system = None
-        if model.transport is not None:
-            t = model.transport
-            files = [f for f in (t.zones, t.nodes, t.links, t.lines, t.line_stops) if f is not None]
-            system_key = tuple(_file_key(f) if Path(f).is_file() else (str(f),) for f in files)
-            zone_system = cache.zone_systems.get(system_key)
-            if zone_system is None:
-                zone_system = zones_mod.read_zone_system(t.zones, t.nodes, t.links, t.lines, t.line_stops,
-                                                         scenario_file=resolved.path)
-                cache.zone_systems[system_key] = zone_system
-            check_transport_measures(transport_measures, zone_system.zone_ids, zone_system.lines,
-                                     file=str(resolved.path))
-            for frame in (zone_system.zones, zone_system.nodes, zone_system.links, zone_system.lines,
-                          zone_system.line_stops):
-                if frame is not None:
-                    frame.attrs = {}  # row locations served the checks; pandas would copy them in every step
-        elif transport_measures:
-            raise InputError("a transport measure needs the transport model", file=resolved.path,
-                             key=f"measures.{next(iter(transport_measures))}",
-                             allowed="a [transport] table with zones, nodes and links, or no transport measures")
-        grid_shape = None
-        electricity = model.supply.electricity
-        if electricity.hourly_profile is not None:
-            if not electricity.hourly_profile.is_file():
-                raise InputError("hourly grid-intensity file not found", file=resolved.path,
-                                 key="supply.electricity.hourly_profile", value=str(electricity.hourly_profile),
-                                 allowed="an existing CSV export of Energi Data Service's CO2 emission dataset")
-            grid_shape = supply.read_energinet_co2(electricity.hourly_profile, electricity.price_area,
-                                                   electricity.profile_year)
-            if len(grid_shape) not in (8760, 8784):
-                raise InputError(
-                    "hourly grid-intensity series is not one whole year", file=electricity.hourly_profile,
-                    value=f"{len(grid_shape)} hours",
-                    allowed="8760 or 8784 hourly values (one calendar year; choose it with supply.electricity.profile_year)",
-                )
-        inputs.append(ScenarioInputs(resolved, weather_cache[weather_file], buildings, grid_shape, zone_system))
-    return inputs
-
-
-def _enabled(measures: Mapping) -> dict:
-    return {mid: m for mid, m in measures.items() if m.enabled}
-
-
-def _split(measures: Mapping) -> tuple[dict, dict]:
-    """Building measures and transport measures, each in scenario order."""
-    return ({mid: m for mid, m in measures.items() if not is_transport_measure(m)},
-            {mid: m for mid, m in measures.items() if is_transport_measure(m)})
+def travel_measures(measures: Mapping) -> dict:
+    """The measures of the transport model (stages ``demand``, ``transport``, ``charging``), in order."""
+    return {mid: m for mid, m in measures.items() if m.stage in ("demand", "transport", "charging")}
 
 
 @dataclass(frozen=True)
@@ -297,6 +110,7 @@ class _YearResult:
     grid_intensity: np.ndarray  # (n_h,) [g/kWh]
     grid_import_kw: np.ndarray  # (n_h,) buildings and charging after PV and batteries [kW]
     grid_export_kw: np.ndarray  # (n_h,) [kW]
+    supply: SupplyYear  # the year's district-heating factor and network loss
     transport: TransportEnergy | None = None
 
 
@@ -325,26 +139,25 @@ class _ScenarioModel:
         self._measure_json: dict[int, tuple] = {}
         self.transport = None
         if inp.zone_system is not None:
-            _, transport_measures = _split(_enabled(model.measures))
             key = (_json_key(model.transport), self.cache.ref(inp.zone_system), model.scenario.base_year)
             calibrated = self.cache.transport.get(key, lambda: DistrictTransport(
                 model.transport, inp.zone_system, {}, model.scenario.base_year, file=str(inp.resolved.path)))
-            self.transport = calibrated.with_measures(transport_measures)
+            self.transport = calibrated.with_measures(travel_measures(enabled_measures(model.measures)))
             self.vehicles = fleet_mod.load_vehicle_data()
 
     def grid_intensity(self, year: int) -> np.ndarray:
         if year not in self._grid:
-            self._grid[year] = supply.grid_intensity(year, self.model.supply.electricity.emission_factor,
-                                                     self.weather.index, shape=self.inp.grid_shape)
+            self._grid[year] = grid.grid_intensity(year, self.model.supply.electricity.emission_factor,
+                                                   self.weather.index, shape=self.inp.grid_shape)
         return self._grid[year]
 
     def _stock_key(self, measures: Mapping, year: int, built: int) -> tuple:
-        """What the stock standing in ``year`` under ``measures`` depends on (see :func:`stock_parts`):
+        """What the stock standing in ``year`` under ``measures`` depends on (see :func:`stock.stock_parts`):
         the table, the ``built`` rows standing by then and the measures in force, in order, with
         their shares and parameters. Equal keys, equal stocks (also across scenarios and samples)."""
         in_force = []
         for mid, m in measures.items():
-            share = treated_share(m, year)
+            share = m.share(year)
             if share > 0.0:
                 if id(m) not in self._measure_json:
                     self._measure_json[id(m)] = (m, m.model_dump_json())  # kept: the id stays this measure's
@@ -352,117 +165,78 @@ class _ScenarioModel:
         return (self.cache.ref(self.inp.buildings), built, tuple(in_force))
 
     def simulate(self, measures: Mapping, years: Sequence[int]) -> list[_YearResult]:
-        """Energy, travel and CO2 of each year with ``measures`` applied.
+        """Energy, travel and CO2 of each year with ``measures`` applied, stage by stage.
+
+        Each year goes through the stages of :data:`smartcity.scenario.sections.measures.STAGES`:
+        ``stock`` (the building stock with its measures, simulated as an energy system),
+        ``demand`` and ``transport`` (the transport model and its vehicles), ``charging`` (the
+        hourly charging load, :meth:`_account`) and ``supply`` (the year's supply,
+        :func:`smartcity.energy.district_heating.supply_year`); then the CO2 inventory.
 
         The stock changes only when a building is built or a measure's treated share
         changes; years in which neither happens reuse the previous year's energy system,
         and a stock already simulated (under another set of measures) is not simulated
         again. Emissions are always computed with the year's factors.
         """
-        building_measures, transport_measures = _split(measures)
+        stock_measures = of_stage(measures, "stock")
+        on_travel = travel_measures(measures)
         results = []
         last_state, last_energy = None, None
         built = self.inp.buildings["construction_year"].to_numpy()
-        fleet = None
+        cars = None
         if self.transport is not None:
-            fleet = self.transport.car_fleet(transport_measures, years, self.vehicles)
+            cars = self.transport.car_fleet(on_travel, years, self.vehicles)
         for year in years:
-            state = (int(np.sum(built <= year)),) + tuple(treated_share(m, year) for m in building_measures.values())
+            state = (int(np.sum(built <= year)),) + tuple(m.share(year) for m in stock_measures.values())
             if state != last_state:
                 last_energy = self.cache.energy.get(
-                    (self._stock_key(building_measures, year, state[0]), self._energy_context),
+                    (self._stock_key(stock_measures, year, state[0]), self._energy_context),
                     lambda: simulate_energy_year(
-                        stock_parts(self.inp.buildings, building_measures, year), len(self.inp.buildings),
+                        stock.stock_parts(self.inp.buildings, stock_measures, year), len(self.inp.buildings),
                         self.weather, self.irradiance, self.model.supply, self.pv_cache,
                         warmup_hours=self.model.buildings.warmup_hours,
                     ))
                 last_state = state
             travel = None
             if self.transport is not None:
-                travel = transport_energy(self.transport, self.transport.simulate_year(transport_measures, year),
-                                          transport_measures, year, fleet, self.vehicles, self.weather.index)
-            results.append(self._emissions(last_energy, travel, transport_measures, year))
+                travel = transport_energy(self.transport, self.transport.simulate_year(on_travel, year),
+                                          on_travel, year, cars, self.vehicles, self.weather.index)
+            supply_state = supply_year(self.model.supply, year, measures)
+            results.append(self._account(last_energy, travel, measures, supply_state, year))
         return results
 
-    def _charging(self, energy: EnergyYear, travel: TransportEnergy, measures: Mapping, year: int,
-                  grid: np.ndarray) -> np.ndarray:
-        """Hourly EV charging after smart charging (if a measure is in force). [kW]
-
-        The flexible share of each day's charging moves to the hours with the lowest grid
-        intensity (``grid_carbon``) or the largest PV output above the buildings'
-        consumption (``pv_surplus``; at night, the hours of lowest consumption), never above
-        the peak power of uncontrolled charging.
-        """
-        ev = travel.ev_charging_kw
-        for m in measures.values():
-            share = treated_share(m, year)
-            if isinstance(m, SmartCharging) and share > 0.0:
-                if m.signal == "grid_carbon":
-                    signal = grid
-                else:  # PV output above the buildings' consumption: the larger, the better
-                    signal = -(energy.pv_generation_kw - energy.electricity_demand_kw)
-                # within the power the chargers already draw at their annual peak
-                ev = fleet_mod.smart_charging(ev, share * m.flexible_share.canonical, signal,
-                                              max_power_kw=float(travel.ev_charging_kw.max()))
-        return ev
-
-    def _emissions(self, energy: EnergyYear, travel: TransportEnergy | None, transport_measures: Mapping,
-                   year: int) -> _YearResult:
-        section = self.model.emissions
-        grid = self.grid_intensity(year)
-        dh = float(self.model.supply.district_heating.emission_factor.at([year])[0])
-        factors = emissions.carrier_factors(section, dh)
-        sectors, carriers = emissions.SECTORS, emissions.INVENTORY_CARRIERS
+    def _account(self, energy: EnergyYear, travel: TransportEnergy | None, measures: Mapping,
+                 supply_state: SupplyYear, year: int) -> _YearResult:
+        """The year's charging (stage ``charging``), electricity balance and CO2 inventory."""
+        grid_kw = self.grid_intensity(year)
         n_h = len(self.weather.index)
         if travel is not None:
-            ev = self._charging(energy, travel, transport_measures, year, grid)
-            travel = travel.with_ev_charging(ev)
-            charging = ev + travel.bus_charging_kw
-            demand = energy.electricity_demand_kw + charging
-            balance = supply.electricity_balance(demand, energy.pv_generation_kw, battery_kwh=energy.battery_kwh)
-            grid_import, grid_export = balance["import"], balance["export"]
-            share = np.divide(grid_import, demand, out=np.zeros(n_h), where=demand > 0)
+            charging = apply_stage(measures, "charging", year, fleet_mod.ChargingEffects(
+                travel.ev_charging_kw, grid_kw, energy.pv_generation_kw - energy.electricity_demand_kw))
+            travel = travel.with_ev_charging(charging.ev_kw)
+            charging_kw = charging.ev_kw + travel.bus_charging_kw
+            demand = energy.electricity_demand_kw + charging_kw
+            site = balance.electricity_balance(demand, energy.pv_generation_kw, battery_kwh=energy.battery_kwh)
+            grid_import, grid_export = site["import"], site["export"]
         else:
-            charging = np.zeros(n_h)
             demand = energy.electricity_demand_kw
             grid_import, grid_export = energy.grid_import_kw, energy.grid_export_kw
-            share = np.divide(grid_import, demand, out=np.zeros(n_h), where=demand > 0)
-        final_kw: dict[str, dict[str, object]] = {}
-        inventory_energy = {}
-        for sector in BUILDING_SECTORS:
-            by_carrier = dict(energy.final_energy_kw[sector])
-            final_kw[sector] = dict(by_carrier)
-            if section.electricity_factor == "national":
-                by_carrier["electricity"] = by_carrier["electricity"] * share
-            inventory_energy[sector] = by_carrier
+        share = np.divide(grid_import, demand, out=np.zeros(n_h), where=demand > 0)
+        final_kw: dict[str, dict] = {sector: energy.final_energy_kw[sector] for sector in BUILDING_SECTORS}
         if travel is not None:
             fuels = {c: kwh for c, kwh in travel.fuel_kwh.items() if kwh > 0.0}
-            final_kw["transport"] = {**fuels, "electricity": charging}
-            inventory_energy["transport"] = {**fuels, "electricity": charging * share
-                                             if section.electricity_factor == "national" else charging}
-        if section.electricity_factor == "local":
-            pv_factor = emissions.fuel_factor("solar_pv", section.method)  # 0 under IPCC, life cycle under LCA
-            grid = emissions.local_electricity_factor(
-                grid, float(energy.pv_generation_kw.sum()), float(demand.sum()),
-                local_production_g_per_kwh=pv_factor)
-        table = emissions.inventory(inventory_energy, grid, factors)
-        co2 = np.zeros((len(sectors), len(carriers)))
-        final = np.zeros_like(co2)
-        for i, sector in enumerate(sectors):
-            for j, carrier in enumerate(carriers):
-                if sector in table.index and carrier in table.columns:
-                    co2[i, j] = float(table.loc[sector, carrier])
-                if carrier in final_kw.get(sector, {}):
-                    final[i, j] = float(np.sum(final_kw[sector][carrier])) / 1e3
-        return _YearResult(energy, co2, final, np.asarray(grid, dtype=np.float64) * np.ones(n_h),
-                           grid_import, grid_export, travel)
+            final_kw["transport"] = {**fuels, "electricity": charging_kw}
+        co2, final, intensity = emissions.account_year(
+            self.model.emissions, final_kw, grid_kw, supply_state.district_heat_factor, import_share=share,
+            local_pv_kwh=float(energy.pv_generation_kw.sum()), electricity_kwh=float(demand.sum()))
+        return _YearResult(energy, co2, final, intensity, grid_import, grid_export, supply_state, travel)
 
 
 def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None, attribution: bool = True,
                        cache: RunCache | None = None) -> xr.Dataset:
     model = inp.resolved.model
     years = model.years
-    measures = _enabled(model.measures)
+    measures = enabled_measures(model.measures)
     sm = _ScenarioModel(inp, cache)
     variants: list[tuple[str, dict]] = [("all", measures)]
     if measures and attribution:
@@ -479,7 +253,7 @@ def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None, attributi
         ds = ds.merge(_transport_dataset(sm.transport, years, main))
         ds = ds.assign(residents=("year", _residents(sm.transport, years), _RESIDENTS_ATTRS))
     ds = ds.assign(renovated_residential_floor_area=(
-        "year", _renovated_floor_area(inp.buildings, _split(measures)[0], years), _RENOVATED_ATTRS))
+        "year", _renovated_floor_area(inp.buildings, of_stage(measures, "stock"), years), _RENOVATED_ATTRS))
     if not attribution:
         return ds
     if measures:
@@ -516,46 +290,45 @@ def _residential_rows(buildings: pd.DataFrame) -> np.ndarray:
     return np.array([emissions.SECTOR_OF_USE[u] == "residential" for u in buildings["use"]], dtype=bool)
 
 
-def _residential_area(buildings: pd.DataFrame, year: int) -> np.ndarray:
-    """Heated floor area of each row's residential buildings standing in ``year`` (0 elsewhere). [m2]"""
-    standing = buildings["construction_year"].to_numpy() <= year
-    area = buildings["count"].to_numpy(dtype=np.float64) * buildings["heated_floor_area_m2"].to_numpy(dtype=np.float64)
-    return np.where(standing & _residential_rows(buildings), area, 0.0)
-
-
 def _measure_floor_area(buildings: pd.DataFrame, measures: Mapping, years: list[int]) -> np.ndarray:
     """Residential heated floor area with each measure in service at the end of each year. (year, measure) [m2]
 
-    As in :func:`smartcity.energy.measures.measure_costs`: the treated share of the eligible
-    rows (as built) standing in the year; transport measures reach no floor area.
+    As for the costs: the treated share of the eligible rows (as built) standing in the
+    year (:func:`stock.residential_floor_area_reached`); measures not on the stock reach no
+    floor area.
     """
     out = np.zeros((len(years), len(measures)))
-    area = [_residential_area(buildings, year) for year in years]
-    for j, m in enumerate(measures.values()):
-        if is_transport_measure(m):
-            continue
-        eligible = m._eligible(buildings)
-        for i, year in enumerate(years):
-            out[i, j] = treated_share(m, year) * float(area[i][eligible].sum())
+    on_stock = [j for j, m in enumerate(measures.values()) if m.stage == "stock"]
+    if on_stock:
+        chosen = {mid: m for j, (mid, m) in enumerate(measures.items()) if j in on_stock}
+        out[:, on_stock] = stock.residential_floor_area_reached(buildings, chosen, _residential_rows(buildings), years)
     return out
 
 
 def _renovated_floor_area(buildings: pd.DataFrame, measures: Mapping, years: list[int]) -> np.ndarray:
-    """Residential floor area reached by at least one renovation measure (:data:`RENOVATION_TYPES`). [m2]
+    """Residential floor area reached by at least one renovation measure (:data:`RENOVATION_TYPES`). [m2]"""
+    chosen = {mid: m for mid, m in measures.items() if m.type in RENOVATION_TYPES}
+    return stock.renovated_residential_floor_area(buildings, chosen, _residential_rows(buildings), years)
 
-    With the stock model's independence rule, a row reached by renovation measures with
-    shares s1, s2, ... is reached with share 1 - (1 - s1)(1 - s2)... (no double counting of
-    flats that get both a new envelope and ventilation).
+
+def measure_costs(buildings: pd.DataFrame, measures: Mapping, years: Sequence[int], *,
+                  discount_rate: float = economics.DISCOUNT_RATE) -> pd.DataFrame:
+    """Installations and costs of each measure in each year (:func:`smartcity.economics.cost_table`).
+
+    Measures on the stock are paid per unit installed on the buildings they reach
+    (:func:`stock.units_in_service`); the others as a whole, in proportion to their ramp
+    share (:func:`economics.share_in_service`).
     """
-    chosen = [m for m in measures.values() if m.type in RENOVATION_TYPES]
-    eligible = [m._eligible(buildings) for m in chosen]
-    out = np.zeros(len(years))
-    for i, year in enumerate(years):
-        untouched = np.ones(len(buildings))
-        for m, rows in zip(chosen, eligible):
-            untouched = np.where(rows, untouched * (1.0 - treated_share(m, year)), untouched)
-        out[i] = float(np.sum(_residential_area(buildings, year) * (1.0 - untouched)))
-    return out
+    years = sorted({int(y) for y in years})
+    active = enabled_measures(measures)
+    rows: list[dict] = []
+    if years and active:
+        first = min(min(years), min(m.start_year for m in active.values())) - 1
+        served = stock.units_in_service(buildings, of_stage(active, "stock"), first, years[-1])
+        for mid, m in active.items():
+            units = served[mid] if m.stage == "stock" else economics.share_in_service(m, first, years[-1])
+            rows += economics.measure_costs(mid, m, years, first, units, discount_rate=discount_rate)
+    return economics.cost_table(rows, discount_rate=discount_rate)
 
 
 _WITHOUT_ATTRS = {"units": "t/a", "long_name": "CO2 with none of the scenario's measures"}
@@ -614,11 +387,9 @@ def _energy_dataset(inp: ScenarioInputs, years: list[int], results: list[_YearRe
         "pv_capacity": (("year",), np.array([r.energy.pv_capacity_kwp for r in results]), {
             "units": "kWp", "long_name": "installed rooftop PV"}),
         "district_heat_production": (("year",), np.array([r.final_mwh[:, _CARRIER["district_heat"]].sum()
-                                                          for r in results])
-                                     / (1.0 - model.supply.district_heating.network_loss.canonical), {
+                                                          / (1.0 - r.supply.network_loss) for r in results]), {
             "units": "MWh/a", "long_name": "district heat produced for the district's buildings, network losses included"}),
-        "district_heating_emission_factor": (("year",),
-                                             model.supply.district_heating.emission_factor.at(years), {
+        "district_heating_emission_factor": (("year",), np.array([r.supply.district_heat_factor for r in results]), {
             "units": "g/kWh", "long_name": "CO2 per kWh of district heat delivered"}),
         "building_count": (("building",), b["count"].to_numpy(dtype=np.int64), {
             "units": "1", "long_name": "number of buildings the row stands for"}),
@@ -651,7 +422,7 @@ def _energy_dataset(inp: ScenarioInputs, years: list[int], results: list[_YearRe
         "year": ("year", np.asarray(years, dtype=np.int64), {"units": "a", "long_name": "simulated year"}),
         "building": ("building", b["building_id"].to_numpy(dtype=str), {
             "units": "-", "long_name": "building (or archetype row) identifier"}),
-        "heating_system": ("heating_system", np.asarray(supply.HEATING_SYSTEMS, dtype=str), {
+        "heating_system": ("heating_system", np.asarray(HEATING_SYSTEMS, dtype=str), {
             "units": "-", "long_name": "space-heating system"}),
         "sector": ("sector", np.asarray(emissions.SECTORS, dtype=str), {
             "units": "-", "long_name": "Covenant of Mayors sector"}),
@@ -746,11 +517,7 @@ def _measure_dataset(inp: ScenarioInputs, years: list[int], measures: dict, runs
     import_saving = np.stack([imported(runs["none"]) - imported(runs[m]) for m in ids], axis=1)
     export_increase = np.stack([exported(runs[m]) - exported(runs["none"]) for m in ids], axis=1)
     interaction = (without - total(runs["all"])) - reduction.sum(axis=1)
-    building_measures, transport_measures = _split(measures)
-    costs = pd.concat([
-        measure_costs(inp.buildings, building_measures, years),
-        transport_measure_costs(transport_measures, years, discount_rate=DISCOUNT_RATE),
-    ], ignore_index=True)
+    costs = measure_costs(inp.buildings, measures, years)
     costs = costs.assign(spent_eur=costs["investment_eur"] + costs["reinvestment_eur"])
     investment = costs.pivot(index="year", columns="measure", values="spent_eur").reindex(index=years, columns=ids)
     annual = costs.pivot(index="year", columns="measure", values="annual_cost_eur").reindex(index=years, columns=ids)
@@ -829,3 +596,87 @@ def run_scenarios(
     ds.attrs.update(provenance_attrs(command))
     ds.attrs["scenarios"] = ", ".join(names)
     return ds
+
+
+def run_building_file(path: str | Path, weather: str | Path | None = None) -> single_building.BuildingResult:
+    """Read a building file and simulate it.
+
+    Parameters
+    ----------
+    path : str or Path
+        The building TOML file.
+    weather : str or Path, optional
+        EPW or CSV weather file replacing the file's ``weather.file``.
+
+    Returns
+    -------
+    smartcity.energy.single_building.BuildingResult
+
+    Raises
+    ------
+    InputError
+        See :func:`smartcity.scenario.building_file.load_building`,
+        :func:`smartcity.energy.single_building.check_envelope` and
+        :func:`smartcity.weather.load_weather`.
+    """
+    model = load_building(path)
+    single_building.check_envelope(model, Path(path).resolve())
+    if weather is not None:
+        weather_path = Path(weather)
+        if not weather_path.is_file():
+            raise InputError("weather file not found", value=str(weather_path),
+                             allowed="an existing .epw or .csv file")
+        return single_building.simulate_building(model, weather_mod.load_weather(weather_path))
+    return single_building.simulate_building(model)
+
+
+def load_plan(path: str | Path, *, scenario: str | None = None, baseline: str = "baseline",
+              command: str | None = None):
+    """The plan monitored from a scenario file (run with the root of its ``extends`` chain) or a results file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A scenario TOML file, or a results file (``.nc``, or a folder holding
+        ``results.nc``).
+    scenario : str, optional
+        Scenario monitored (results files holding several).
+    baseline : str
+        Name of the baseline scenario in a results file.
+    command : str, optional
+        Command line recorded in the run's provenance.
+
+    Returns
+    -------
+    smartcity.monitoring.progress.Plan
+
+    Raises
+    ------
+    SmartcityError
+        Not a scenario or results file; the run's inputs are bad (InputError).
+    """
+    from smartcity.monitoring.progress import plan_from_results
+    from smartcity.results import open_result
+
+    path = Path(path)
+    if path.is_dir() and (path / "results.nc").is_file():
+        path = path / "results.nc"
+    if not path.is_file():
+        raise SmartcityError(f"{path}: no such file (give a scenario .toml or a results .nc file)")
+    suffix = path.suffix.lower()
+    if suffix == ".nc":
+        try:
+            results = open_result(path)
+        except (OSError, ValueError) as exc:
+            raise SmartcityError(f"{path}: not a readable results file ({exc})") from None
+        return plan_from_results(results, scenario, baseline)
+    if suffix != ".toml":
+        raise SmartcityError(f"{path}: neither a scenario file (.toml) nor a results file (.nc)")
+    resolved = load_scenario(path)
+    root = Path(resolved.files[-1]).resolve()
+    if root == Path(resolved.path).resolve():
+        raise SmartcityError(f"{path}: the scenario extends no baseline; name a scenario that extends one "
+                             "(e.g. lighthouse.toml), or a results file holding both")
+    results = run_scenarios([root, Path(resolved.path).resolve()], command=command)
+    root_name = str(results["scenario"].values[0])
+    return plan_from_results(results, resolved.name, root_name)

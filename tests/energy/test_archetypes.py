@@ -11,7 +11,7 @@ import pytest
 from smartcity.energy import archetypes, bbr, profiles
 from smartcity.energy.buildings import check_buildings
 from smartcity.errors import InputError
-from smartcity.tables import load_schema, read_table
+from smartcity.schema.tables import load_schema, read_table
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED_TABLE = REPO / "scenarios" / "aalborg-east" / "buildings.csv"

@@ -8,7 +8,7 @@ import pytest
 
 from smartcity.energy.buildings import check_buildings
 from smartcity.errors import InputError
-from smartcity.tables import read_table
+from smartcity.schema.tables import read_table
 
 SMALL = Path(__file__).resolve().parents[1] / "data" / "buildings_small.csv"
 

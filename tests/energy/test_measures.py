@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import tomllib
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -13,23 +14,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from smartcity.energy import measures as M
+from smartcity.economics import DISCOUNT_RATE, capital_recovery_factor
+from smartcity.energy import stock as M
 from smartcity.energy.buildings import check_buildings
-from smartcity.energy.measures import (
-    DISCOUNT_RATE,
-    EFFECT_COLUMNS,
-    MeasuresSection,
-    capital_recovery_factor,
-    check_measures,
-    measure_costs,
-    stock_in_year,
-    treated_share,
-)
+from smartcity.energy.stock import EFFECT_COLUMNS, stock_in_year
+from smartcity.run import measure_costs
+from smartcity.scenario.models import ScenarioMeasures as MeasuresSection
+from smartcity.scenario.sections.measures import EnvelopeRenovation, of_stage, treated_share
+from smartcity.scenario.sections.measures import base as measure_base
+from smartcity.scenario.sections.measures import stock as stock_measures
 from smartcity.energy.thermal import thermal_inputs_from_table
 from smartcity.errors import InputError
-from smartcity.scenario.types import StrictModel
-from smartcity.tables import read_table
-from smartcity.units import DKK_PER_EUR
+from smartcity.schema.quantities import StrictModel
+from smartcity.schema.tables import read_table
+from smartcity.schema.units import DKK_PER_EUR
 
 REPO = Path(__file__).resolve().parents[2]
 SMALL = REPO / "tests" / "data" / "buildings_small.csv"
@@ -43,7 +41,13 @@ def measures(doc: dict) -> dict:
     return SECTION.validate_python(doc)
 
 
-def one(**fields) -> M.EnvelopeRenovation:
+def check_measures(buildings: pd.DataFrame, ms: dict) -> None:
+    """Each measure's check hook against the table (as the run does on loading a scenario)."""
+    for mid, m in ms.items():
+        m.check(f"measures.{mid}", SimpleNamespace(buildings=buildings, zone_system=None))
+
+
+def one(**fields) -> EnvelopeRenovation:
     """One measure from keyword fields (an envelope renovation unless ``type`` says otherwise; None drops a key)."""
     doc = {"type": "envelope_renovation", "start_year": 2017, "ramp": {"value": 25, "unit": "%/a"},
            "u_wall_w_m2k": 0.15, "investment": {"value": 100.0, "unit": "EUR/m2"}, "lifetime_years": 40}
@@ -633,19 +637,20 @@ def test_check_measures_against_the_table(small):
     check_measures(small, {"m": one(enabled=False, filter={"zone": ["nowhere"]})})  # disabled: not checked
 
 
-def test_docstring_examples():
-    result = doctest.testmod(M, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
+@pytest.mark.parametrize("module", [M, measure_base, stock_measures], ids=lambda m: m.__name__)
+def test_docstring_examples(module):
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
 
 
 @pytest.mark.parametrize("year", [2014, 2016, 2019, 2025, 2030])
 def test_stock_parts_are_the_labelled_stock_without_labels(year):
     """stock_parts (the simulation's fast path) has the rows, order and values of stock_in_year."""
-    from smartcity.run import _enabled, _split, load_inputs
+    from smartcity.run import enabled_measures, load_inputs
 
     root = Path(__file__).resolve().parents[2]
     [inp] = load_inputs([root / "scenarios" / "aalborg-east" / "lighthouse.toml"])
-    measures, _ = _split(_enabled(inp.resolved.model.measures))
+    measures = of_stage(enabled_measures(inp.resolved.model.measures), "stock")
     labelled = M.stock_in_year(inp.buildings, measures, year)
     parts = M.stock_parts(inp.buildings, measures, year)
     assert len(parts) == len(labelled)

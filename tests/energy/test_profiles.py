@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from smartcity import weather
 from smartcity.energy import profiles, thermal
 from smartcity.errors import InputError
-from smartcity.tables import load_schema, read_table
+from smartcity.schema.tables import load_schema, read_table
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED_TABLE = REPO / "scenarios" / "aalborg-east" / "buildings.csv"

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from smartcity import weather as weather_mod
 from smartcity.cli import main
 from smartcity.energy import single_building as sb
+from smartcity.run import run_building_file
+from smartcity.scenario.building_file import load_building
 from smartcity.energy import thermal
 from smartcity.errors import InputError
 
@@ -89,7 +91,7 @@ def reference_year():
 
 
 def test_example_reproduces_tabula_heat_transfer():
-    model = sb.load_building(EXAMPLE)
+    model = load_building(EXAMPLE)
     h = sb.heat_transfer_coefficients(model)
     assert h["h_tr_w"] + h["h_tr_op"] == pytest.approx(TABULA_SFH06_H_TR_W_K, rel=1e-12)
     assert h["envelope_area"] == pytest.approx(368.3)  # TABULA: roof 131 + walls 97 + floor 118 + windows 22.3
@@ -97,7 +99,7 @@ def test_example_reproduces_tabula_heat_transfer():
 
 
 def test_example_runs_and_is_plausible(reference_year):
-    result = sb.simulate_building(sb.load_building(EXAMPLE), reference_year)
+    result = sb.simulate_building(load_building(EXAMPLE), reference_year)
     per_m2 = result.heating_kwh / result.floor_area_m2
     # TABULA's seasonal method: 159 kWh/m2 (see the TABULA validation test for the tolerance).
     assert 0.75 * 159.2 < per_m2 < 1.25 * 159.2
@@ -114,7 +116,7 @@ def test_example_runs_and_is_plausible(reference_year):
 
 def test_same_result_as_buildings_table_row(tmp_path, reference_year):
     """Four vertical windows: identical to a buildings-table row simulated by simulate_stock."""
-    model = sb.load_building(write(tmp_path, BOX + FOUR_WINDOWS))
+    model = load_building(write(tmp_path, BOX + FOUR_WINDOWS))
     single = sb.simulate_building(model, reference_year)
 
     window_area = {"north": 4.0, "east": 5.0, "south": 12.0, "west": 3.0}
@@ -162,7 +164,7 @@ g = 0.5
 tilt = 0.0
 azimuth = 0.0
 """
-    model = sb.load_building(write(tmp_path, text))
+    model = load_building(write(tmp_path, text))
     inputs = sb.thermal_inputs(model, reference_year)
     assert inputs["irradiance"].shape == (8760, 2)
     assert inputs["solar_aperture"].shape == (1, 2)
@@ -188,7 +190,7 @@ name = "balcony"
 length = 10.0
 psi = 0.4
 """
-    h = sb.heat_transfer_coefficients(sb.load_building(write(tmp_path, text)))
+    h = sb.heat_transfer_coefficients(load_building(write(tmp_path, text)))
     assert h["h_tr_op"] == pytest.approx(140 * 0.3 + 100 * 0.15 + 100 * 0.2 * 0.6 + 0.05 * 340.0 + 4.0)
     assert h["h_ve"] == pytest.approx(1200.0 / 3600.0 * 300.0 * (0.3 + 0.5 * 0.2))
 
@@ -197,7 +199,7 @@ def test_power_limits_give_unmet_hours(tmp_path, reference_year):
     limited = BOX + FOUR_WINDOWS.replace("area = 12.0", "area = 40.0")
     limited = limited.replace("cooling_setpoint = 26.0",
                               "cooling_setpoint = 26.0\nmax_heating_power = 1000.0\nmax_cooling_power = 0.0")
-    result = sb.simulate_building(sb.load_building(write(tmp_path, limited)), reference_year)
+    result = sb.simulate_building(load_building(write(tmp_path, limited)), reference_year)
     assert result.unmet_heating_hours > 0
     assert result.peak_heating_w == pytest.approx(1000.0)
     assert result.cooling_kwh == 0.0 and not result.has_cooling
@@ -211,7 +213,7 @@ def test_heating_need_grows_with_u_value(tmp_path_factory, reference_year, u_low
     folder = tmp_path_factory.mktemp("u")
     needs = []
     for u in (u_low, u_low * factor):
-        model = sb.load_building(write(folder, BOX.replace("u = 0.3", f"u = {u!r}")))
+        model = load_building(write(folder, BOX.replace("u = 0.3", f"u = {u!r}")))
         needs.append(sb.simulate_building(model, reference_year).heating_kwh)
     assert needs[1] > needs[0]
 
@@ -253,7 +255,7 @@ BAD_CASES = [
 def test_bad_input_names_file_key_and_value(tmp_path, text, where, what):
     path = write(tmp_path, text)
     with pytest.raises(InputError) as info:
-        sb.load_building(path)
+        sb.check_envelope(load_building(path), path)  # the file's checks, then whether 5R1C can represent it
     message = str(info.value)
     assert str(path) in message
     assert where in message and what in message
@@ -287,8 +289,8 @@ def test_cli_text_and_json(capsys):
 def test_weather_file_relative_to_building_file_and_cli_override(tmp_path, capsys, reference_year):
     weather_mod.write_weather_csv(reference_year, tmp_path / "year.csv")
     path = write(tmp_path, BOX + FOUR_WINDOWS + '[weather]\nfile = "year.csv"\n')
-    default = sb.run_building_file(write(tmp_path, BOX + FOUR_WINDOWS, "plain.toml"))
-    from_file = sb.run_building_file(path)
+    default = run_building_file(write(tmp_path, BOX + FOUR_WINDOWS, "plain.toml"))
+    from_file = run_building_file(path)
     assert from_file.heating_kwh == pytest.approx(default.heating_kwh, rel=1e-3)  # CSV rounded to 0.01
     assert main(["building", str(path.with_name("plain.toml")), "--weather", str(tmp_path / "year.csv"),
                  "--json"]) == 0

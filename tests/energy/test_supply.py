@@ -1,4 +1,4 @@
-"""Tests of energy supply, :mod:`smartcity.energy.supply`.
+"""Tests of energy supply: :mod:`smartcity.energy.supply`, ``pv``, ``balance`` and ``grid``.
 
 Reference values:
 
@@ -28,26 +28,26 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from smartcity.energy import supply
+from smartcity.energy.balance import electricity_balance
+from smartcity.energy.grid import default_grid_shape, grid_intensity, read_energinet_co2
+from smartcity.energy.pv import pv_generation
 from smartcity.energy.supply import (
     CARRIER_OF_SYSTEM,
     CARRIERS,
     HEATING_SYSTEMS,
-    SupplySection,
-    default_grid_shape,
     delivery_efficiency,
     district_heat_production,
-    electricity_balance,
     final_energy,
     final_energy_by_system,
-    grid_intensity,
     ground_source_temperature,
     heat_pump_cop,
-    pv_generation,
-    read_energinet_co2,
     supply_temperature,
 )
 from smartcity.errors import InputError
 from smartcity.scenario import quantities
+from smartcity.scenario.sections.supply import SupplySection
+
+DEFAULTS = SupplySection()
 from smartcity.weather import reference_year
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "energinet_co2_sample.csv"
@@ -157,16 +157,16 @@ def random_demand(seed: int, n_h: int = 240):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_final_energy_conserves_heat(seed):
     heat, dhw, cooling, theta_e = random_demand(seed)
-    eff_space, eff_dhw = delivery_efficiency(theta_e)
-    space_only = final_energy_by_system(heat, None, theta_e)
-    dhw_only = final_energy_by_system(np.zeros_like(dhw), dhw, theta_e)
+    eff_space, eff_dhw = delivery_efficiency(theta_e, DEFAULTS)
+    space_only = final_energy_by_system(heat, None, theta_e, DEFAULTS)
+    dhw_only = final_energy_by_system(np.zeros_like(dhw), dhw, theta_e, DEFAULTS)
     # Back-converted, final energy gives the useful heat again.
     np.testing.assert_allclose(space_only * eff_space, heat, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(dhw_only * eff_dhw, dhw, rtol=1e-12, atol=1e-12)
-    both = final_energy_by_system(heat, dhw, theta_e)
+    both = final_energy_by_system(heat, dhw, theta_e, DEFAULTS)
     np.testing.assert_allclose(both, space_only + dhw_only, rtol=1e-12, atol=1e-12)
 
-    by_carrier = final_energy(heat, dhw, cooling, theta_e)
+    by_carrier = final_energy(heat, dhw, cooling, theta_e, DEFAULTS)
     assert tuple(by_carrier) == CARRIERS
     eer = SupplySection().cooling.eer.canonical
     for carrier in CARRIERS:
@@ -225,17 +225,17 @@ def test_final_energy_uses_scenario_parameters():
 def test_final_energy_rejects_bad_shapes():
     heat, dhw, cooling, theta_e = random_demand(4, n_h=5)
     with pytest.raises(ValueError, match=r"heat_by_system_kw: expected shape \(7, n_h\)"):
-        final_energy(heat[:3], dhw, cooling, theta_e)
+        final_energy(heat[:3], dhw, cooling, theta_e, DEFAULTS)
     with pytest.raises(ValueError, match=r"theta_e: expected shape \(5,\)"):
-        final_energy(heat, dhw, cooling, theta_e[:4])
+        final_energy(heat, dhw, cooling, theta_e[:4], DEFAULTS)
     with pytest.raises(ValueError, match=r"dhw_by_system_kw: expected shape \(7, 5\)"):
-        final_energy(heat, dhw[:, :2], cooling, theta_e)
+        final_energy(heat, dhw[:, :2], cooling, theta_e, DEFAULTS)
     bad = heat.copy()
     bad[2, 3] = -1.0
     with pytest.raises(ValueError, match=r"heat_by_system_kw\[2, 3\] = -1.0: must be >= 0"):
-        final_energy(bad, dhw, cooling, theta_e)
+        final_energy(bad, dhw, cooling, theta_e, DEFAULTS)
     with pytest.raises(ValueError, match=r"cooling_kw"):
-        final_energy(heat, dhw, cooling[:2], theta_e)
+        final_energy(heat, dhw, cooling[:2], theta_e, DEFAULTS)
 
 
 def test_district_heat_production():

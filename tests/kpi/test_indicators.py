@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from smartcity.energy.measures import DISCOUNT_RATE
+from smartcity.economics import DISCOUNT_RATE
 from smartcity.kpi import (
     kpi_table,
     load_definitions,

@@ -24,8 +24,8 @@ from smartcity.monitoring.readers import (
     read_ridership,
     read_traffic_counts,
 )
-from smartcity.tables import load_schema, schema_markdown
-from smartcity.units import UNITS
+from smartcity.schema.tables import load_schema, schema_markdown
+from smartcity.schema.units import UNITS
 
 REPO = Path(__file__).resolve().parents[2]
 TRANSPORT = REPO / "scenarios" / "aalborg-east" / "transport"

@@ -23,8 +23,11 @@ def small_run() -> xr.Dataset:
     boardings = np.array([[[1000.0], [1000.0]], [[1000.0], [1500.0]]])
     heat = np.array([[[10_000.0, 50_000.0]] * 2, [[10_000.0, 50_000.0], [6_000.0, 50_000.0]]])  # (sc, y, b)
     dhw = np.full((2, 2, 2), 1_000.0)
+    resolved = ('[supply.district_heating]\nsubstation_efficiency = { value = 97, unit = "%" }\n'
+                '[transport]\npeak_hour_share = { value = 0.1, unit = "1" }\n')
     return xr.Dataset(
         {
+            "resolved_scenario": (("scenario",), [resolved, resolved]),
             "link_peak_flow": (("scenario", "year", "link"), flows, {"units": "veh/h"}),
             "link_from_node": (("scenario", "link"), [[1, 2], [1, 2]]),
             "link_to_node": (("scenario", "link"), [[2, 1], [2, 1]]),
@@ -140,10 +143,17 @@ def test_planned_savings_and_share_of_target():
     assert estimated.loc["reno", "measured"] == pytest.approx(0.75 * 50.0)
 
 
-def test_plan_from_results_defaults():
+def test_plan_from_results_reads_the_resolved_scenario():
     ds = small_run()
     plan = pg.plan_from_results(ds)
     assert plan.scenario == "lighthouse" and plan.baseline == "baseline"
     assert plan.substation_efficiency == pytest.approx(0.97) and plan.peak_hour_share == pytest.approx(0.10)
     with pytest.raises(Exception, match="no scenario 'other'"):
         pg.plan_from_results(ds, "other")
+    # without a [transport] table there is no peak hour; without the resolved scenario no plan
+    without = '[supply.district_heating]\nsubstation_efficiency = 0.9\n'
+    no_transport = ds.assign(resolved_scenario=("scenario", [without, without]))
+    plan = pg.plan_from_results(no_transport)
+    assert plan.substation_efficiency == 0.9 and np.isnan(plan.peak_hour_share)
+    with pytest.raises(Exception, match="hold no resolved scenario"):
+        pg.plan_from_results(ds.drop_vars("resolved_scenario"))

@@ -37,8 +37,7 @@ from tests.transport.reference_assignment import (
     reference_shortest_paths,
 )
 
-SIOUX_FALLS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "tntp" / "SiouxFalls"
-needs_sioux_falls = pytest.mark.skipif(not SIOUX_FALLS.is_dir(), reason=f"{SIOUX_FALLS} is absent")
+SIOUX_FALLS = Path(__file__).resolve().parents[1] / "data" / "tntp" / "SiouxFalls"
 
 # Best-known Beckmann objective of Sioux Falls (TNTP). Units follow the flow file: link
 # flows in vehicles per hour (the trip table is 1/10 of the published daily flows, read
@@ -52,15 +51,12 @@ SIOUX_FALLS_TSTT = 7_480_225.35
 
 @pytest.fixture(scope="module")
 def sioux_falls():
-    if not SIOUX_FALLS.is_dir():
-        pytest.skip(f"{SIOUX_FALLS} is absent")
     net = read_tntp_network(SIOUX_FALLS / "SiouxFalls_net.tntp")
     demand = read_tntp_trips(SIOUX_FALLS / "SiouxFalls_trips.tntp", net.n_zones)
     best = read_tntp_flows(SIOUX_FALLS / "SiouxFalls_flow.tntp")
     return net, demand, best
 
 
-@needs_sioux_falls
 def test_objective_convention_matches_the_best_known_flows(sioux_falls):
     net, _, best = sioux_falls
     x = best["volume"].to_numpy()
@@ -69,24 +65,65 @@ def test_objective_convention_matches_the_best_known_flows(sioux_falls):
     np.testing.assert_allclose(link_times(net, x), best["cost"].to_numpy(), rtol=1e-9)
 
 
-@needs_sioux_falls
-def test_sioux_falls_bfw_matches_best_known_solution(sioux_falls):
-    net, demand, best = sioux_falls
-    result = assign(net, demand, algorithm="bfw", gap=1e-5)
-    assert result.converged and result.gap <= 1e-5
-    rmse = float(np.sqrt(np.mean((result.flows - best["volume"].to_numpy()) ** 2)))
-    # At a relative gap of 1e-5, AequilibraE's bi-conjugate FW is 4.0 vehicles from the
-    # best-known flows (FACTS.md); 5 vehicles leaves room for a different path to the same gap.
-    assert rmse <= 5.0
-    # The objective converges much faster than the flows: 1e-5 relative is ~42 units.
-    assert result.beckmann_objective == pytest.approx(SIOUX_FALLS_OBJECTIVE, rel=1e-5)
-    assert result.beckmann_objective >= SIOUX_FALLS_OBJECTIVE * (1 - 1e-9)  # cannot beat the optimum
-    assert result.total_travel_time == pytest.approx(float(result.flows @ result.times))
+SIOUX_FALLS_GAPS = (1e-4, 1e-5, 1e-6)
+
+
+@pytest.fixture(scope="module")
+def sioux_falls_bfw(sioux_falls):
+    """Bi-conjugate Frank-Wolfe on Sioux Falls to each of SIOUX_FALLS_GAPS."""
+    net, demand, _ = sioux_falls
+    return {gap: assign(net, demand, algorithm="bfw", gap=gap) for gap in SIOUX_FALLS_GAPS}
+
+
+@pytest.mark.parametrize("gap", SIOUX_FALLS_GAPS)
+def test_sioux_falls_bfw_objective_is_within_the_gap_bound(sioux_falls, sioux_falls_bfw, gap):
+    """At relative gap g the Beckmann objective is at most g x TSTT above the optimum.
+
+    The objective f is convex and its gradient is the link times c(x). So for the
+    all-or-nothing loading y on c(x), f* >= f(x) + c(x) . (y - x), which gives
+    f(x) - f* <= TSTT - SPTT = g TSTT. This is the duality gap that the relative gap
+    measures. The gap is recomputed here from the flows, not taken from the solver.
+    """
+    net, demand, _ = sioux_falls
+    result = sioux_falls_bfw[gap]
+    x = result.flows
+    times = link_times(net, x)
+    tstt = float(x @ times)
+    sptt = float(all_or_nothing(net, demand, times) @ times)
+    assert result.converged and (tstt - sptt) / tstt <= gap
+    assert result.gap == pytest.approx((tstt - sptt) / tstt, rel=1e-6)
+    excess = beckmann_objective(net, x) - SIOUX_FALLS_OBJECTIVE
+    # Slack for SIOUX_FALLS_OBJECTIVE's rounding to 1e-3 and for the rounding of sums of
+    # ~1e5 per link: 1e-9 x objective = 0.004, against bounds of 7 to 700.
+    slack = 1e-9 * SIOUX_FALLS_OBJECTIVE
+    assert excess <= tstt - sptt + slack
+    assert excess >= -slack  # cannot beat the optimum
+    assert result.beckmann_objective == pytest.approx(beckmann_objective(net, x), rel=1e-12)
+    assert result.total_travel_time == pytest.approx(tstt, rel=1e-12)
     assert result.gap_history.shape == (result.iterations,)
     assert result.gap_history[-1] == result.gap
 
 
-@needs_sioux_falls
+def test_sioux_falls_bfw_flows_approach_the_best_known_flows(sioux_falls, sioux_falls_bfw):
+    _, _, best = sioux_falls
+    rmse = [float(np.sqrt(np.mean((sioux_falls_bfw[gap].flows - best["volume"].to_numpy()) ** 2)))
+            for gap in SIOUX_FALLS_GAPS]
+    # The equilibrium link flows are unique (link times strictly increase with flow), so a
+    # tighter gap brings the flows closer to the best-known ones.
+    assert rmse[0] > rmse[1] > rmse[2]
+    # The objective bound gives no usable bound on the RMSE. Near the optimum the excess
+    # f - f* is ~ sum t'(x*) dx^2 / 2, and t' is down to 7e-7 on the least loaded links,
+    # which allows hundreds of vehicles. So the 3-vehicle bound is measured, not derived.
+    # At gaps 1e-4 / 1e-5 / 1e-6 this solver is 25.2 / 5.2 / 1.55 vehicles from the
+    # best-known flows (80 / 295 / 727 iterations). AequilibraE 1.7.2's bfw is 23.4 / 4.0 /
+    # 0.99 (README, FACTS.md): two correct solvers differ by up to ~1.6x at the same gap.
+    # 3 vehicles (0.03 % of the mean link flow of 11,547) leaves 2x room over 1.55 and 3x
+    # over 0.99. It fails flows that are a decade of gap less converged than reported (5.2
+    # at 1e-5). It also fails flows of a wrong cost function or demand: 11 vehicles with
+    # 100 extra trips on one of the 528 OD pairs, 110 with BPR b 5 % too high.
+    assert rmse[-1] <= 3.0
+
+
 @pytest.mark.parametrize("algorithm", ["fw", "cfw", "bfw"])
 def test_sioux_falls_all_algorithms_reach_a_loose_gap(sioux_falls, algorithm):
     net, demand, _ = sioux_falls
@@ -95,7 +132,6 @@ def test_sioux_falls_all_algorithms_reach_a_loose_gap(sioux_falls, algorithm):
     assert result.beckmann_objective == pytest.approx(SIOUX_FALLS_OBJECTIVE, rel=1e-3)
 
 
-@needs_sioux_falls
 def test_bfw_needs_fewer_iterations_than_fw(sioux_falls):
     net, demand, _ = sioux_falls
     fw = assign(net, demand, algorithm="fw", gap=1e-4)
@@ -103,7 +139,6 @@ def test_bfw_needs_fewer_iterations_than_fw(sioux_falls):
     assert bfw.iterations < fw.iterations / 3
 
 
-@needs_sioux_falls
 def test_fw_objective_decreases_monotonically(sioux_falls):
     net, demand, _ = sioux_falls
     result = assign(net, demand, algorithm="fw", gap=0.0, max_iter=200)

@@ -17,12 +17,10 @@ from smartcity.transport.demand import (
     mean_trip_length,
     trip_productions_attractions,
 )
+from smartcity.scenario.sections.transport import CostParameters, TransportSection
 from smartcity.transport.mode_choice import (
-    AALBORG_MODE_SHARES,
     MODES,
     NESTS,
-    CostParameters,
-    Parameter,
     calibrate_constants,
     cost_utilities,
     generalised_cost,
@@ -32,7 +30,12 @@ from smartcity.transport.mode_choice import (
     nested_logit_shares,
     waiting_time,
 )
-from smartcity.units import DKK_PER_EUR
+from smartcity.schema.units import DKK_PER_EUR
+
+#: The default cost parameters and observed Aalborg split of a scenario's [transport] table.
+COSTS = CostParameters()
+AALBORG_MODE_SHARES = TransportSection.model_validate(
+    {"zones": "z.csv", "nodes": "n.csv", "links": "l.csv"}).observed_mode_shares
 
 utility_arrays = hnp.arrays(
     np.float64,
@@ -47,29 +50,30 @@ utility_arrays = hnp.arrays(
 
 
 def test_waiting_time_is_half_the_headway_capped():
-    np.testing.assert_allclose(waiting_time([0.1, 0.5, 2.0]), [0.05, 0.25, 0.25])  # cap 15 min
+    np.testing.assert_allclose(waiting_time([0.1, 0.5, 2.0], COSTS.max_wait.canonical), [0.05, 0.25, 0.25])  # 15 min
     np.testing.assert_allclose(waiting_time(1.0, max_wait=1.0), 0.5)
     with pytest.raises(ValueError, match="headway"):
-        waiting_time([0.1, 0.0])
+        waiting_time([0.1, 0.0], 0.25)
 
 
 def test_generalised_cost_by_mode():
     p = CostParameters()
     vot = p.value_of_time.value  # DKK/h
-    car = generalised_cost("car_driver", 0.25, distance=10.0, parking_cost=20.0, access_egress_time=0.05)
+    car = generalised_cost("car_driver", 0.25, distance=10.0, parking_cost=20.0, access_egress_time=0.05,
+                           parameters=COSTS)
     assert float(car) == pytest.approx(vot * (0.25 + 1.7 * 0.05) + 0.9 * 10.0 + 20.0)
-    passenger = generalised_cost("car_passenger", 0.25, distance=10.0)
+    passenger = generalised_cost("car_passenger", 0.25, distance=10.0, parameters=COSTS)
     assert float(passenger) == pytest.approx(vot * 0.25)
-    bus = generalised_cost("bus", 0.3, headway=10 / 60, access_egress_time=0.1)
+    bus = generalised_cost("bus", 0.3, headway=10 / 60, access_egress_time=0.1, parameters=COSTS)
     assert float(bus) == pytest.approx(vot * (0.3 + 1.5 * 5 / 60 + 1.7 * 0.1) + 15.0)
-    assert float(generalised_cost("walk", 0.5)) == pytest.approx(vot * 0.5)
-    assert float(generalised_cost("ebike", 0.2, distance=4.0)) == pytest.approx(vot * 0.2 + 0.4)
+    assert float(generalised_cost("walk", 0.5, parameters=COSTS)) == pytest.approx(vot * 0.5)
+    assert float(generalised_cost("ebike", 0.2, distance=4.0, parameters=COSTS)) == pytest.approx(vot * 0.2 + 0.4)
     # Arrays broadcast: one cost per origin-destination pair.
-    assert generalised_cost("bike", np.ones((3, 4)), distance=np.ones((3, 4))).shape == (3, 4)
+    assert generalised_cost("bike", np.ones((3, 4)), distance=np.ones((3, 4)), parameters=COSTS).shape == (3, 4)
 
 
 def test_value_of_time_in_euro_is_converted():
-    euro = CostParameters(value_of_time=Parameter(value=10.0, unit="EUR/h", source="test"))
+    euro = CostParameters.model_validate({"value_of_time": {"value": 10.0, "unit": "EUR/h", "source": "test"}})
     assert float(generalised_cost("walk", 1.0, parameters=euro)) == pytest.approx(10.0 * DKK_PER_EUR)
 
 
@@ -79,23 +83,23 @@ def test_cost_parameters_are_sourced_and_checked():
         entry = getattr(p, name)
         assert entry.source or (entry.assumption and entry.reason)
     with pytest.raises(ValidationError, match="unknown unit"):
-        CostParameters(value_of_time=Parameter(value=10.0, unit="DKK/min", source="test"))
+        CostParameters.model_validate({"value_of_time": {"value": 10.0, "unit": "DKK/min", "source": "test"}})
     with pytest.raises(ValidationError, match="reason"):
-        Parameter(value=1.0, unit="1", assumption=True)
+        CostParameters.model_validate({"wait_weight": {"value": 1.0, "unit": "1", "assumption": True}})
     with pytest.raises(ValidationError, match="no source"):
-        Parameter(value=1.0, unit="1")
+        CostParameters.model_validate({"wait_weight": {"value": 1.0, "unit": "1"}})
 
 
 def test_generalised_cost_bad_inputs():
     with pytest.raises(InputError, match="unknown mode.*'tram'") as info:
-        generalised_cost("tram", 0.2)
+        generalised_cost("tram", 0.2, parameters=COSTS)
     assert "mode" in str(info.value)
     with pytest.raises(InputError, match="headway"):
-        generalised_cost("brt", 0.2)
+        generalised_cost("brt", 0.2, parameters=COSTS)
     with pytest.raises(ValueError, match="in_vehicle_time"):
-        generalised_cost("car_driver", np.nan)
+        generalised_cost("car_driver", np.nan, parameters=COSTS)
     with pytest.raises(ValueError, match=r"distance\[1\]"):
-        generalised_cost("car_driver", 0.2, distance=[1.0, -2.0])
+        generalised_cost("car_driver", 0.2, distance=[1.0, -2.0], parameters=COSTS)
 
 
 # --------------------------------------------------------------------------------------
@@ -268,7 +272,8 @@ def _synthetic_city(brt_headway: float = 10 / 60):
     headway = dict(_HEADWAY, brt=brt_headway)
     costs = np.stack([
         generalised_cost(m, distance / _SPEED[m], distance=distance, headway=headway.get(m),
-                         access_egress_time=_ACCESS.get(m, 0.0), parking_cost=5.0 if m == "car_driver" else 0.0)
+                         access_egress_time=_ACCESS.get(m, 0.0), parking_cost=5.0 if m == "car_driver" else 0.0,
+                         parameters=COSTS)
         for m in MODES
     ], axis=-1)
     return trips, distance, costs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from smartcity.run import _enabled, _split, load_inputs
+from smartcity.run import enabled_measures, load_inputs, travel_measures
 from smartcity.transport.demand import load_trip_rates
 from smartcity.transport.mode_choice import MODES
 from smartcity.transport.model import DistrictTransport
@@ -21,7 +21,7 @@ def lighthouse():
 
     inp = load_inputs([default_scenarios()[1]])[0]
     model = inp.resolved.model
-    _, measures = _split(_enabled(model.measures))
+    measures = travel_measures(enabled_measures(model.measures))
     transport = DistrictTransport(model.transport, inp.zone_system, measures, model.scenario.base_year)
     return inp, transport, measures
 
@@ -171,7 +171,7 @@ def test_smart_charging_follows_pv_and_cuts_imports(lighthouse):
 
 def test_uncalibratable_inputs_are_reported_not_crashed(lighthouse):
     from smartcity.errors import InputError
-    from smartcity.scenario.types import Quantity
+    from smartcity.schema.quantities import Quantity
     from smartcity.transport.demand import ConvergenceError
 
     inp, _, measures = lighthouse

@@ -15,8 +15,7 @@ from smartcity.transport.network import (
     read_tntp_trips,
 )
 
-SIOUX_FALLS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "tntp" / "SiouxFalls"
-needs_sioux_falls = pytest.mark.skipif(not SIOUX_FALLS.is_dir(), reason=f"{SIOUX_FALLS} is absent")
+SIOUX_FALLS = Path(__file__).resolve().parents[1] / "data" / "tntp" / "SiouxFalls"
 
 HEADER = """<NUMBER OF ZONES> {zones}
 <NUMBER OF NODES> {nodes}
@@ -74,7 +73,6 @@ def test_trips_are_read_into_a_matrix(tmp_path):
     np.testing.assert_array_equal(demand, [[0.0, 10.5], [3.0, 0.0]])
 
 
-@needs_sioux_falls
 def test_sioux_falls_files():
     net = read_tntp_network(SIOUX_FALLS / "SiouxFalls_net.tntp")
     assert (net.n_zones, net.n_nodes, net.n_links, net.first_thru_node) == (24, 24, 76, 1)

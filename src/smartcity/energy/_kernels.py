@@ -1,6 +1,7 @@
-"""Numba kernels of the building energy models.
+"""Numba kernels of the building energy models: the 5R1C thermal model and the battery.
 
-Private module: the public functions in :mod:`smartcity.energy.thermal` check every
+Private module: the public functions in :mod:`smartcity.energy.thermal` and
+:mod:`smartcity.energy.balance` check every
 argument and then call these kernels with C-contiguous, writeable ``float64``/``int64``
 arrays, so that one compiled signature serves all calls (and the on-disk cache).
 
@@ -18,6 +19,7 @@ __all__ = [
     "MAX_CHUNKS",
     "SCRATCH_BYTES",
     "SECONDS_PER_HOUR",
+    "battery_self_consumption",
     "n_chunks",
     "simulate_5r1c_kernel",
 ]
@@ -473,3 +475,30 @@ def simulate_5r1c_kernel(
             for h in range(n_h):
                 heating_by_group_w[g, h] += heating_acc[c, g, h]
                 cooling_by_group_w[g, h] += cooling_acc[c, g, h]
+
+
+@numba.njit(cache=True)
+def battery_self_consumption(surplus, capacity, power, eta_charge, eta_discharge, state0,
+                             charge, discharge, state):  # pragma: no cover - compiled
+    """Greedy self-consumption battery.
+
+    surplus : (n_h,) generation − demand [kW]; charge, discharge, state : (n_h,) outputs,
+    filled in place: power from the bus into the battery, power from the battery to the
+    bus [kW], and the stored energy at the end of each hour [kWh].
+    """
+    soc = state0
+    for t in range(surplus.shape[0]):
+        s = surplus[t]
+        if s > 0.0:
+            c = min(s, power, (capacity - soc) / eta_charge)
+            if c < 0.0:
+                c = 0.0
+            soc = min(capacity, soc + c * eta_charge)
+            charge[t] = c
+        elif s < 0.0:
+            d = min(-s, power, soc * eta_discharge)
+            if d < 0.0:
+                d = 0.0
+            soc = max(0.0, soc - d / eta_discharge)
+            discharge[t] = d
+        state[t] = soc

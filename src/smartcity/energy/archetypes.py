@@ -33,7 +33,7 @@ import pandas as pd
 
 from smartcity.energy.bbr import archetype_row, tabula_archetypes
 from smartcity.errors import InputError
-from smartcity.tables import load_schema, row_location
+from smartcity.schema.tables import load_schema, row_location
 
 __all__ = ["FILLER", "COUPLED_COLUMNS", "KEY_COLUMNS", "filled_columns", "fill_archetype_defaults"]
 
@@ -107,7 +107,7 @@ def fill_archetype_defaults(buildings: pd.DataFrame, *, archetypes: pd.DataFrame
     ----------
     buildings : pandas.DataFrame
         Buildings table (``schemas/buildings.toml``), e.g. from
-        :func:`smartcity.tables.read_table`. Rows with a value to fill from the archetype
+        :func:`smartcity.schema.tables.read_table`. Rows with a value to fill from the archetype
         need ``use``, ``construction_year`` [a] and ``heated_floor_area_m2`` [m2].
     archetypes : pandas.DataFrame, optional
         Default :func:`smartcity.energy.bbr.tabula_archetypes`.

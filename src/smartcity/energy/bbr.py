@@ -935,7 +935,7 @@ def import_bbr(path: str | Path, *, default_heating_system: str = "district_heat
         names the file, the line, the column, the value and what is allowed.
     """
     from smartcity.energy.buildings import check_buildings
-    from smartcity.tables import check_table, load_schema
+    from smartcity.schema.tables import check_table, load_schema
 
     path = Path(path)
     schema = load_schema("buildings")

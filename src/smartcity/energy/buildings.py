@@ -13,7 +13,7 @@ import pandas as pd
 
 from smartcity.energy.thermal import A_T_PER_FLOOR_AREA, H_MS_W_M2K, thermal_inputs_from_table
 from smartcity.errors import InputError
-from smartcity.tables import row_location
+from smartcity.schema.tables import row_location
 
 __all__ = ["check_buildings", "check_setpoints", "check_mass_coupling", "check_window_gain_share"]
 

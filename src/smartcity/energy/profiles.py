@@ -65,8 +65,9 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity.errors import InputError
-from smartcity.scenario.types import Sourced, StrictModel, read_data_file
-from smartcity.tables import load_schema, row_location
+from smartcity.schema.files import read_data_file
+from smartcity.schema.quantities import Sourced, StrictModel
+from smartcity.schema.tables import load_schema, row_location
 
 __all__ = [
     "FILLER",
@@ -86,6 +87,7 @@ __all__ = [
     "setback_hours",
     "hourly_schedules",
     "annual_dhw_kwh",
+    "hourly_shape",
     "dhw_shape",
     "annual_electricity_kwh",
     "electricity_shape",
@@ -680,9 +682,10 @@ def setback_hours(use: str, index: pd.DatetimeIndex, *, public_holidays: bool = 
     return calendar.values(*_profile(use, profiles).shape("setback"))
 
 
-def dhw_shape(use: str, index: pd.DatetimeIndex, *, public_holidays: bool = True,
-              profiles: UseProfiles | None = None) -> np.ndarray:
-    """Fraction of the annual hot water heat need of ``use`` drawn in each hour.
+def hourly_shape(use: str, index: pd.DatetimeIndex, kind: Literal["dhw", "electricity"], *,
+                 public_holidays: bool = True, profiles: UseProfiles | None = None) -> np.ndarray:
+    """Fraction of the annual hot water heat need (``kind="dhw"``) or appliance and lighting
+    electricity (``kind="electricity"``) of ``use`` in each hour.
 
     Parameters
     ----------
@@ -690,6 +693,8 @@ def dhw_shape(use: str, index: pd.DatetimeIndex, *, public_holidays: bool = True
         A use of the buildings schema.
     index : pandas.DatetimeIndex
         Hourly timestamps (local time of the index).
+    kind : {"dhw", "electricity"}
+        Which day shapes of the use profiles.
     public_holidays : bool, default True
         Danish public holidays take the weekend profile.
     profiles : UseProfiles, optional
@@ -705,39 +710,22 @@ def dhw_shape(use: str, index: pd.DatetimeIndex, *, public_holidays: bool = True
     References
     ----------
     .. [1] EN 16147:2017, tapping cycle M (timing of the residential draw-offs).
+    .. [2] SBi-anvisning 213 (Be18), section 7.1.4: appliances in the use time only.
     """
+    if kind not in ("dhw", "electricity"):
+        raise ValueError(f"kind = {kind!r}: must be 'dhw' or 'electricity'")
     profiles = load_use_profiles() if profiles is None else profiles
-    return _normalised(use, "dhw", _calendar(index, public_holidays), profiles, mean=False)
+    return _normalised(use, kind, _calendar(index, public_holidays), profiles, mean=False)
 
 
-def electricity_shape(use: str, index: pd.DatetimeIndex, *, public_holidays: bool = True,
-                      profiles: UseProfiles | None = None) -> np.ndarray:
-    """Fraction of the annual appliance and lighting electricity of ``use`` used in each hour.
+def dhw_shape(use: str, index: pd.DatetimeIndex, **options) -> np.ndarray:
+    """:func:`hourly_shape` of the hot water heat need. [1/h]"""
+    return hourly_shape(use, index, "dhw", **options)
 
-    Parameters
-    ----------
-    use : str
-        A use of the buildings schema.
-    index : pandas.DatetimeIndex
-        Hourly timestamps (local time of the index).
-    public_holidays : bool, default True
-        Danish public holidays take the weekend profile.
-    profiles : UseProfiles, optional
-        Default: :func:`load_use_profiles`.
 
-    Returns
-    -------
-    (n_h,) ndarray
-        Sums to 1 over each calendar year (over the index, if it is one full year).
-        Multiply by an annual energy [kWh] for the energy of each hour [kWh], i.e. the
-        mean power [kW]. [1/h]
-
-    References
-    ----------
-    .. [1] SBi-anvisning 213 (Be18), section 7.1.4: appliances in the use time only.
-    """
-    profiles = load_use_profiles() if profiles is None else profiles
-    return _normalised(use, "electricity", _calendar(index, public_holidays), profiles, mean=False)
+def electricity_shape(use: str, index: pd.DatetimeIndex, **options) -> np.ndarray:
+    """:func:`hourly_shape` of the appliance and lighting electricity. [1/h]"""
+    return hourly_shape(use, index, "electricity", **options)
 
 
 # --------------------------------------------------------------------------------------

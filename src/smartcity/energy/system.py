@@ -1,7 +1,7 @@
 """The district's building energy system in one year: needs, supply and the electricity balance.
 
 One call chains the building models for the stock standing in a year (measures already
-applied, see :func:`smartcity.energy.measures.stock_in_year`):
+applied, see :func:`smartcity.energy.stock.stock_in_year`):
 
 1. space heating and cooling need, hourly, from the ISO 13790 5R1C model
    (:mod:`smartcity.energy.thermal`) with the hourly schedules of each use;
@@ -28,7 +28,9 @@ import numpy as np
 import pandas as pd
 
 from smartcity.emissions import SECTOR_OF_USE
+from smartcity.energy import balance as balance_mod
 from smartcity.energy import profiles, supply, thermal
+from smartcity.energy import pv as pv_mod
 from smartcity.weather import Weather
 
 __all__ = ["BUILDING_SECTORS", "EnergyYear", "simulate_energy_year", "PVCache"]
@@ -88,7 +90,7 @@ class EnergyYear:
 class PVCache:
     """AC output of 1 kWp of PV per (tilt, azimuth), computed once per weather year."""
 
-    def __init__(self, weather: Weather, params: supply.SupplySection, albedo: float) -> None:
+    def __init__(self, weather: Weather, params, albedo: float) -> None:
         self.weather = weather
         self.params = params
         self.albedo = albedo
@@ -99,7 +101,7 @@ class PVCache:
         key = (round(float(tilt), 6), round(float(azimuth), 6))
         if key not in self._per_kwp:
             pv = self.params.pv
-            self._per_kwp[key] = supply.pv_generation(
+            self._per_kwp[key] = pv_mod.pv_generation(
                 self.weather, 1.0, key[0], key[1], system_losses=pv.system_losses.canonical,
                 albedo=self.albedo, temperature_coefficient=pv.temperature_coefficient.canonical,
                 inverter_efficiency=pv.inverter_efficiency.canonical, dc_ac_ratio=pv.dc_ac_ratio.canonical,
@@ -118,7 +120,7 @@ def simulate_energy_year(
     n_rows: int,
     weather: Weather,
     irradiance: np.ndarray,
-    params: supply.SupplySection,
+    params,
     pv_cache: PVCache,
     *,
     warmup_hours: int = 168,
@@ -138,7 +140,7 @@ def simulate_energy_year(
     irradiance : (n_h, 4) ndarray
         Irradiance on vertical planes facing :data:`thermal.WINDOW_ORIENTATIONS`. [W/m2]
     params : SupplySection
-        Supply parameters.
+        The scenario's ``[supply]`` table (:class:`smartcity.scenario.sections.supply.SupplySection`).
     pv_cache : PVCache
         PV output per kWp by orientation for this weather.
     warmup_hours : int
@@ -210,7 +212,7 @@ def simulate_energy_year(
         for k, (t, a) in enumerate(orientations):  # by tilt, then azimuth
             pv = pv + np.sum(kwp[on][array_of == k]) * pv_cache.per_kwp(t, a)
     battery = float(np.sum(count * stock["battery_kwh"].to_numpy(dtype=np.float64))) if len(stock) else 0.0
-    balance = supply.electricity_balance(demand, pv, battery_kwh=battery)
+    balance = balance_mod.electricity_balance(demand, pv, battery_kwh=battery)
     share = np.divide(balance["import"], demand, out=np.zeros(n_h), where=demand > 0)
     imports = {s: final[s]["electricity"] * share for s in BUILDING_SECTORS}
 

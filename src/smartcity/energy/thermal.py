@@ -32,13 +32,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, fields
 
-import numba
 import numpy as np
 import pandas as pd
 
-from smartcity.energy import _kernels, profiles
+from smartcity.energy import profiles
+from smartcity.checks import first_bad
 from smartcity.errors import InputError
-from smartcity.tables import load_schema
+from smartcity.schema.tables import load_schema
 
 __all__ = [
     "WINDOW_ORIENTATIONS",
@@ -160,15 +160,6 @@ class ThermalResult:
 # --------------------------------------------------------------------------------------
 
 
-def _first_bad(name: str, values: np.ndarray, bad: np.ndarray, requirement: str) -> None:
-    """Raise ValueError naming the first element of ``values`` where ``bad`` is true."""
-    if np.any(bad):
-        index = np.unravel_index(int(np.argmax(bad)), bad.shape)
-        where = ", ".join(str(int(i)) for i in index)
-        value = values[index].item()
-        raise ValueError(f"{name}[{where}] = {value!r}: {requirement}")
-
-
 def _float_array(name: str, value, ndim: int) -> np.ndarray:
     try:
         array = np.asarray(value, dtype=np.float64)
@@ -187,10 +178,10 @@ def _per_building(name, value, n_b, *, low=None, strict=False, allow_inf=False, 
             f"{name}: expected shape ({n_b},) (one value per building), got {array.shape}"
         )
     bad = np.isnan(array) if allow_inf else ~np.isfinite(array)
-    _first_bad(name, array, bad, "must be a finite number" if not allow_inf else "must not be NaN")
+    first_bad(name, array, bad, "must be a finite number" if not allow_inf else "must not be NaN")
     if low is not None:
         bad = array <= low if strict else array < low
-        _first_bad(name, array, bad, f"must be {'>' if strict else '>='} {low:g} [{unit}]")
+        first_bad(name, array, bad, f"must be {'>' if strict else '>='} {low:g} [{unit}]")
     return array
 
 
@@ -209,10 +200,10 @@ def _index_array(name: str, value, n_b: int, n_max: int | None, what: str) -> np
             raise ValueError(f"{name}: expected integers, got dtype {array.dtype}")
     array = np.require(array.astype(np.int64), dtype=np.int64, requirements=["C", "W", "A"])
     if n_max is None:
-        _first_bad(name, array, array < 0, f"must be an index of {what}, >= 0")
+        first_bad(name, array, array < 0, f"must be an index of {what}, >= 0")
     else:
         bad = (array < 0) | (array >= n_max)
-        _first_bad(name, array, bad, f"must be an index of {what} in [0, {n_max - 1}]")
+        first_bad(name, array, bad, f"must be an index of {what} in [0, {n_max - 1}]")
     return array
 
 
@@ -230,7 +221,7 @@ def _schedule(name: str, value, n_h: int, n_s: int | None, *, unit: str) -> np.n
             f"{name}: expected {n_s} schedules (rows) like internal_gains, got {array.shape[0]}"
         )
     array = np.require(np.broadcast_to(array, (array.shape[0], n_h)), np.float64, ["C", "W", "A"])
-    _first_bad(name, array, ~np.isfinite(array), f"must be a finite number [{unit}]")
+    first_bad(name, array, ~np.isfinite(array), f"must be a finite number [{unit}]")
     return array
 
 
@@ -394,20 +385,20 @@ def simulate_5r1c(
         raise ValueError("floor_area: at least one building is needed")
 
     a_t = A_T_PER_FLOOR_AREA * a_f
-    _first_bad(
+    first_bad(
         "a_m", a_m, a_m > a_t,
         "the mass area must not exceed A_t = 4.5 x floor_area (more than all the gains "
         "would go to the mass) [m2]",
     )
     # (C.3): the surface node's share of the gains must not be negative.
     gain_shares = a_m / a_t + h_tr_w / (H_MS_W_M2K * a_t)
-    _first_bad(
+    first_bad(
         "h_tr_w", h_tr_w, gain_shares > 1.0,
         "with a_m, it sends more than all the gains out of the zone (A_m/A_t + "
         "H_tr_w/(9.1 A_t) > 1, ISO 13790 eq. C.3); check the window U-values and areas [W/K]",
     )
     h_tr_ms = H_MS_W_M2K * a_m
-    _first_bad(
+    first_bad(
         "h_tr_op", h_tr_op, h_tr_op >= h_tr_ms,
         "must be below H_tr_ms = 9.1 W/(m2 K) x a_m, since 1/H_tr_em = 1/H_tr_op - "
         "1/H_tr_ms (ISO 13790 §12.2.2); increase a_m or check the U-values [W/K]",
@@ -420,7 +411,7 @@ def simulate_5r1c(
     n_h = theta_e.shape[0]
     if n_h == 0:
         raise ValueError("theta_e: at least one hour is needed")
-    _first_bad("theta_e", theta_e, ~np.isfinite(theta_e), "must be a finite number [°C]")
+    first_bad("theta_e", theta_e, ~np.isfinite(theta_e), "must be a finite number [°C]")
     irradiance = _float_array("irradiance", irradiance, 2)
     if irradiance.shape[0] != n_h:
         raise ValueError(
@@ -428,26 +419,26 @@ def simulate_5r1c(
             f"theta_e), got {irradiance.shape}"
         )
     n_o = irradiance.shape[1]
-    _first_bad("irradiance", irradiance, ~np.isfinite(irradiance), "must be a finite number [W/m2]")
-    _first_bad("irradiance", irradiance, irradiance < 0.0, "must be >= 0 [W/m2]")
+    first_bad("irradiance", irradiance, ~np.isfinite(irradiance), "must be a finite number [W/m2]")
+    first_bad("irradiance", irradiance, irradiance < 0.0, "must be >= 0 [W/m2]")
     solar_aperture = _float_array("solar_aperture", solar_aperture, 2)
     if solar_aperture.shape != (n_b, n_o):
         raise ValueError(
             f"solar_aperture: expected shape ({n_b}, {n_o}) (buildings x orientations of "
             f"irradiance), got {solar_aperture.shape}"
         )
-    _first_bad(
+    first_bad(
         "solar_aperture", solar_aperture, ~np.isfinite(solar_aperture),
         "must be a finite number [m2]",
     )
-    _first_bad("solar_aperture", solar_aperture, solar_aperture < 0.0, "must be >= 0 [m2]")
+    first_bad("solar_aperture", solar_aperture, solar_aperture < 0.0, "must be >= 0 [m2]")
 
     internal_gains = _schedule("internal_gains", internal_gains, n_h, None, unit="W/m2")
     n_s = internal_gains.shape[0]
-    _first_bad("internal_gains", internal_gains, internal_gains < 0.0, "must be >= 0 [W/m2]")
+    first_bad("internal_gains", internal_gains, internal_gains < 0.0, "must be >= 0 [W/m2]")
     heating_setpoint = _schedule("heating_setpoint", heating_setpoint, n_h, n_s, unit="°C")
     cooling_setpoint = _schedule("cooling_setpoint", cooling_setpoint, n_h, n_s, unit="°C")
-    _first_bad(
+    first_bad(
         "heating_setpoint", heating_setpoint, heating_setpoint > cooling_setpoint,
         "must not exceed the cooling setpoint of the same schedule and hour [°C]",
     )
@@ -470,6 +461,10 @@ def simulate_5r1c(
         "unmet_heating_hours": np.zeros(n_b, dtype=np.int64),
         "unmet_cooling_hours": np.zeros(n_b, dtype=np.int64),
     }
+    import numba  # the kernel and its compiler load on the first simulation, not with the module
+
+    from smartcity.energy import _kernels
+
     balance = np.zeros((n_b, len(_kernels.BALANCE_TERMS)))
     heating_by_group = np.zeros((n_groups, n_h))
     cooling_by_group = np.zeros((n_groups, n_h))

@@ -16,16 +16,14 @@ Every number is a quantity with its unit and a ``source``, or ``assumption = tru
 
 from __future__ import annotations
 
-import functools
-from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from smartcity.errors import InputError
-from smartcity.scenario.types import Quantity, StrictModel, parse_data_file, quantity
+from smartcity.schema.files import read_data_file
+from smartcity.schema.quantities import Quantity, StrictModel, quantity
 
 __all__ = [
     "FrameworkRef", "KPIDefinition", "KPIParameters", "KPIFile", "EnergyPrices", "PrimaryEnergyFactors",
@@ -155,33 +153,16 @@ class PrimaryEnergyFactors(StrictModel):
         return {name: getattr(self, name).factor.canonical for name in type(self).model_fields}
 
 
-def _read(model, path: str | Path | None, shipped: str, what: str):
-    if path is None:
-        return _shipped(model, shipped)
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read the {what} file ({exc.strerror or exc})", file=path) from None
-    return parse_data_file(model, text, str(path))
-
-
-@functools.cache
-def _shipped(model, shipped: str):
-    text = resources.files("smartcity").joinpath(shipped).read_text(encoding="utf-8")
-    return parse_data_file(model, text, f"smartcity/{shipped}")
-
-
 def load_definitions(path: str | Path | None = None) -> KPIFile:
     """The KPI definitions: ``path`` laid out as ``data/kpis.toml``, or the shipped file (cached)."""
-    return _read(KPIFile, path, KPIS_FILE, "KPI definitions")
+    return read_data_file(KPIFile, path, KPIS_FILE, "KPI definitions")
 
 
 def load_prices(path: str | Path | None = None) -> EnergyPrices:
     """Energy prices: ``path`` laid out as ``data/energy_prices.toml``, or the shipped file (cached)."""
-    return _read(EnergyPrices, path, PRICES_FILE, "energy prices")
+    return read_data_file(EnergyPrices, path, PRICES_FILE, "energy prices")
 
 
 def load_primary_energy_factors(path: str | Path | None = None) -> PrimaryEnergyFactors:
     """Primary energy factors: ``path`` laid out as ``data/primary_energy_factors.toml``, or the shipped file."""
-    return _read(PrimaryEnergyFactors, path, FACTORS_FILE, "primary energy factors")
+    return read_data_file(PrimaryEnergyFactors, path, FACTORS_FILE, "primary energy factors")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import xarray as xr
 
-from smartcity.energy.measures import DISCOUNT_RATE
+from smartcity.economics import DISCOUNT_RATE
 from smartcity.errors import SmartcityError
 from smartcity.kpi.definitions import KPIParameters
 

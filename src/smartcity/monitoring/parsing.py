@@ -82,7 +82,7 @@ def _parse_times(frame: pd.DataFrame, columns: list[str], utc_offset_h: float,
     Parameters
     ----------
     frame : pandas.DataFrame
-        The table as read by :func:`~smartcity.tables.read_table`.
+        The table as read by :func:`~smartcity.schema.tables.read_table`.
     columns : list of str
         Text columns holding times.
     utc_offset_h : float

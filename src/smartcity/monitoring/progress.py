@@ -1,7 +1,7 @@
 """Progress against the plan: measured savings, counts and ridership beside the scenario.
 
 The **plan** is a run of the scenario and its "without project" baseline
-(:func:`smartcity.run.run_scenarios`, or a results file). Every table here keeps the two
+(:func:`smartcity.run.load_plan`: a scenario run, or a results file). Every table here keeps the two
 sides apart: columns named ``planned_*`` or ``modelled_*`` come from the run, columns named
 ``measured_*`` or ``counted_*`` from the data, and ``estimated_*`` are model figures
 scaled by a measured ratio.
@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -67,7 +66,6 @@ __all__ = [
     "GEH_THRESHOLD",
     "GEH_TARGET_SHARE",
     "Plan",
-    "load_plan",
     "plan_from_results",
     "savings_by_year",
     "planned_savings",
@@ -110,14 +108,14 @@ class Plan:
     peak_hour_share: float
 
 
-def _quantity_value(node, default: float) -> float:
-    """A scenario quantity as a fraction: ``{value, unit}`` tables in '1' or '%', or a number."""
+def _quantity_value(node) -> float:
+    """A scenario quantity as a fraction: ``{value, unit}`` tables in '1' or '%', or a number (NaN: absent)."""
     if isinstance(node, dict) and "value" in node:
         value = float(node["value"])
         return value / 100.0 if str(node.get("unit", "1")).strip() == "%" else value
     if isinstance(node, (int, float)):
         return float(node)
-    return default
+    return float("nan")
 
 
 def plan_from_results(results, scenario: str | None = None, baseline: str = "baseline") -> Plan:
@@ -137,9 +135,6 @@ def plan_from_results(results, scenario: str | None = None, baseline: str = "bas
     SmartcityError
         A named scenario is not in the results.
     """
-    from smartcity.energy.supply import DistrictHeatingSupply
-    from smartcity.transport.model import TransportSection
-
     names = [str(s) for s in results["scenario"].values]
     if baseline not in names:
         raise SmartcityError(f"the results hold no baseline scenario '{baseline}' (they hold {', '.join(names)}); "
@@ -159,61 +154,15 @@ def plan_from_results(results, scenario: str | None = None, baseline: str = "bas
             doc = {}
     starts = {k: int(v["start_year"]) for k, v in doc.get("measures", {}).items()
               if isinstance(v, dict) and "start_year" in v}
-    dh_default = DistrictHeatingSupply.model_fields["substation_efficiency"].default
-    ph_default = TransportSection.model_fields["peak_hour_share"].default
-    dh = doc.get("supply", {}).get("district_heating", {}).get("substation_efficiency", dh_default)
-    ph = (doc.get("transport") or {}).get("peak_hour_share", ph_default)
+    # the resolved scenario holds every default, so these keys are there (a table without a
+    # [transport] section has no peak hour: NaN, and counts cannot be compared)
+    dh = doc.get("supply", {}).get("district_heating", {}).get("substation_efficiency")
+    ph = (doc.get("transport") or {}).get("peak_hour_share")
+    if dh is None:
+        raise SmartcityError(f"the results of scenario '{scenario}' hold no resolved scenario with "
+                             "supply.district_heating.substation_efficiency; run the scenario again")
     return Plan(results=results, scenario=scenario, baseline=baseline, measure_start_years=starts,
-                substation_efficiency=_quantity_value(dh, 0.97), peak_hour_share=_quantity_value(ph, 0.10))
-
-
-def load_plan(path: str | Path, *, scenario: str | None = None, baseline: str = "baseline",
-              command: str | None = None) -> Plan:
-    """The plan from a scenario file (run with the root of its ``extends`` chain) or a results file.
-
-    Parameters
-    ----------
-    path : str or Path
-        A scenario TOML file, or a results file (``.nc``, or a folder holding
-        ``results.nc``).
-    scenario : str, optional
-        Scenario monitored (results files holding several).
-    baseline : str
-        Name of the baseline scenario in a results file.
-    command : str, optional
-        Command line recorded in the run's provenance.
-
-    Raises
-    ------
-    SmartcityError
-        Not a scenario or results file; the run's inputs are bad (InputError).
-    """
-    from smartcity.results import open_result
-    from smartcity.run import run_scenarios
-    from smartcity.scenario import load_scenario
-
-    path = Path(path)
-    if path.is_dir() and (path / "results.nc").is_file():
-        path = path / "results.nc"
-    if not path.is_file():
-        raise SmartcityError(f"{path}: no such file (give a scenario .toml or a results .nc file)")
-    suffix = path.suffix.lower()
-    if suffix == ".nc":
-        try:
-            results = open_result(path)
-        except (OSError, ValueError) as exc:
-            raise SmartcityError(f"{path}: not a readable results file ({exc})") from None
-        return plan_from_results(results, scenario, baseline)
-    if suffix != ".toml":
-        raise SmartcityError(f"{path}: neither a scenario file (.toml) nor a results file (.nc)")
-    resolved = load_scenario(path)
-    root = Path(resolved.files[-1]).resolve()
-    if root == Path(resolved.path).resolve():
-        raise SmartcityError(f"{path}: the scenario extends no baseline; name a scenario that extends one "
-                             "(e.g. lighthouse.toml), or a results file holding both")
-    results = run_scenarios([root, Path(resolved.path).resolve()], command=command)
-    root_name = str(results["scenario"].values[0])
-    return plan_from_results(results, resolved.name, root_name)
+                substation_efficiency=_quantity_value(dh), peak_hour_share=_quantity_value(ph))
 
 
 # --------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ import pandas as pd
 
 from smartcity.errors import InputError
 from smartcity.monitoring.parsing import _DAY_NS, _duration_text, _period_text, _time_text
-from smartcity.tables import read_table
+from smartcity.schema.tables import read_table
 
 __all__ = ["SEVERITIES", "Issue", "DataQualityReport"]
 

@@ -2,7 +2,7 @@
 outdoor temperature, read with declared schemas and checked for data problems.
 
 Each reader takes a CSV or Parquet file with a schema of ``smartcity/schemas/`` (read by
-:func:`smartcity.tables.read_table`), converts units explicitly and returns the usable
+:func:`smartcity.schema.tables.read_table`), converts units explicitly and returns the usable
 rows together with a :class:`~smartcity.monitoring.quality.DataQualityReport`. Nothing is
 dropped silently: every row of the file is either in the result's ``data`` or in its
 ``excluded`` table, and every excluded row is named by an issue of the report. Fatal and
@@ -57,8 +57,8 @@ from smartcity.monitoring.quality import (
     _sorted_groups,
     _usable_rows,
 )
-from smartcity.tables import load_schema, read_table
-from smartcity.units import UNITS
+from smartcity.schema.tables import load_schema, read_table
+from smartcity.schema.units import UNITS
 
 __all__ = [
     "ENERGY_UNIT_TO_KWH",
@@ -77,7 +77,7 @@ __all__ = [
 
 
 #: Factor from each unit of the meter readings schema to kWh, taken from
-#: :data:`smartcity.units.UNITS` (1 GJ = 1e9 J / 3.6e6 J/kWh = 277.78 kWh). [kWh/unit]
+#: :data:`smartcity.schema.units.UNITS` (1 GJ = 1e9 J / 3.6e6 J/kWh = 277.78 kWh). [kWh/unit]
 ENERGY_UNIT_TO_KWH: dict[str, float] = {
     unit: UNITS["energy"][unit][0] for unit in load_schema("meter_readings").columns["unit"].allowed
 }

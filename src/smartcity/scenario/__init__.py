@@ -1,26 +1,17 @@
-"""Scenario files: TOML with inheritance, validated into pydantic models.
+"""Scenario files: TOML with inheritance, validated into the section models of :mod:`.sections`.
 
-The names below are loaded on first use, so that model modules can import the building
-blocks of :mod:`smartcity.scenario.types` without importing the whole scenario assembly.
+* :mod:`~smartcity.scenario.loading` — reading, ``extends`` inheritance, paths, validation:
+  :func:`load_scenario` gives a :class:`ResolvedScenario`;
+* :mod:`~smartcity.scenario.models` — :class:`Scenario`, the section models assembled;
+* :mod:`~smartcity.scenario.sections` — one model per scenario table, measures by stage;
+* :mod:`~smartcity.scenario.keys` and :mod:`~smartcity.scenario.overrides` — dotted keys,
+  overrides and scale factors (sweeps, Monte Carlo samples).
 """
 
 from __future__ import annotations
 
-import importlib
+from smartcity.schema.quantities import Quantity
+from smartcity.scenario.loading import ResolvedScenario, load_scenario, quantities, read_toml
+from smartcity.scenario.models import Scenario
 
 __all__ = ["ResolvedScenario", "Scenario", "Quantity", "load_scenario", "quantities", "read_toml"]
-
-_HOME = {
-    "ResolvedScenario": "smartcity.scenario.loading",
-    "load_scenario": "smartcity.scenario.loading",
-    "quantities": "smartcity.scenario.loading",
-    "read_toml": "smartcity.scenario.loading",
-    "Scenario": "smartcity.scenario.models",
-    "Quantity": "smartcity.scenario.types",
-}
-
-
-def __getattr__(name: str):
-    if name in _HOME:
-        return getattr(importlib.import_module(_HOME[name]), name)
-    raise AttributeError(f"module 'smartcity.scenario' has no attribute {name!r}")

@@ -19,11 +19,9 @@ Resolution rules (documented in the README):
 from __future__ import annotations
 
 import copy
-import difflib
 import hashlib
 import json
-import re
-import tomllib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,10 +30,12 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from smartcity.errors import InputError
+from smartcity.schema.files import input_error, read_toml
+from smartcity.schema.quantities import Quantity, Trajectory
 from smartcity.scenario.models import Scenario, path_keys
-from smartcity.scenario.types import Quantity, Trajectory
+from smartcity.scenario.sections.measures import measure_class
 
-__all__ = ["ResolvedScenario", "load_scenario", "read_toml", "resolve_document"]
+__all__ = ["ResolvedScenario", "load_scenario", "read_toml", "resolve_document", "scenario_error", "quantities"]
 
 
 @dataclass(frozen=True)
@@ -124,8 +124,6 @@ class ResolvedScenario:
 
 def _relative(path: Path, base: Path) -> str:
     try:
-        import os
-
         return Path(os.path.relpath(path, base)).as_posix()
     except ValueError:  # different drives
         return path.as_posix()
@@ -147,31 +145,6 @@ def _iter_key(doc: dict, key: tuple[str, ...]):
     for h in holders:
         if isinstance(h, dict) and key[-1] in h:
             yield h, key[-1]
-
-
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
-
-
-def read_toml(path: Path) -> dict:
-    """Parse one TOML file, turning syntax errors into an :class:`InputError` with the line."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise InputError("scenario file not found", file=path) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a scenario file", file=path, allowed="a .toml file") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = _TOML_POSITION.search(message)
-        problem = "invalid TOML: " + _TOML_POSITION.sub("", message).strip().rstrip(".")
-        if match:
-            raise InputError(problem + f" (column {match.group(2)})", file=path, row=int(match.group(1)),
-                             line=True) from None
-        raise InputError(problem, file=path) from None
 
 
 def _absolutise_paths(doc: dict, file: Path) -> None:
@@ -258,72 +231,20 @@ def resolve_document(path: str | Path) -> tuple[dict, tuple[Path, ...], dict]:
     return merged, tuple(chain), origins
 
 
-def _origin(origins: dict, loc: tuple, default: Path) -> Path:
-    for n in range(len(loc), 0, -1):
-        if tuple(loc[:n]) in origins:
-            return origins[tuple(loc[:n])]
-    return default
+def scenario_error(exc: ValidationError, document: dict, origins: dict, top: Path) -> InputError:
+    """The first error of validating a merged scenario ``document``, naming the file that wrote the key.
 
+    A missing key is reported in the requested file ``top``; a measure's keys are listed
+    from the class of its ``type``.
+    """
+    measures = document.get("measures") if isinstance(document, dict) else None
 
-def _submodel(loc: tuple) -> type[BaseModel] | None:
-    """The model class that holds the key at ``loc`` (for listing allowed keys)."""
-    from smartcity.scenario.models import _model_of
-
-    model: type[BaseModel] | None = Scenario
-    for part in loc[:-1]:
-        if model is None or not isinstance(part, str) or part not in model.model_fields:
-            return None
-        model = _model_of(model.model_fields[part].annotation)
-    return model
-
-
-def _error_from_pydantic(exc: ValidationError, origins: dict, top: Path) -> InputError:
-    errors = exc.errors(include_url=False)
-    # A misspelt key also makes the right key "missing": name the misspelling first.
-    errors.sort(key=lambda e: {"extra_forbidden": 0, "missing": 2}.get(e["type"], 1))
-    err = errors[0]
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    ctx = err.get("ctx") or {}
-    if "key" in ctx:
-        loc = loc + (ctx["key"],)
-    # Quantity internals ('value', 'unit') belong to the quantity key itself.
-    file = _origin(origins, loc, top)
-    key = ".".join(str(p) for p in loc) if loc else None
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        model = _submodel(loc)
-        names = list(model.model_fields) if model is not None else []
-        problem = "unknown key"
-        close = difflib.get_close_matches(str(loc[-1]), names, n=1)
-        if close:
-            problem += f" (did you mean '{close[0]}'?)"
-        return InputError(problem, file=file, key=key, allowed=names and "the keys " + ", ".join(names))
-    if kind == "missing":
-        described = _describe(loc)
-        return InputError("required key is missing", file=top, key=key,
-                          allowed=f"add the key ({described})" if described else "add the key")
-    value = ctx.get("value", err.get("input"))
-    allowed = ctx.get("allowed")
-    problem = err["msg"]
-    if allowed is None:
-        problem = "invalid value"
-        allowed = re.sub(r"^(Input|Value) should (be|have) ", "", err["msg"])
-        allowed = re.sub(r"^Value error, ", "", allowed)
-        allowed = re.sub(r"a valid dictionary or instance of \w+", "a table", allowed)
-        allowed = re.sub(r"^String should have at most (\d+) characters", r"text of at most \1 characters", allowed)
-        allowed = re.sub(r"^Input is not a valid path.*", "a file name (text)", allowed)
-        if kind == "string_pattern_mismatch":
-            allowed = _describe(loc) or allowed
-    if isinstance(value, dict) and kind not in ("unknown_unit",):
-        value = value.get("value", value)
-    return InputError(problem, file=file, key=key, value=value, allowed=allowed)
-
-
-def _describe(loc: tuple) -> str | None:
-    model = _submodel(loc)
-    if model is None or not loc or loc[-1] not in model.model_fields:
+    def resolve(prefix: tuple, annotation) -> type[BaseModel] | None:
+        if len(prefix) == 2 and prefix[0] == "measures" and isinstance(measures, dict):
+            return measure_class(measures.get(prefix[1]))
         return None
-    return model.model_fields[loc[-1]].description
+
+    return input_error(exc, file=top, model=Scenario, origins=origins, missing_file=top, resolve=resolve)
 
 
 def load_scenario(path: str | Path) -> ResolvedScenario:
@@ -348,7 +269,7 @@ def load_scenario(path: str | Path) -> ResolvedScenario:
     try:
         model = Scenario.model_validate(document)
     except ValidationError as exc:
-        raise _error_from_pydantic(exc, origins, files[0]) from None
+        raise scenario_error(exc, document, origins, files[0]) from None
     return ResolvedScenario(model=model, document=document, files=files, path=files[0], origins=origins)
 
 

@@ -23,106 +23,33 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import difflib
 import math
-import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import ValidationError
 
 from smartcity.errors import InputError
-from smartcity.scenario.types import Quantity, StrictModel, Trajectory
+from smartcity.schema.quantities import Trajectory
+from smartcity.scenario.keys import (
+    OverrideKeyError,
+    Value,
+    check_scale_factors,
+    is_number_table,
+    locate,
+    parse_value,
+    split_key,
+)
+from smartcity.scenario.loading import ResolvedScenario, scenario_error
+from smartcity.scenario.models import Scenario
+from smartcity.scenario.sections.uncertainty import ScaleFactor
 
-if TYPE_CHECKING:
-    from smartcity.scenario.loading import ResolvedScenario
-
-__all__ = ["OverrideKeyError", "ScaleFactor", "Value", "apply_scale_factors", "check_scale_factors", "locate", "parse_value",
-           "with_overrides"]
-
-Value = float | int | str | bool
+__all__ = ["OverrideKeyError", "ScaleFactor", "Value", "apply_scale_factors", "check_scale_factors", "locate",
+           "parse_value", "with_overrides"]
 
 _DISTRIBUTION_KEYS = ("distribution", "mean", "sd", "median", "sigma", "low", "mode", "high", "values",
                       "weights", "lower", "upper")
-
-
-class OverrideKeyError(InputError):
-    """An override names a key the scenario does not have, or one it cannot set that way."""
-
-
-def parse_value(text: str) -> Value:
-    """A value of ``KEY=V`` as typed: ``true``/``false``, an integer, a number, else text.
-
-    Text may be quoted (``'"DK2"'``) to keep e.g. ``"12"`` a string.
-    """
-    t = text.strip()
-    if len(t) >= 2 and t[0] == t[-1] and t[0] in "'\"":
-        return t[1:-1]
-    if t.lower() in ("true", "false"):
-        return t.lower() == "true"
-    if re.fullmatch(r"[+-]?\d+", t):
-        return int(t)
-    try:
-        x = float(t)
-    except ValueError:
-        return t
-    if not math.isfinite(x):
-        raise InputError("not a finite number", value=text, allowed="a finite number")
-    return x
-
-
-def _is_number_table(obj: Any) -> bool:
-    """True for a quantity, a trajectory or another model of a number with ``value`` and ``unit``."""
-    return isinstance(obj, (Quantity, Trajectory)) or (
-        isinstance(obj, BaseModel) and {"value", "unit"} <= set(type(obj).model_fields))
-
-
-def _split_key(key: str) -> tuple[str, bool]:
-    key = key.strip()
-    scale = key.endswith("*")
-    return (key[:-1] if scale else key), scale
-
-
-def locate(model: BaseModel, key: str, scale: bool) -> Any:
-    """The validated object at ``key`` (a quantity, trajectory or plain value); checks the operation."""
-    parts = key.split(".")
-    if not key or any(not p for p in parts):
-        raise OverrideKeyError("not a dotted key", key=key, allowed="e.g. supply.electricity.emission_factor")
-    obj: Any = model
-    for n, part in enumerate(parts):
-        here = ".".join(parts[:n]) or "the scenario"
-        if _is_number_table(obj) and part in type(obj).model_fields:
-            raise OverrideKeyError("give the quantity's key, not its parts", key=key,
-                                   allowed=f"{'.'.join(parts[:n])}=V to set its value or {'.'.join(parts[:n])}*=F "
-                                           "to scale it (the unit is kept)")
-        if isinstance(obj, BaseModel):
-            names = list(type(obj).model_fields)
-            if part not in names:
-                close = difflib.get_close_matches(part, names, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                raise OverrideKeyError(f"unknown key{hint}", key=key, allowed=f"the keys of {here}: " + ", ".join(names))
-            obj = getattr(obj, part)
-        elif isinstance(obj, Mapping):
-            if part not in obj:
-                raise OverrideKeyError("unknown key", key=key,
-                                       allowed=f"the keys of {here}: " + (", ".join(map(str, obj)) or "none"))
-            obj = obj[part]
-        elif isinstance(obj, (list, tuple)):
-            if not part.isdigit() or int(part) >= len(obj):
-                raise OverrideKeyError("not an index of the list", key=key, value=part,
-                                       allowed=f"0 ... {len(obj) - 1}")
-            obj = obj[int(part)]
-        else:
-            raise OverrideKeyError(f"{here} is a value, not a table", key=key)
-    if isinstance(obj, BaseModel) and not _is_number_table(obj) or isinstance(obj, (Mapping, list)):
-        raise OverrideKeyError("is a table, not a value", key=key, allowed="a key inside it")
-    if scale and not _is_number_table(obj) and (isinstance(obj, bool) or not isinstance(obj, (int, float))):
-        raise OverrideKeyError("only numbers can be scaled", key=key, value=obj, allowed=f"{key}=V to set it")
-    if not scale and isinstance(obj, Trajectory):
-        raise OverrideKeyError("is a trajectory (values by year); it cannot be set to one number", key=key,
-                               allowed=f"{key}*=F to scale every value by F")
-    return obj
 
 
 def _number(x: Any, key: str, what: str) -> float:
@@ -150,7 +77,7 @@ def _scaled_trajectory(table: dict, f: float, from_year: int | None) -> dict:
 
 def _new_value(current: Any, key: str, scale: bool, value: Any, source: str, from_year: int | None = None) -> Any:
     label = f"{key}{'*=' if scale else '='}{value}" + (f" from {from_year}" if from_year is not None else "")
-    if _is_number_table(current):
+    if is_number_table(current):
         table = current.model_dump(mode="json", exclude_none=True)
         for k in _DISTRIBUTION_KEYS:
             table.pop(k, None)
@@ -206,15 +133,12 @@ def with_overrides(resolved: ResolvedScenario, overrides: Mapping[str, Value], *
     InputError
         A value the scenario model refuses (wrong type, out of range); names the key and value.
     """
-    from smartcity.scenario.loading import ResolvedScenario, _error_from_pydantic
-    from smartcity.scenario.models import Scenario
-
     if not overrides:
         return resolved
     document = copy.deepcopy(resolved.document)
     targets: list[tuple[str, Any]] = []
     for raw_key, value in overrides.items():
-        key, scale = _split_key(str(raw_key))
+        key, scale = split_key(str(raw_key))
         current = locate(resolved.model, key, scale)
         new = _new_value(current, key, scale, value, source, (from_years or {}).get(str(raw_key)))
         parts = key.split(".")
@@ -237,7 +161,7 @@ def with_overrides(resolved: ResolvedScenario, overrides: Mapping[str, Value], *
     try:
         model = Scenario.model_validate(document)
     except ValidationError as exc:
-        inner = _error_from_pydantic(exc, resolved.origins, resolved.path)
+        inner = scenario_error(exc, document, resolved.origins, resolved.path)
         where = inner.key or ""
         named = [(k, v) for k, v in targets if where == k or where.startswith(k + ".") or k.startswith(where + ".")]
         if len(named) == 1:
@@ -249,59 +173,6 @@ def with_overrides(resolved: ResolvedScenario, overrides: Mapping[str, Value], *
                          allowed=inner.allowed) from None
     return ResolvedScenario(model=model, document=document, files=resolved.files, path=resolved.path,
                             origins=resolved.origins)
-
-
-# --------------------------------------------------------------------------------------
-# Scale factors of a scenario ([uncertainty.<name>])
-# --------------------------------------------------------------------------------------
-
-
-def _scale_type():
-    from smartcity.uncertainty import uncertain_quantity
-
-    return uncertain_quantity("dimensionless", gt=0.0)
-
-
-class ScaleFactor(StrictModel):
-    """``[uncertainty.<name>]``: a factor on a trajectory or quantity of the scenario.
-
-    The factor's nominal value is applied in every run; with a distribution it is an
-    uncertain input of sweeps and Monte Carlo runs (key ``uncertainty.<name>.scale``).
-    """
-
-    key: str = Field(description="Dotted key of the trajectory or quantity, e.g. "
-                                 "'supply.electricity.emission_factor'.")
-    from_year: int | None = Field(default=None, ge=1990, le=2100,
-                                  description="Scale a trajectory only from this year on [a] (default: every year).")
-    scale: _scale_type() = Field(  # type: ignore[valid-type]
-        description="The factor [1]: nominal value (usually 1), unit, source, and optionally a distribution.")
-    description: str = Field(default="", description="What the factor stands for.")
-
-
-def check_scale_factors(model: BaseModel, factors: Mapping[str, ScaleFactor]) -> str | None:
-    """``None`` if every factor names a trajectory or quantity of ``model``; else the first problem.
-
-    Returns
-    -------
-    str or None
-        ``"<name>: <problem>"`` for the first factor whose key cannot be scaled.
-    """
-    seen: dict[str, str] = {}
-    for name, factor in factors.items():
-        try:
-            target = locate(model, factor.key, scale=True)
-        except OverrideKeyError as exc:
-            return f"{name}.key: {exc.problem} ({factor.key})"
-        if not _is_number_table(target):
-            return f"{name}.key: only a trajectory or a quantity can carry a scale factor ({factor.key})"
-        if factor.key.startswith("uncertainty."):
-            return f"{name}.key: a scale factor cannot scale another one ({factor.key})"
-        if factor.from_year is not None and not isinstance(target, Trajectory):
-            return f"{name}.from_year: only a trajectory (values by year) can be scaled from a year on ({factor.key})"
-        if factor.key in seen:
-            return f"{name}.key: {factor.key} is already scaled by uncertainty.{seen[factor.key]}"
-        seen[factor.key] = name
-    return None
 
 
 def apply_scale_factors(resolved: ResolvedScenario) -> ResolvedScenario:

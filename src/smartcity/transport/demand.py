@@ -52,8 +52,10 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 from scipy.optimize import brentq
 
+from smartcity.checks import number_array
 from smartcity.errors import InputError, SmartcityError
-from smartcity.scenario.types import Sourced, StrictModel, read_data_file
+from smartcity.schema.files import read_data_file
+from smartcity.schema.quantities import Sourced, StrictModel
 from smartcity.transport import _kernels
 
 __all__ = [
@@ -194,29 +196,14 @@ def load_trip_rates(path: str | Path | None = None) -> TripRates:
 
 
 def _vector(name: str, value, n: int | None = None, *, positive_sum: bool = False) -> np.ndarray:
-    array = np.asarray(value, dtype=np.float64)
-    if array.ndim != 1 or (n is not None and array.shape[0] != n):
-        want = f"({n},)" if n is not None else "a 1-D array"
-        raise ValueError(f"{name}: expected shape {want}, got {array.shape}")
-    bad = ~np.isfinite(array) | (array < 0.0)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ValueError(f"{name}[{i}] = {float(array[i])!r}: must be a finite number >= 0")
-    if positive_sum and not array.sum() > 0.0:
-        raise ValueError(f"{name}: all values are zero; at least one must be > 0")
-    return array
+    """A 1-D array of ``n`` finite values >= 0."""
+    return number_array(name, value, ndim=1, shape=None if n is None else (n,), nonneg=True,
+                        positive_sum=positive_sum)
 
 
 def _matrix(name: str, value, n: int, m: int, *, low: float = 0.0, strict: bool = False) -> np.ndarray:
-    array = np.asarray(value, dtype=np.float64)
-    if array.shape != (n, m):
-        raise ValueError(f"{name}: expected shape ({n}, {m}), got {array.shape}")
-    bad = ~np.isfinite(array) | ((array <= low) if strict else (array < low))
-    if bad.any():
-        i, j = np.unravel_index(int(np.argmax(bad)), array.shape)
-        rule = ">" if strict else ">="
-        raise ValueError(f"{name}[{i}, {j}] = {float(array[i, j])!r}: must be a finite number {rule} {low:g}")
-    return array
+    """An (n, m) array of finite values >= ``low`` (> with ``strict``)."""
+    return number_array(name, value, shape=(n, m), low=low, strict=strict)
 
 
 # --------------------------------------------------------------------------------------

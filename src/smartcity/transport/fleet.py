@@ -76,10 +76,13 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity.energy.profiles import weekend_mask
+from smartcity.checks import number_array
 from smartcity.errors import InputError
-from smartcity.scenario.types import Sourced, StrictModel, read_data_file
+from smartcity.schema.files import read_data_file
+from smartcity.schema.quantities import Sourced, StrictModel
 
 __all__ = [
+    "ChargingEffects",
     "BUS_LOCATIONS",
     "BUS_POWERTRAINS",
     "BUS_VEHICLES",
@@ -413,19 +416,12 @@ def load_vehicle_data(path: str | Path | None = None) -> VehicleData:
 # --------------------------------------------------------------------------------------
 
 
-def _array(name: str, value, *, low: float = 0.0, high: float = math.inf) -> np.ndarray:
+def _array(name: str, value, *, low: float = 0.0, high: float | None = None) -> np.ndarray:
     """A float array with every value finite and within [low, high]."""
-    array = np.asarray(value, dtype=np.float64)
-    bad = ~np.isfinite(array) | (array < low) | (array > high)
-    if bad.any():
-        index = np.unravel_index(int(np.argmax(bad)), array.shape) if array.ndim else ()
-        at = "[" + ", ".join(str(int(i)) for i in index) + "]" if index else ""
-        rule = f">= {low:g}" if high == math.inf else f"in [{low:g}, {high:g}]"
-        raise ValueError(f"{name}{at} = {float(array[index])!r}: must be a finite number {rule}")
-    return array
+    return number_array(name, value, low=low, high=high)
 
 
-def _per_year(name: str, value, n: int, *, high: float = math.inf) -> np.ndarray:
+def _per_year(name: str, value, n: int, *, high: float | None = None) -> np.ndarray:
     """A scalar or (n,) array as an (n,) array of finite values in [0, high]."""
     array = _array(name, value, high=high)
     if array.ndim == 0:
@@ -1050,3 +1046,45 @@ def smart_charging(load_kw, flexible_share, signal, *, window_hours: int = 24, m
     placed = np.empty_like(placed_sorted)
     np.put_along_axis(placed, order, placed_sorted, axis=1)
     return fixed + placed.ravel()[:n]
+
+
+class ChargingEffects:
+    """The hourly charging of electric cars in one year and what measures of stage ``charging`` do to it.
+
+    A measure's ``apply(charging, share)`` hook calls :meth:`shift`; :attr:`ev_kw` is the
+    charging after every shift, in the order the measures come.
+
+    Parameters
+    ----------
+    ev_kw : (n_h,) ndarray
+        Uncontrolled hourly charging of electric cars. [kW]
+    grid_intensity : (n_h,) ndarray
+        Hourly carbon intensity of grid electricity (the ``grid_carbon`` signal). [g/kWh]
+    pv_surplus_kw : (n_h,) ndarray
+        Local PV output above the buildings' consumption (negative when below; the
+        ``pv_surplus`` signal: the larger, the better). [kW]
+    """
+
+    SIGNALS = ("grid_carbon", "pv_surplus")
+
+    def __init__(self, ev_kw: np.ndarray, grid_intensity: np.ndarray, pv_surplus_kw: np.ndarray) -> None:
+        self.uncontrolled_kw = ev_kw
+        self.ev_kw = ev_kw
+        self._signals = {"grid_carbon": grid_intensity, "pv_surplus": pv_surplus_kw}
+
+    def shift(self, flexible_share: float, signal: str) -> None:
+        """Move ``flexible_share`` of each day's charging to the best hours of ``signal``.
+
+        The flexible share of each day's charging moves to the hours with the lowest grid
+        intensity (``grid_carbon``) or the largest PV output above the buildings'
+        consumption (``pv_surplus``; at night, the hours of lowest consumption), never above
+        the peak power of uncontrolled charging (:func:`smart_charging`).
+        """
+        if signal not in self._signals:
+            raise ValueError(f"signal = {signal!r}: must be one of {', '.join(self.SIGNALS)}")
+        # the PV surplus is maximised: minimise its negative
+        values = self._signals[signal] if signal == "grid_carbon" else -self._signals[signal]
+        # within the power the chargers already draw at their annual peak
+        self.ev_kw = smart_charging(self.ev_kw, flexible_share, values,
+                                    max_power_kw=float(self.uncontrolled_kw.max()))
+

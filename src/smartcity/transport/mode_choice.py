@@ -8,11 +8,11 @@ of time, plus running cost per km, parking and fares. Utilities ``V = ASC - thet
 nested logit with car, public-transport and active nests (:func:`nested_logit_shares`). The
 alternative-specific constants are calibrated so that the predicted aggregate shares
 reproduce observed ones (:func:`calibrate_constants`), e.g. the Aalborg split of
-:data:`AALBORG_MODE_SHARES`. :func:`logsum` is the expected maximum utility, fed back to
-trip distribution as a composite cost.
+:data:`smartcity.scenario.sections.transport.AALBORG_MODE_SHARES`. :func:`logsum` is the
+expected maximum utility, fed back to trip distribution as a composite cost.
 
-Every default number (:class:`CostParameters`, :data:`AALBORG_MODE_SHARES`) carries a source
-or is flagged as an assumption with its reason.
+The cost parameters are the scenario's (:class:`smartcity.scenario.sections.transport.CostParameters`,
+every default sourced or flagged as an assumption), passed in by the caller.
 
 References
 ----------
@@ -33,21 +33,14 @@ import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from pydantic import Field, model_validator
-from pydantic_core import PydanticCustomError
 
 from smartcity.errors import InputError
-from smartcity.scenario.types import StrictModel, require_source
+from smartcity.schema.vocabulary import MODES
 from smartcity.transport.demand import ConvergenceError
-from smartcity.uncertainty import DistributionFields
-from smartcity.units import DKK_PER_EUR
 
 __all__ = [
     "MODES",
     "NESTS",
-    "Parameter",
-    "CostParameters",
-    "AALBORG_MODE_SHARES",
     "mode_index",
     "mode_vector",
     "waiting_time",
@@ -59,9 +52,6 @@ __all__ = [
     "calibrate_constants",
 ]
 
-#: Modes, in the order of the last axis of utility and share arrays.
-MODES: tuple[str, ...] = ("car_driver", "car_passenger", "bus", "brt", "bike", "ebike", "walk")
-
 #: Default nest of each mode for the nested logit.
 NESTS: dict[str, str] = {
     "car_driver": "car", "car_passenger": "car",
@@ -69,136 +59,9 @@ NESTS: dict[str, str] = {
     "bike": "active", "ebike": "active", "walk": "active",
 }
 
-# unit -> factor to the unit used in the calculations (DKK, h, km).
-_UNIT_FACTORS: dict[str, dict[str, float]] = {
-    "value_of_time": {"DKK/h": 1.0, "EUR/h": DKK_PER_EUR},
-    "money_per_km": {"DKK/km": 1.0, "EUR/km": DKK_PER_EUR},
-    "money": {"DKK": 1.0, "EUR": DKK_PER_EUR},
-    "time": {"h": 1.0, "min": 1.0 / 60.0},
-    "ratio": {"1": 1.0},
-}
-
-
 def _at(index) -> str:
     """``[i, j]`` text of an array index (empty for a scalar)."""
     return "[" + ", ".join(str(int(i)) for i in index) + "]" if len(index) else ""
-
-
-class Parameter(DistributionFields):
-    """A number with its unit and where it comes from (a source, or an assumption with a reason).
-
-    Like a scenario quantity it may carry a distribution (keys of
-    :class:`smartcity.uncertainty.Distribution`, in ``unit``), which makes it an uncertain
-    input of sweeps and Monte Carlo runs; ``value`` is the nominal number.
-    """
-
-    value: float = Field(allow_inf_nan=False, ge=0.0, description="The number, in `unit`.")
-    unit: str = Field(description="Unit of `value`.")
-    source: str | None = Field(default=None, description="Document, table and year the number comes from.")
-    assumption: bool = Field(default=False, description="True if the number is assumed; then give `reason`.")
-    reason: str | None = Field(default=None, description="Why the assumption is made.")
-
-    @model_validator(mode="after")
-    def _traceable(self) -> Parameter:
-        require_source(self)
-        if self.distribution is not None:
-            lo, hi = self.support()
-            if not lo <= self.value <= hi:
-                raise PydanticCustomError("nominal_outside", "the nominal 'value' lies outside its distribution",
-                                          {"key": "value", "value": self.value, "allowed": f"a value in {lo:g} ... {hi:g}"})
-            if lo < 0.0:
-                raise PydanticCustomError("out_of_range", "the distribution reaches below 0",
-                                          {"key": "distribution", "value": lo,
-                                           "allowed": "a distribution of values >= 0 (set lower = 0 for a normal)"})
-        return self
-
-    def to(self, kind: str) -> float:
-        """The value in DKK, h or km units of ``kind`` (a key of the unit table)."""
-        return self.value * _UNIT_FACTORS[kind][self.unit]
-
-
-def _param(value: float, unit: str, reason: str | None = None, source: str | None = None) -> Parameter:
-    return Parameter(value=value, unit=unit, source=source, assumption=reason is not None, reason=reason)
-
-
-_KINDS: dict[str, str] = {
-    "value_of_time": "value_of_time", "wait_weight": "ratio", "access_weight": "ratio", "max_wait": "time",
-    "car_cost_per_km": "money_per_km", "car_passenger_cost_share": "ratio", "ebike_cost_per_km": "money_per_km",
-    "bike_cost_per_km": "money_per_km", "fare": "money",
-}
-
-
-class CostParameters(StrictModel):
-    """Parameters of the generalised cost, with units and provenance."""
-
-    value_of_time: Parameter = Field(
-        default=_param(100.0, "DKK/h", reason="order of magnitude of the Danish unit price of non-work travel time "
-                       "in Transportøkonomiske Enhedspriser (DTU Management for the Ministry of Transport; "
-                       "version 2.0, May 2022, in 2022 prices), roughly 90-110 DKK/h in recent versions; the "
-                       "figure could not be read here: replace it with the sheet 'Værdisætning af tid'"),
-        description="Value of in-vehicle travel time. [DKK/h]")
-    wait_weight: Parameter = Field(
-        default=_param(1.5, "1", reason="Wardman (2004, doi:10.1016/j.tranpol.2004.05.001) finds waiting time "
-                       "valued at about 1.5 times in-vehicle time in British studies; taken over for Denmark"),
-        description="Weight of waiting time relative to in-vehicle time. [-]")
-    access_weight: Parameter = Field(
-        default=_param(1.7, "1", reason="Wardman (2004) finds walking time to and from stops valued at about "
-                       "1.7 times in-vehicle time; taken over for Denmark and applied to every mode's access"),
-        description="Weight of access and egress time relative to in-vehicle time. [-]")
-    max_wait: Parameter = Field(
-        default=_param(15.0, "min", reason="above headways of about 30 min passengers consult the timetable and "
-                       "time their arrival; half the headway is capped at 15 min"),
-        description="Cap of the waiting time (half the headway). [h]")
-    car_cost_per_km: Parameter = Field(
-        default=_param(0.9, "DKK/km", reason="fuel only, the marginal cost a driver perceives: the Danish "
-                       "fuel-price comparison bilviden.dk gives 74-92 DKK per 100 km for petrol cars (quarter not "
-                       "dated), Vejdirektoratet's October 2022 price level about 1.2 DKK/km; pump prices 12.7-14.5 "
-                       "DKK/l in 2019-2023 apart from the 2022 peak (DrivkraftDanmark via Ekstra Bladet, B.T.)"),
-        description="Running cost of a car perceived per km driven. [DKK/km]")
-    car_passenger_cost_share: Parameter = Field(
-        default=_param(0.0, "1", reason="passengers in Danish households seldom share fuel costs with the driver"),
-        description="Share of the car running cost borne by a passenger. [-]")
-    ebike_cost_per_km: Parameter = Field(
-        default=_param(0.1, "DKK/km", reason="electricity of about 1 kWh/100 km at 2-3 DKK/kWh plus battery wear"),
-        description="Running cost of an e-bike per km. [DKK/km]")
-    bike_cost_per_km: Parameter = Field(
-        default=_param(0.0, "DKK/km", reason="the marginal cost of cycling is negligible for the choice"),
-        description="Running cost of a bicycle per km. [DKK/km]")
-    fare: Parameter = Field(
-        default=_param(15.0, "DKK", reason="mean fare paid per bus trip in Aalborg, below the 24 DKK cash "
-                       "ticket for two zones (Nordjyllands Trafikselskab: 22 -> 24 DKK in January 2020, "
-                       "transportnyhederne.dk 7 January 2020; single tickets unchanged in January 2024, "
-                       "kollektivtrafik.dk) because travel-card and season-ticket trips cost less; NT's revenue "
-                       "per trip was not found"),
-        description="Fare per bus or BRT trip. [DKK]")
-
-    @model_validator(mode="after")
-    def _units(self) -> CostParameters:
-        for name, kind in _KINDS.items():
-            unit = getattr(self, name).unit
-            if unit not in _UNIT_FACTORS[kind]:
-                raise PydanticCustomError("unknown_unit", "unknown unit for this key",
-                                          {"value": unit, "allowed": ", ".join(_UNIT_FACTORS[kind]), "key": name})
-        return self
-
-
-#: Observed trip shares of Aalborg by mode: car ~52 % and bike ~14 % are published figures,
-#: the split within car and bike and the rest are flagged assumptions. [-]
-AALBORG_MODE_SHARES: dict[str, Parameter] = {
-    "car_driver": _param(0.40, "1", reason="of the published ~52 % car share, about three quarters as driver "
-                         "(car occupancy around 1.3 on Danish urban trips)"),
-    "car_passenger": _param(0.12, "1", reason="the rest of the published ~52 % car share (dutchcycling.nl, approx.)"),
-    "bus": _param(0.08, "1", reason="public transport ~12 % of trips, the remainder after car, bike and walk; "
-                  "two thirds on ordinary bus lines"),
-    "brt": _param(0.04, "1", reason="one third of public-transport trips on the +BUS line through Aalborg "
-                  "East (opened 2023, about 13,500 passengers per weekday); zero before 2023"),
-    "bike": _param(0.12, "1", reason="of the published ~14 % bike share (dutchcycling.nl, approx.; 15 % in "
-                   "Aarhus, Odense and Aalborg in 2021, Statistics Denmark), six sevenths on conventional bikes"),
-    "ebike": _param(0.02, "1", reason="the rest of the ~14 % bike share; e-bikes were some 10-20 % of Danish "
-                    "bike sales around 2020"),
-    "walk": _param(0.22, "1", reason="walking is about a fifth of trips in Danish towns (TU); set so that the "
-                   "shares add up to 1"),
-}
 
 
 # --------------------------------------------------------------------------------------
@@ -220,7 +83,7 @@ def mode_vector(values: Mapping[str, float] | Sequence[float], name: str = "valu
     Parameters
     ----------
     values : mapping or sequence
-        ``{mode: value}`` (absent modes are 0; :class:`Parameter` values are accepted) or
+        ``{mode: value}`` (absent modes are 0; quantities count with their canonical value) or
         one value per mode in the order of ``modes``.
     name : str
         Name of the argument, for the error message.
@@ -235,7 +98,7 @@ def mode_vector(values: Mapping[str, float] | Sequence[float], name: str = "valu
         for mode, value in values.items():
             if mode not in modes:
                 raise InputError("unknown mode", key=name, value=mode, allowed=", ".join(modes))
-            out[list(modes).index(mode)] = value.value if isinstance(value, Parameter) else float(value)
+            out[list(modes).index(mode)] = getattr(value, "canonical", value)
         return out
     out = np.asarray(values, dtype=np.float64)
     if out.shape != (len(modes),):
@@ -283,15 +146,15 @@ def _lse(v: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------------------
 
 
-def waiting_time(headway, max_wait: float | None = None) -> np.ndarray:
+def waiting_time(headway, max_wait: float) -> np.ndarray:
     """Mean waiting time at a stop: half the headway, capped.
 
     Parameters
     ----------
     headway : array_like
         Time between departures, > 0. [h]
-    max_wait : float, optional
-        Cap; default :attr:`CostParameters.max_wait` (15 min). [h]
+    max_wait : float
+        Cap, > 0 (the scenario's ``transport.costs.max_wait``, 15 min by default). [h]
 
     Returns
     -------
@@ -305,7 +168,7 @@ def waiting_time(headway, max_wait: float | None = None) -> np.ndarray:
 
     Examples
     --------
-    >>> waiting_time([10 / 60, 60 / 60]).round(4).tolist()  # 10 and 60 min headways
+    >>> waiting_time([10 / 60, 60 / 60], max_wait=0.25).round(4).tolist()  # 10 and 60 min headways
     [0.0833, 0.25]
     """
     headway = np.asarray(headway, dtype=np.float64)
@@ -314,14 +177,14 @@ def waiting_time(headway, max_wait: float | None = None) -> np.ndarray:
         index = np.unravel_index(int(np.argmax(bad)), headway.shape) if headway.ndim else ()
         raise ValueError(f"headway{_at(index)} = {float(headway[index])!r}: "
                          "must be a finite number > 0 [h]")
-    cap = CostParameters().max_wait.to("time") if max_wait is None else float(max_wait)
+    cap = float(max_wait)
     if not (math.isfinite(cap) and cap > 0.0):
         raise ValueError(f"max_wait = {max_wait!r}: must be a finite number > 0 [h]")
     return np.minimum(0.5 * headway, cap)
 
 
 def generalised_cost(mode: str, in_vehicle_time, *, distance=0.0, headway=None, access_egress_time=0.0,
-                     parking_cost=0.0, parameters: CostParameters | None = None) -> np.ndarray:
+                     parking_cost=0.0, parameters) -> np.ndarray:
     """Generalised cost of a trip by ``mode``, in money.
 
     ``GC = VoT (t_iv + w_wait t_wait + w_access t_access) + money``, where money is the
@@ -343,8 +206,9 @@ def generalised_cost(mode: str, in_vehicle_time, *, distance=0.0, headway=None, 
         Walking to and from the vehicle or stop, >= 0. [h]
     parking_cost : array_like, default 0
         Parking charge per car-driver trip, >= 0. [DKK]
-    parameters : CostParameters, optional
-        Default: :class:`CostParameters` ().
+    parameters : CostParameters
+        The scenario's ``transport.costs``
+        (:class:`smartcity.scenario.sections.transport.CostParameters`).
 
     Returns
     -------
@@ -365,32 +229,34 @@ def generalised_cost(mode: str, in_vehicle_time, *, distance=0.0, headway=None, 
 
     Examples
     --------
-    >>> float(generalised_cost("car_driver", 0.25, distance=10.0))  # 15 min at 100 DKK/h + 10 km x 0.9
+    >>> from smartcity.scenario.sections.transport import CostParameters
+    >>> costs = CostParameters()  # 100 DKK/h, 0.9 DKK/km, ...
+    >>> float(generalised_cost("car_driver", 0.25, distance=10.0, parameters=costs))  # 15 min + 10 km
     34.0
     """
     mode_index(mode)
-    p = CostParameters() if parameters is None else parameters
+    p = parameters
     t_iv = _non_negative("in_vehicle_time", in_vehicle_time)
     km = _non_negative("distance", distance)
     t_access = _non_negative("access_egress_time", access_egress_time)
     parking = _non_negative("parking_cost", parking_cost)
-    vot = p.value_of_time.to("value_of_time")
-    time = t_iv + p.access_weight.value * t_access
+    vot = p.value_of_time.canonical
+    time = t_iv + p.access_weight.canonical * t_access
     money = np.zeros(np.broadcast_shapes(t_iv.shape, km.shape))
     if mode in ("bus", "brt"):
         if headway is None:
             raise InputError("a headway is needed for a public-transport mode", key="headway", value=mode,
                              allowed="headway > 0 [h]")
-        time = time + p.wait_weight.value * waiting_time(headway, p.max_wait.to("time"))
-        money = money + p.fare.to("money")
+        time = time + p.wait_weight.canonical * waiting_time(headway, p.max_wait.canonical)
+        money = money + p.fare.canonical
     elif mode == "car_driver":
-        money = money + p.car_cost_per_km.to("money_per_km") * km + parking
+        money = money + p.car_cost_per_km.canonical * km + parking
     elif mode == "car_passenger":
-        money = money + p.car_passenger_cost_share.value * p.car_cost_per_km.to("money_per_km") * km
+        money = money + p.car_passenger_cost_share.canonical * p.car_cost_per_km.canonical * km
     elif mode == "ebike":
-        money = money + p.ebike_cost_per_km.to("money_per_km") * km
+        money = money + p.ebike_cost_per_km.canonical * km
     elif mode == "bike":
-        money = money + p.bike_cost_per_km.to("money_per_km") * km
+        money = money + p.bike_cost_per_km.canonical * km
     return vot * time + money
 
 
@@ -589,8 +455,8 @@ def calibrate_constants(utilities_without_asc, observed_shares, weights=None, *,
         Utilities of each segment (e.g. origin-destination pair) without constants. [-]
     observed_shares : (n_modes,) array_like or mapping
         Observed shares >= 0 summing to 1 (tolerance 1e-6); a mapping ``{mode: share}``
-        (absent modes 0; :class:`Parameter` values allowed) for the seven :data:`MODES`,
-        e.g. :data:`AALBORG_MODE_SHARES`. [-]
+        (absent modes 0; quantities count with their canonical value) for the seven
+        :data:`MODES`, e.g. the scenario's ``transport.observed_mode_shares``. [-]
     weights : (n_segments,) array_like, optional
         Trips of each segment, >= 0 with a positive sum; default equal. [trips/d]
     nests, nest_scale : optional

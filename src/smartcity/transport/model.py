@@ -60,27 +60,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import Field, field_validator
-from pydantic_core import PydanticCustomError
 
-from smartcity.energy.measures import treated_share
 from smartcity.errors import InputError
-from smartcity.scenario.types import Quantity, ScenarioPath, StrictModel, quantity
+from smartcity.schema.vocabulary import MODES
+from smartcity.stages import apply_stage
 from smartcity.transport import demand, fleet, mode_choice, transit, zones
 from smartcity.transport.assignment import assign, path_sums, shortest_paths
 from smartcity.transport.demand import ConvergenceError
-from smartcity.transport.measures import (
-    BRTLine,
-    BusElectrification,
-    CarSharing,
-    CycleInfrastructure,
-    EVIncentive,
-    ParkingPricing,
-)
-from smartcity.transport.mode_choice import MODES, CostParameters
-from smartcity.units import DKK_PER_EUR
+from smartcity.transport.effects import FleetEffects, TravelEffects
 
-__all__ = ["TransportSection", "DistrictTransport", "TransportYear", "TransportEnergy", "transport_energy",
+__all__ = ["DistrictTransport", "TransportYear", "TransportEnergy", "transport_energy", "fleet_effects",
            "MODES", "VEHICLES", "POWERTRAINS"]
 
 #: Vehicle classes of the vehicle-km results.
@@ -89,116 +78,6 @@ VEHICLES: tuple[str, ...] = ("car", "bus", "brt")
 POWERTRAINS: tuple[str, ...] = ("gasoline", "diesel", "electric")
 
 _M = {m: i for i, m in enumerate(MODES)}
-
-
-def _share_default(value: float, reason: str | None = None, source: str | None = None) -> dict:
-    if source is not None:
-        return {"value": value, "unit": "1", "source": source}
-    return {"value": value, "unit": "1", "assumption": True, "reason": reason}
-
-
-def _observed_default() -> dict[str, dict]:
-    return {mode: {"value": p.value, "unit": p.unit, **({"source": p.source} if p.source else {}),
-                   **({"assumption": True, "reason": p.reason} if p.assumption else {})}
-            for mode, p in mode_choice.AALBORG_MODE_SHARES.items()}
-
-
-class TransportSection(StrictModel):
-    """The ``[transport]`` table: the zone system, the network and the model's parameters."""
-
-    zones: ScenarioPath = Field(description="Zones table (schema 'zones'): residents, jobs, study places, cars per year.")
-    nodes: ScenarioPath = Field(description="Nodes table (schema 'nodes').")
-    links: ScenarioPath = Field(description="Links table (schema 'links'): roads, paths, capacities, modes.")
-    lines: ScenarioPath | None = Field(default=None, description="Public-transport lines (schema 'lines').")
-    line_stops: ScenarioPath | None = Field(default=None, description="Routes and stops of the lines (schema 'line_stops').")
-    mean_trip_length: quantity("length", gt=0.0) = Field(  # type: ignore[valid-type]
-        default={"value": 13.1, "unit": "km", "source": "Danish National Travel Survey (TU) 2006-2017, DTU "
-                 "Management, Center for Transport Analytics: 13.1 km average trip"},
-        description="Mean trip length the gravity model is calibrated to in the base year. [km]")
-    observed_mode_shares: dict[str, quantity("dimensionless", ge=0.0, le=1.0)] = Field(  # type: ignore[valid-type]
-        default_factory=_observed_default,
-        description="Observed shares of trips by mode in the base year (the modes of smartcity.transport.mode_choice; "
-                    "absent modes 0; they must add up to 1). [1]")
-    costs: CostParameters = Field(default_factory=CostParameters,
-                                  description="Value of time, time weights, running costs and fares.")
-    cost_sensitivity: quantity("cost_sensitivity", gt=0.0) = Field(  # type: ignore[valid-type]
-        default={"value": 0.024, "unit": "1/DKK", "assumption": True, "reason": "a time coefficient of about "
-                 "-0.04 per minute, typical of urban mode-choice models (Ortuzar and Willumsen 2011, ch. 4-5), "
-                 "at a value of time of 100 DKK/h: 0.04 / (100/60) = 0.024 per DKK"},
-        description="Scale theta of the logit: utility per DKK of generalised cost. [1/DKK]")
-    car_availability_saturation: quantity("dimensionless", gt=0.0, le=2.0) = Field(  # type: ignore[valid-type]
-        default=_share_default(0.6, reason="cars per resident at which nearly every trip-maker has a car at hand; "
-                               "saturation levels of car-ownership forecasts are 0.6-0.65 cars per person"),
-        description="Cars per resident at which every trip has a car available; below it the share is proportional. [1]")
-    peak_hour_share: quantity("dimensionless", gt=0.0, le=1.0) = Field(  # type: ignore[valid-type]
-        default=_share_default(0.10, reason="the busiest hour of urban Danish roads carries about a tenth of the "
-                               "daily traffic (the 30th-hour factor of road design is 0.09-0.12)"),
-        description="Share of the daily car-driver trips in the assigned peak hour. [1]")
-    congested_share: quantity("dimensionless", ge=0.0, le=1.0) = Field(  # type: ignore[valid-type]
-        default=_share_default(0.35, reason="about four peak hours of some 9 % of daily traffic each; car times of "
-                               "the other trips are free-flow times"),
-        description="Share of car trips that meet peak-hour travel times. [1]")
-    walk_speed: quantity("speed", gt=0.0) = Field(  # type: ignore[valid-type]
-        default={"value": 5.0, "unit": "km/h", "assumption": True,
-                 "reason": "usual walking speed of adults in transport models (about 1.4 m/s)"},
-        description="Walking speed. [km/h]")
-    bike_speed: quantity("speed", gt=0.0) = Field(  # type: ignore[valid-type]
-        default={"value": 15.0, "unit": "km/h", "assumption": True,
-                 "reason": "mean speed of urban utility cycling in Danish cities including stops, 15-16 km/h"},
-        description="Speed of conventional bikes. [km/h]")
-    ebike_speed: quantity("speed", gt=0.0) = Field(  # type: ignore[valid-type]
-        default={"value": 20.0, "unit": "km/h", "assumption": True,
-                 "reason": "pedelecs assist up to 25 km/h; mean urban speeds some 20-30 % above conventional bikes"},
-        description="Speed of e-bikes. [km/h]")
-    intrazonal_car_speed: quantity("speed", gt=0.0) = Field(  # type: ignore[valid-type]
-        default={"value": 30.0, "unit": "km/h", "assumption": True,
-                 "reason": "local streets inside a zone, 30-50 km/h limits with junctions"},
-        description="Car speed of trips within a zone. [km/h]")
-    car_access_time: quantity("time", ge=0.0) = Field(  # type: ignore[valid-type]
-        default={"value": 3.0, "unit": "min", "assumption": True,
-                 "reason": "walking to and from the parked car at both ends"},
-        description="Access and egress walking time of a car trip. [h]")
-    transfer_penalty: quantity("time", ge=0.0) = Field(  # type: ignore[valid-type]
-        default={"value": 5.0, "unit": "min", "assumption": True,
-                 "reason": "penalty per transfer beyond its walking and waiting time; reviews (Wardman 2004) find "
-                           "5-10 minutes of in-vehicle time"},
-        description="Extra generalised time of a transfer between lines. [h]")
-    brt_quality_bonus: quantity("time", ge=0.0) = Field(  # type: ignore[valid-type]
-        default={"value": 5.0, "unit": "min", "assumption": True,
-                 "reason": "BRT with dedicated lanes, level boarding and stations is preferred to a bus of equal "
-                           "times (a 'rail factor' of a few minutes); not estimated for +BUS"},
-        description="In-vehicle time a BRT trip is preferred by over a bus trip of equal times. [h]")
-    transboundary_share: quantity("dimensionless", ge=0.0, le=1.0) = Field(  # type: ignore[valid-type]
-        default={"value": 0.5, "unit": "1", "source": "GPC (WRI, C40, ICLEI 2014), chapter 7.3, induced activity "
-                 "approach: half of the trips with one end in the territory"},
-        description="Share of a trip with one end outside the district counted for the district. [1]")
-    days_per_year: quantity("days_per_year", gt=0.0, le=366.0) = Field(  # type: ignore[valid-type]
-        default={"value": 365.0, "unit": "d/a", "source": "Danish National Travel Survey (TU): trips per person "
-                 "per day are averages over all days of the year, weekends and holidays included"},
-        description="Days per year the average day's trips are multiplied by. [d/a]")
-    service_days_per_year: quantity("days_per_year", gt=0.0, le=366.0) = Field(  # type: ignore[valid-type]
-        default={"value": 310.0, "unit": "d/a", "assumption": True, "reason": "the lines table gives weekday "
-                 "service; about 250 weekdays at full service plus Saturdays at some 60 % and Sundays and "
-                 "holidays at some 45 % of the weekday bus-km, typical of Danish city timetables: "
-                 "250 + 52 x 0.6 + 63 x 0.45 = 309"},
-        description="Weekday-equivalent days of bus service per year (bus-km per weekday x this). [d/a]")
-    feedback_tolerance: float = Field(default=1e-3, gt=0.0, lt=1.0,
-                                      description="Stop the feedback when the car-time skim changes by less (relative RMS). [1]")
-    max_feedback_iterations: int = Field(default=60, ge=1, le=1000, description="Most feedback passes. [1]")
-    assignment_gap: float = Field(default=1e-4, gt=0.0, lt=1.0, description="Relative gap of each assignment. [1]")
-
-    @field_validator("observed_mode_shares")
-    @classmethod
-    def _shares(cls, v: dict[str, Quantity]) -> dict[str, Quantity]:
-        for mode in v:
-            if mode not in MODES:
-                raise PydanticCustomError("value_not_allowed", "unknown mode",
-                                          {"value": mode, "allowed": ", ".join(MODES)})
-        total = sum(q.canonical for q in v.values())
-        if abs(total - 1.0) > 1e-6:
-            raise PydanticCustomError("shares_sum", "the shares do not add up to 1",
-                                      {"value": round(total, 9), "allowed": "shares adding up to 1 (100 %)"})
-        return v
 
 
 @dataclass(frozen=True)
@@ -257,7 +136,8 @@ class DistrictTransport:
     Parameters
     ----------
     section : TransportSection
-        The scenario's ``[transport]`` table.
+        The scenario's ``[transport]`` table
+        (:class:`smartcity.scenario.sections.transport.TransportSection`).
     system : zones.ZoneSystem
         The validated zone system (zones, nodes, links, lines).
     measures : mapping of str to transport measure
@@ -276,7 +156,7 @@ class DistrictTransport:
         If the calibration or the feedback does not converge.
     """
 
-    def __init__(self, section: TransportSection, system: zones.ZoneSystem, measures: Mapping[str, Any],
+    def __init__(self, section: Any, system: zones.ZoneSystem, measures: Mapping[str, Any],
                  base_year: int, *, file: str | None = None) -> None:
         self.file = file
         self.section = section
@@ -297,7 +177,7 @@ class DistrictTransport:
         self.walk_km = zones.distance_skim(system, "walk")
         self.bike_km = zones.distance_skim(system, "bike")
         c = section.costs
-        self.vot = c.value_of_time.to("value_of_time")  # DKK/h
+        self.vot = c.value_of_time.canonical  # DKK/h
         self.theta = section.cost_sensitivity.canonical
         self.lines = system.lines if system.lines is not None else None
         self.n_lines = 0 if self.lines is None else len(self.lines)
@@ -313,7 +193,8 @@ class DistrictTransport:
                 rows += [pairs[(int(b), int(a))] for a, b in zip(nodes[:-1], nodes[1:]) if (int(b), int(a)) in pairs]
                 self._route_links[str(line)] = np.array(sorted(set(rows)), dtype=np.int64)
         self.route_share = self._district_route_share()
-        self._demand_measures = {mid: m for mid, m in self.measures.items() if m.changes_demand}
+        self._demand_measures = {mid: m for mid, m in self.measures.items() if m.stage == "demand"}
+        self._travel_effects: dict[_State, TravelEffects] = {}
         self._networks: dict[tuple, tuple] = {}
         self._transit: dict[tuple, tuple] = {}
         self._services: dict[tuple, pd.DataFrame] = {}
@@ -360,28 +241,25 @@ class DistrictTransport:
 
     def state(self, measures: Mapping[str, Any], year: int) -> _State:
         """The demand-relevant state of ``year`` under ``measures`` (a subset of the scenario's)."""
-        shares = tuple(treated_share(m, year) if mid in measures else 0.0 for mid, m in self._demand_measures.items())
+        shares = tuple(m.share(year) if mid in measures else 0.0 for mid, m in self._demand_measures.items())
         return _State(int(year), shares)
 
-    def _active(self, state: _State) -> dict[str, tuple[Any, float]]:
-        return {mid: (m, s) for (mid, m), s in zip(self._demand_measures.items(), state.shares) if s > 0.0}
+    def _effects(self, state: _State) -> TravelEffects:
+        """What the demand measures in force change in the state's year (their hooks, in scenario order)."""
+        if state not in self._travel_effects:
+            effects = TravelEffects()
+            if self.lines is not None:
+                effects.lines.update({str(line): 1.0 for line, status in zip(self.lines["line"], self.lines["status"])
+                                      if status == "existing"})
+            for m, share in zip(self._demand_measures.values(), state.shares):
+                if share > 0.0:
+                    m.apply(effects, share)
+            self._travel_effects[state] = effects
+        return self._travel_effects[state]
 
-    def _lines_state(self, active) -> tuple[tuple[str, float], ...]:
+    def _lines_state(self, effects: TravelEffects) -> tuple[tuple[str, float], ...]:
         """Lines in service and the factor on their departures: ((line, factor), ...)."""
-        if self.lines is None:
-            return ()
-        running = {str(line): 1.0 for line, status in zip(self.lines["line"], self.lines["status"])
-                   if status == "existing"}
-        for m, s in active.values():
-            if isinstance(m, BRTLine):
-                for old in m.replaces:
-                    running.pop(old, None)
-                running[m.line] = s
-        return tuple(sorted(running.items()))
-
-    def _capacity_key(self, active) -> tuple[tuple[str, float], ...]:
-        return tuple(sorted((m.line, s * m.car_capacity_reduction.canonical) for m, s in active.values()
-                            if isinstance(m, BRTLine)))
+        return () if self.lines is None else effects.lines_in_service()
 
     def _network(self, key):
         if key not in self._networks:
@@ -421,8 +299,8 @@ class DistrictTransport:
                     continue
                 graph = transit.build_transit_graph(
                     self.system.links, self.lines, self.system.line_stops, self.system.centroids, period="day",
-                    walk_speed_kmh=s.walk_speed.canonical, wait_weight=c.wait_weight.to("ratio"),
-                    access_weight=c.access_weight.to("ratio"), max_wait_h=c.max_wait.to("time"),
+                    walk_speed_kmh=s.walk_speed.canonical, wait_weight=c.wait_weight.canonical,
+                    access_weight=c.access_weight.canonical, max_wait_h=c.max_wait.canonical,
                     transfer_penalty_h=s.transfer_penalty.canonical, headway_override=headway, lines_used=used)
                 result.append((graph, transit.transit_skims(graph)))
             self._transit[lines_state] = tuple(result)
@@ -439,30 +317,29 @@ class DistrictTransport:
         np.fill_diagonal(time, diag / self.section.intrazonal_car_speed.canonical)
         return time, km
 
-    def _generalised_costs(self, car_time, car_km, pt, zone_frame, active) -> np.ndarray:
+    def _generalised_costs(self, car_time, car_km, pt, zone_frame, effects: TravelEffects) -> np.ndarray:
         """(n, n, n_modes) generalised cost [DKK]; inf where a mode is unavailable."""
         s = self.section
         c = s.costs
         n = self.n_zones
         vot = self.vot
         gc = np.full((n, n, len(MODES)), np.inf)
-        access = c.access_weight.to("ratio") * s.car_access_time.canonical
-        km_cost = c.car_cost_per_km.to("money_per_km")
+        access = c.access_weight.canonical * s.car_access_time.canonical
+        km_cost = c.car_cost_per_km.canonical
         parking = zone_frame["parking_cost_dkk"].to_numpy(dtype=np.float64).copy()
         bike_factor = np.ones((n, n))
-        for m, share in active.values():
-            if isinstance(m, ParkingPricing):
-                parking[np.isin(self.zone_ids, m.zones)] += share * m.parking_cost.canonical * DKK_PER_EUR
-            if isinstance(m, CycleInfrastructure):
-                ends = np.ones(n, dtype=bool) if m.zones is None else np.isin(self.zone_ids, m.zones)
-                touched = ends[:, None] | ends[None, :]
-                bike_factor = np.where(touched, bike_factor * (1.0 - share * m.bike_time_saving.canonical), bike_factor)
+        for zones_, amount in effects.parking:
+            parking[np.isin(self.zone_ids, zones_)] += amount
+        for zones_, factor in effects.bike_time:
+            ends = np.ones(n, dtype=bool) if zones_ is None else np.isin(self.zone_ids, zones_)
+            touched = ends[:, None] | ends[None, :]
+            bike_factor = np.where(touched, bike_factor * factor, bike_factor)
         # car_time holds the route's tolls as time at the value of time (the passenger shares the route)
         gc[..., _M["car_driver"]] = vot * (car_time + access) + km_cost * car_km + parking[None, :]
         gc[..., _M["car_passenger"]] = (vot * (car_time + access)
-                                        + c.car_passenger_cost_share.to("ratio") * km_cost * car_km)
+                                        + c.car_passenger_cost_share.canonical * km_cost * car_km)
         bus, with_brt = pt
-        fare = c.fare.to("money")
+        fare = c.fare.canonical
         if bus is not None:
             sk = bus[1]
             gc[..., _M["bus"]] = np.where(sk.available, vot * np.where(sk.available, sk.generalised_time_h, 0.0) + fare,
@@ -477,20 +354,18 @@ class DistrictTransport:
             gc[..., _M["brt"]] = np.where(uses_brt, vot * (np.where(uses_brt, sk.generalised_time_h, 0.0) - bonus)
                                           + fare, np.inf)
         gc[..., _M["bike"]] = vot * self.bike_km / s.bike_speed.canonical * bike_factor + \
-            c.bike_cost_per_km.to("money_per_km") * self.bike_km
+            c.bike_cost_per_km.canonical * self.bike_km
         gc[..., _M["ebike"]] = vot * self.bike_km / s.ebike_speed.canonical * bike_factor + \
-            c.ebike_cost_per_km.to("money_per_km") * self.bike_km
+            c.ebike_cost_per_km.canonical * self.bike_km
         gc[..., _M["walk"]] = vot * self.walk_km / s.walk_speed.canonical
         return gc
 
-    def _car_available(self, zone_frame, active) -> tuple[np.ndarray, np.ndarray]:
+    def _car_available(self, zone_frame, effects: TravelEffects) -> tuple[np.ndarray, np.ndarray]:
         """Cars per resident of each zone after car sharing, and the share of trips with a car at hand."""
         per_resident = zone_frame["cars_per_1000"].to_numpy(dtype=np.float64) / 1000.0
-        for m, share in active.values():
-            if isinstance(m, CarSharing):
-                inside = self.internal if m.zones is None else np.isin(self.zone_ids, m.zones)
-                per_resident = np.where(inside, per_resident * (1.0 - share * m.car_ownership_reduction.canonical),
-                                        per_resident)
+        for zones_, factor in effects.car_ownership:
+            inside = self.internal if zones_ is None else np.isin(self.zone_ids, zones_)
+            per_resident = np.where(inside, per_resident * factor, per_resident)
         return per_resident, np.minimum(1.0, per_resident / self.section.car_availability_saturation.canonical)
 
     def _choice(self, gc, available, asc):
@@ -511,15 +386,15 @@ class DistrictTransport:
 
     def _solve(self, state: _State, *, calibrate: bool = False) -> TransportYear:
         s = self.section
-        active = self._active(state)
+        effects = self._effects(state)
         zone_frame = self._zone_data(state.year)
         productions, attractions = demand.trip_productions_attractions(
             zone_frame["population"].to_numpy(np.float64), zone_frame["jobs"].to_numpy(np.float64),
             zone_frame["students"].to_numpy(np.float64))
-        per_resident, available = self._car_available(zone_frame, active)
-        lines_state = self._lines_state(active)
+        per_resident, available = self._car_available(zone_frame, effects)
+        lines_state = self._lines_state(effects)
         pt = self._transit_skims(lines_state) if lines_state else (None, None)
-        network, link_rows = self._network(self._capacity_key(active))
+        network, link_rows = self._network(effects.capacity_key())
         t0 = network.free_flow_time
         toll_h = network.toll / self.vot  # tolls as time at the value of time [h]
         w = s.congested_share.canonical
@@ -531,7 +406,7 @@ class DistrictTransport:
         result = None
         trips = shares = None
         for k in range(1, s.max_feedback_iterations + 1):
-            gc = self._generalised_costs(car_time, car_km, pt, zone_frame, active)
+            gc = self._generalised_costs(car_time, car_km, pt, zone_frame, effects)
             if calibrate:
                 self._calibrate_step(gc, available, productions, attractions, car_km, lines_state)
             shares, _, _, composite = self._choice(gc, available, self.asc)
@@ -673,7 +548,7 @@ class DistrictTransport:
         result = self._solve(base, calibrate=True)
         self._start = self._last_skims
         self._years[base] = result
-        lines_state = self._lines_state({})
+        lines_state = self._lines_state(self._effects(base))
         self.calibration = {
             "target_shares": self._targets(lines_state),
             "modelled_shares": result.mode_shares_all_trips,
@@ -687,7 +562,7 @@ class DistrictTransport:
         """Cars owned by the residents of the internal zones in ``year``. [cars]"""
         state = self.state(measures, year)
         frame = self._zone_data(year)
-        per_resident, _ = self._car_available(frame, self._active(state))
+        per_resident, _ = self._car_available(frame, self._effects(state))
         return float((frame["population"].to_numpy(np.float64) * per_resident)[self.internal].sum())
 
     def car_fleet(self, measures: Mapping[str, Any], years, data: fleet.VehicleData) -> dict[int, np.ndarray]:
@@ -695,17 +570,16 @@ class DistrictTransport:
 
         A stock-turnover model (:func:`fleet.car_fleet`) over the calendar years from the
         first of ``years`` (or the start of the vehicle data, if earlier) to the last, with
-        the national battery-electric share of new cars raised by EV incentives in force.
+        the national battery-electric share of new cars raised by the measures of stage
+        ``transport`` in force (:func:`fleet_effects`).
         The data's start composition (Denmark, end of 2015) is used for an earlier first year.
         """
         start = data.cars.fleet_start
         first = min(int(min(years)), int(start.year))
         calendar = np.arange(first, int(max(years)) + 1)
         bev, diesel = fleet.sales_shares(calendar, data)
-        bev = np.array(bev, dtype=np.float64)
-        for m in measures.values():
-            if isinstance(m, EVIncentive):
-                bev += np.array([treated_share(m, int(y)) for y in calendar]) * m.bev_sales_share_increase.canonical
+        bev = np.array([fleet_effects(measures, int(y)).bev_sales_share(b) for b, y in zip(bev, calendar)],
+                       dtype=np.float64)
         total = np.array([self.cars(measures, int(y)) for y in calendar])
         stock = fleet.car_fleet(calendar, total, np.minimum(bev, 1.0), data=data, diesel_share_of_ice_sales=diesel,
                                 initial_shares={p: getattr(start, p) for p in fleet.CAR_POWERTRAINS}).stock
@@ -734,7 +608,8 @@ class DistrictTransport:
             raise ValueError("with_measures needs a model built without measures")
         other = copy.copy(self)
         other.measures = dict(measures)
-        other._demand_measures = {mid: m for mid, m in other.measures.items() if m.changes_demand}
+        other._demand_measures = {mid: m for mid, m in other.measures.items() if m.stage == "demand"}
+        other._travel_effects = {}
         base = self.state({}, self.base_year)
         other._years = {other.state({}, self.base_year): self._years[base]}
         return other
@@ -782,7 +657,8 @@ def transport_energy(transport: DistrictTransport, travel: TransportYear, measur
     Car vehicle-km (the district's share of car-driver trips) are split by the district
     fleet's powertrain shares, assuming every car drives as far (see :func:`fleet.car_energy`);
     buses run the lines' service with the line's vehicle and powertrain, a share of the
-    diesel bus-km moved to electric buses by bus electrification. Electricity becomes
+    diesel bus-km moved to electric buses by the measures of stage ``transport``
+    (:func:`fleet_effects`). Electricity becomes
     hourly charging load (:func:`fleet.ev_charging_load`, :func:`fleet.bus_charging_load`).
 
     Parameters
@@ -791,7 +667,7 @@ def transport_energy(transport: DistrictTransport, travel: TransportYear, measur
     travel : TransportYear
         The year's travel (:meth:`DistrictTransport.simulate_year`).
     measures : mapping
-        Transport measures in force (for bus electrification).
+        Transport measures in force (those of stage ``transport`` act here).
     year : int
         Calendar year. [a]
     car_stock : mapping of int to (3,) ndarray
@@ -817,11 +693,7 @@ def transport_energy(transport: DistrictTransport, travel: TransportYear, measur
     bus_kwh = 0.0
     lines = transport.lines
     if lines is not None:
-        electrified = np.zeros(len(lines))
-        for m in measures.values():
-            if isinstance(m, BusElectrification):
-                covered = np.ones(len(lines), dtype=bool) if m.lines is None else lines["line"].isin(m.lines).to_numpy()
-                electrified = np.where(covered, np.maximum(electrified, treated_share(m, year)), electrified)
+        electrified = fleet_effects(measures, year).electrified_share(lines["line"].to_numpy())
         for i, row in enumerate(lines.itertuples(index=False)):
             km = travel.line_vehicle_km[i] * transport.section.service_days_per_year.canonical
             kind = VEHICLES.index("brt" if row.mode == "brt" else "bus")
@@ -849,3 +721,13 @@ def transport_energy(transport: DistrictTransport, travel: TransportYear, measur
         ev_charging_kw=ev_kwh * transport.charging_shape("ev", index, data),
         bus_charging_kw=bus_kwh * transport.charging_shape("bus", index, data),
     )
+
+
+def fleet_effects(measures: Mapping[str, Any], year: int) -> FleetEffects:
+    """What the measures of stage ``transport`` in force change in the vehicles of ``year``.
+
+    Each measure's ``apply(effects, share)`` hook is called in scenario order with its share
+    of the year (measures not yet started are skipped).
+    """
+    return apply_stage(measures, "transport", year, FleetEffects())
+

@@ -93,7 +93,6 @@ References
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -158,16 +157,21 @@ TRANSFER_PENALTY_H = 5.0 / 60.0
 #: Assumption: 5 km/h, the usual planning value for adult walking (about 1.4 m/s).
 WALK_SPEED_KMH = 5.0
 
+#: Weight of waiting time relative to in-vehicle time. [-]
+#: Wardman (2004, doi:10.1016/j.tranpol.2004.05.001): about 1.5 in British studies; the default
+#: of the scenario's ``transport.costs.wait_weight``.
+WAIT_WEIGHT = 1.5
+
+#: Weight of walking time to and from stops relative to in-vehicle time. [-]
+#: Wardman (2004): about 1.7; the default of the scenario's ``transport.costs.access_weight``.
+ACCESS_WEIGHT = 1.7
+
+#: Cap of the waiting time (half the headway). [h]
+#: Assumption: 15 min; above headways of about 30 min passengers time their arrival. The
+#: default of the scenario's ``transport.costs.max_wait``.
+MAX_WAIT_H = 0.25
+
 _LINK_CAPACITY = 1e12  # the transit graph is not congested; network_from_arrays wants > 0
-
-
-@functools.cache
-def _cost_defaults() -> tuple[float, float, float]:
-    """wait_weight, access_weight, max_wait [h] of the default CostParameters."""
-    from smartcity.transport.mode_choice import CostParameters
-
-    p = CostParameters()
-    return p.wait_weight.to("ratio"), p.access_weight.to("ratio"), p.max_wait.to("time")
 
 
 # --------------------------------------------------------------------------------------
@@ -654,9 +658,9 @@ def build_transit_graph(
     *,
     period: str = "peak",
     walk_speed_kmh: float = WALK_SPEED_KMH,
-    wait_weight: float | None = None,
-    access_weight: float | None = None,
-    max_wait_h: float | None = None,
+    wait_weight: float = WAIT_WEIGHT,
+    access_weight: float = ACCESS_WEIGHT,
+    max_wait_h: float = MAX_WAIT_H,
     transfer_penalty_h: float = TRANSFER_PENALTY_H,
     headway_override: Mapping[str, float | tuple[float, float]] | None = None,
     speed_override: Mapping[str, float] | None = None,
@@ -681,11 +685,11 @@ def build_transit_graph(
         period are left out.
     walk_speed_kmh : float
         Walking speed, > 0; default :data:`WALK_SPEED_KMH`. [km/h]
-    wait_weight, access_weight : float, optional
+    wait_weight, access_weight : float
         Weights of waiting and walking time relative to in-vehicle time, >= 0; default
-        those of :class:`~smartcity.transport.mode_choice.CostParameters` (1.5 and 1.7). [-]
-    max_wait_h : float, optional
-        Cap of the waiting time, > 0; default ``CostParameters().max_wait`` (15 min). [h]
+        :data:`WAIT_WEIGHT` and :data:`ACCESS_WEIGHT` (1.5 and 1.7). [-]
+    max_wait_h : float
+        Cap of the waiting time, > 0; default :data:`MAX_WAIT_H` (15 min). [h]
     transfer_penalty_h : float
         Penalty per transfer boarding, >= 0; default :data:`TRANSFER_PENALTY_H` (5 min, an
         assumption). [h]
@@ -713,10 +717,9 @@ def build_transit_graph(
     """
     if period not in PERIODS:
         raise ValueError(f"period = {period!r}: must be one of {', '.join(PERIODS)}")
-    default_wait, default_access, default_max = _cost_defaults()
-    wait_weight = _check_weight("wait_weight", default_wait if wait_weight is None else wait_weight)
-    access_weight = _check_weight("access_weight", default_access if access_weight is None else access_weight)
-    max_wait_h = _check_weight("max_wait_h", default_max if max_wait_h is None else max_wait_h, positive=True)
+    wait_weight = _check_weight("wait_weight", wait_weight)
+    access_weight = _check_weight("access_weight", access_weight)
+    max_wait_h = _check_weight("max_wait_h", max_wait_h, positive=True)
     transfer_penalty_h = _check_weight("transfer_penalty_h", transfer_penalty_h)
     walk_speed_kmh = _check_weight("walk_speed_kmh", walk_speed_kmh, positive=True)
 

@@ -46,8 +46,7 @@ import numpy as np
 import pandas as pd
 
 from smartcity.errors import InputError
-from smartcity.tables import load_schema, read_table, row_location
-from smartcity.transport.assignment import shortest_paths
+from smartcity.schema.tables import load_schema, read_table, row_location
 from smartcity.transport.network import Network, network_from_arrays
 
 __all__ = [
@@ -87,7 +86,7 @@ class ZoneSystem:
     Attributes
     ----------
     zones, nodes, links : pandas.DataFrame
-        The tables as read by :func:`smartcity.tables.read_table` (schema columns, defaults
+        The tables as read by :func:`smartcity.schema.tables.read_table` (schema columns, defaults
         filled, ``attrs`` naming the source file and lines).
     lines, line_stops : pandas.DataFrame or None
         The transit tables, or None when not given.
@@ -262,11 +261,9 @@ def _check_access(system: ZoneSystem, modes: list[frozenset[str]]) -> None:
                 raise _fail(zones, first_row[zone], "node", f"centroid of zone '{zone}' has no link allowing "
                             f"{mode} {side} it", int(node), f"a centroid with {mode} connectors in the links table")
     for mode in ("car", "walk"):
-        dist = _centroid_distances(system, mode)
-        off = ~np.eye(system.n_zones, dtype=bool)
-        bad = np.argwhere(np.isinf(dist) & off)
-        if bad.size:
-            i, j = bad[0]
+        bad = _first_unreachable(system, mode)
+        if bad is not None:
+            i, j = bad
             a, b = system.zone_ids[i], system.zone_ids[j]
             raise _fail(zones, first_row[b], "node",
                         f"zone '{b}' cannot be reached from zone '{a}' by {mode} over the links",
@@ -454,8 +451,9 @@ def road_network(system: ZoneSystem, mode: str = "car", *, capacity_factor=None)
     return network, rows[network.file_order].astype(np.int64)
 
 
-def _centroid_distances(system: ZoneSystem, mode: str) -> np.ndarray:
-    """Shortest distances between centroids [km], diagonal 0, inf where unreachable."""
+def _mode_links(system: ZoneSystem, mode: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start and end (network numbers) and length [km] of the links allowing ``mode``, both ways
+    for the modes of :data:`UNDIRECTED_MODES`."""
     links = system.links
     mask = _mode_mask(system, mode)
     number = _renumber(system)
@@ -465,6 +463,43 @@ def _centroid_distances(system: ZoneSystem, mode: str) -> np.ndarray:
     if mode in UNDIRECTED_MODES:
         start, end = np.concatenate([start, end]), np.concatenate([end, start])
         length = np.concatenate([length, length])
+    return start, end, length
+
+
+def _first_unreachable(system: ZoneSystem, mode: str) -> tuple[int, int] | None:
+    """The first (origin, destination) pair of zones, in row order, not joined by ``mode``, or None.
+
+    A search over the links allowing ``mode`` from each centroid; as in the skims, paths do
+    not pass through other zones' centroids (nodes 1 ... n_zones of the network numbering).
+    """
+    start, end, _ = _mode_links(system, mode)
+    n = system.n_zones
+    following: dict[int, list[int]] = {}
+    for a, b in zip(start.tolist(), end.tolist()):
+        following.setdefault(a, []).append(b)
+    for origin in range(1, n + 1):
+        seen = {origin}
+        frontier = [origin]
+        while frontier:
+            node = frontier.pop()
+            if node != origin and node <= n:
+                continue  # a centroid is a destination, not a through node
+            for nxt in following.get(node, ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    frontier.append(nxt)
+        for destination in range(1, n + 1):
+            if destination != origin and destination not in seen:
+                return origin - 1, destination - 1
+    return None
+
+
+def _centroid_distances(system: ZoneSystem, mode: str) -> np.ndarray:
+    """Shortest distances between centroids [km], diagonal 0, inf where unreachable."""
+    from smartcity.transport.assignment import shortest_paths  # the numba kernels load with the model
+
+    start, end, length = _mode_links(system, mode)
+    number = _renumber(system)
     network = network_from_arrays(system.n_zones, len(number), start, end, 1.0, length, length=length,
                                   first_thru_node=system.n_zones + 1)
     dist, _ = shortest_paths(network, network.length)

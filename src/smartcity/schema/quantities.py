@@ -1,16 +1,14 @@
-"""Building blocks of scenario models: strict base model, sourced quantities, file paths.
+"""Numbers of the scenario language: strict base model, sourced quantities, trajectories, file paths.
 
 Every section of a scenario (``[weather]``, ``[buildings]``, ``[supply]``, ``[measures.*]``,
-...) is a model derived from :class:`StrictModel`; numbers with units use :func:`quantity`;
-file paths use :data:`ScenarioPath`. Domain modules define their own section models with
-these, and :mod:`smartcity.scenario.models` assembles them into the scenario.
+...) is a model derived from :class:`StrictModel`; numbers with units use :func:`quantity`
+(or :func:`quantity_of` where the unit chooses among several dimensions); numbers that change
+over the years use :func:`trajectory`; file paths use :data:`ScenarioPath`. The section models
+live in :mod:`smartcity.scenario.sections` and data files (``data/*.toml``) use the same types.
 """
 
 from __future__ import annotations
 
-import functools
-import tomllib
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,17 +20,15 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
-    ValidationError,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from smartcity.errors import InputError
-from smartcity.units import UNITS, to_canonical
+from smartcity.schema.units import CANONICAL, UNITS, to_canonical
 
 __all__ = [
-    "PathMarker", "ScenarioPath", "StrictModel", "Quantity", "quantity", "Trajectory", "trajectory",
-    "data_file_error", "parse_data_file",
+    "PathMarker", "ScenarioPath", "StrictModel", "Quantity", "quantity", "quantity_of", "Trajectory", "trajectory",
+    "Sourced", "require_source",
 ]
 
 
@@ -77,7 +73,7 @@ class Quantity(StrictModel):
 
     @property
     def canonical(self) -> float:
-        """The value in the canonical unit of its dimension (see :mod:`smartcity.units`)."""
+        """The value in the canonical unit of its dimension (see :mod:`smartcity.schema.units`)."""
         return to_canonical(self.value, self.unit, self.dimension)
 
     @model_validator(mode="after")
@@ -139,6 +135,43 @@ def quantity(dimension: str, *, ge: float | None = None, le: float | None = None
                 "out_of_range", "value out of range",
                 {"value": q.value, "allowed": "a number " + " and ".join(bounds) + f" [{canonical}]"},
             )
+        return q
+
+    return Annotated[Quantity, BeforeValidator(before), AfterValidator(after)]
+
+
+def quantity_of(*dimensions: str, ge: float = 0.0):
+    """Annotated :class:`Quantity` whose dimension is chosen by its unit among ``dimensions``.
+
+    A plain number is in the canonical unit of the first dimension. Used for costs that
+    may be given per m2, per building, per kW, ... (the unit says which); ``ge`` bounds the
+    value in the canonical unit of the dimension its unit belongs to.
+    """
+    units = [u for d in dimensions for u in UNITS[d]]
+
+    def before(v: Any) -> Any:
+        if isinstance(v, bool):
+            return v  # let pydantic reject it
+        if isinstance(v, (int, float)):
+            return {"value": v, "unit": CANONICAL[dimensions[0]], "dimension": dimensions[0]}
+        if isinstance(v, dict):
+            if "dimension" in v:
+                raise PydanticCustomError(
+                    "unknown_quantity_key", "unknown key in a quantity",
+                    {"value": "dimension", "allowed": "the keys value, unit, source, assumption, reason"},
+                )
+            unit = v.get("unit", CANONICAL[dimensions[0]])
+            for dim in dimensions:
+                if isinstance(unit, str) and unit in UNITS[dim]:
+                    return {**v, "unit": unit, "dimension": dim}
+            raise PydanticCustomError("unknown_unit", "unknown unit for this key",
+                                      {"value": unit, "allowed": ", ".join(repr(u) for u in units)})
+        return v
+
+    def after(q: Quantity) -> Quantity:
+        if q.canonical < ge:
+            raise PydanticCustomError("out_of_range", "value out of range",
+                                      {"value": q.value, "allowed": f"a number >= {ge:g} [{q.unit}]"})
         return q
 
     return Annotated[Quantity, BeforeValidator(before), AfterValidator(after)]
@@ -223,70 +256,6 @@ def trajectory(dimension: str, *, ge: float | None = None, le: float | None = No
         return t
 
     return Annotated[Trajectory, BeforeValidator(before), AfterValidator(after)]
-
-
-def data_file_error(exc: ValidationError, file: str) -> InputError:
-    """The first validation error of a data file (e.g. ``data/use_profiles.toml``) as an InputError."""
-    err = exc.errors(include_url=False)[0]
-    ctx = err.get("ctx") or {}
-    loc = [str(p) for p in err["loc"]] + ([str(ctx["key"])] if "key" in ctx else [])
-    key = ".".join(loc) or None
-    if err["type"] == "extra_forbidden":
-        return InputError("unknown key", file=file, key=key)
-    if err["type"] == "missing":
-        return InputError("required key is missing", file=file, key=key, allowed="add the key")
-    value = ctx.get("value", err.get("input"))
-    if isinstance(value, dict):  # a whole table: the key already says which
-        return InputError(err["msg"], file=file, key=key, allowed=ctx.get("allowed"))
-    return InputError(err["msg"], file=file, key=key, value=value, allowed=ctx.get("allowed"))
-
-
-def parse_data_file(model: type[BaseModel], text: str, file: str):
-    """Parse the TOML ``text`` of a data file into ``model``; errors name the file and key."""
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"not valid TOML ({exc})", file=file) from None
-    try:
-        return model.model_validate(document)
-    except ValidationError as exc:
-        raise data_file_error(exc, file) from None
-
-
-def read_data_file(model: type[BaseModel], path, shipped: str, what: str):
-    """Read and check a data file into ``model``: ``path``, or the shipped one.
-
-    Parameters
-    ----------
-    model : pydantic model class
-        The file's structure.
-    path : str or Path or None
-        A TOML file laid out as the shipped one; None for the shipped file
-        ``smartcity/<shipped>``, parsed once and cached.
-    shipped : str
-        Path of the shipped file inside the package, e.g. ``"data/vehicles.toml"``.
-    what : str
-        What the file holds, for the message when it cannot be read (e.g. "vehicles").
-
-    Raises
-    ------
-    InputError
-        An unreadable file, invalid TOML or content; the message names the file and key.
-    """
-    if path is None:
-        return _shipped_data_file(model, shipped)
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read the {what} file ({exc.strerror or exc})", file=path) from None
-    return parse_data_file(model, text, str(path))
-
-
-@functools.cache
-def _shipped_data_file(model: type[BaseModel], shipped: str):
-    source = resources.files("smartcity").joinpath(shipped)
-    return parse_data_file(model, source.read_text(encoding="utf-8"), f"smartcity/{shipped}")
 
 
 def require_source(entry) -> None:

@@ -1,5 +1,8 @@
 """Units of scenario quantities and their conversion to the canonical unit of a dimension.
 
+The one unit system of the scenario language: scenario quantities, data files and the
+transport model's cost parameters all refer to this table.
+
 A scenario number is either a plain number, in the unit its key documents, or an inline
 table ``{ value = 55, unit = "kg/MWh", source = "..." }``. The unit must belong to the
 dimension the key expects; it is converted to that dimension's canonical unit (the first
@@ -67,7 +70,11 @@ UNITS: dict[str, dict[str, tuple[float, float]]] = {
     "cost_per_energy_storage_year": {"EUR/(kWh a)": (1.0, 0.0), "DKK/(kWh a)": (1 / DKK_PER_EUR, 0.0)},
     "temperature_coefficient": {"1/K": (1.0, 0.0), "%/K": (0.01, 0.0)},
     "day_of_year": {"d": (1.0, 0.0)},
+    # transport costs, in Danish kroner like the transport model and its zones table
     "cost_sensitivity": {"1/DKK": (1.0, 0.0), "1/EUR": (1.0 / DKK_PER_EUR, 0.0)},
+    "value_of_time": {"DKK/h": (1.0, 0.0), "EUR/h": (DKK_PER_EUR, 0.0)},
+    "cost_per_distance": {"DKK/km": (1.0, 0.0), "EUR/km": (DKK_PER_EUR, 0.0)},
+    "cost_per_trip": {"DKK": (1.0, 0.0), "EUR": (DKK_PER_EUR, 0.0)},
     "days_per_year": {"d/a": (1.0, 0.0)},
 }
 
