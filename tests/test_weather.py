@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -16,6 +18,7 @@ from hypothesis import strategies as st
 
 from smartcity import weather as W
 from smartcity.errors import InputError
+from smartcity.weather.reference import _smooth_monthly
 
 DATA = Path(__file__).parent / "data" / "weather"
 
@@ -500,7 +503,23 @@ def test_plane_irradiance_is_finite_and_bounded(ref, tilt, azimuth, albedo):
 def test_smooth_monthly_curve_preserves_monthly_means(monthly):
     index = pd.date_range("2015-01-01", periods=8760, freq="h")
     month = index.month.to_numpy() - 1
-    curve = W._smooth_monthly(np.array(monthly), month, (np.arange(8760) + 0.5) / 24.0)
+    curve = _smooth_monthly(np.array(monthly), month, (np.arange(8760) + 0.5) / 24.0)
     means = np.bincount(month, weights=curve) / np.bincount(month)
     np.testing.assert_allclose(means, monthly, atol=1e-6)
     assert np.all(np.isfinite(curve))
+
+
+def test_importing_the_package_does_not_import_pvlib_or_scipy():
+    code = ("import smartcity.weather, sys; "
+            "print('pvlib' in sys.modules, 'scipy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["False", "False"]
+
+
+def test_public_names_are_reexported_from_the_package():
+    from smartcity.weather import container, io, reference, solar
+
+    for module in (container, io, reference, solar):
+        for name in module.__all__:
+            assert getattr(W, name) is getattr(module, name), (module.__name__, name)

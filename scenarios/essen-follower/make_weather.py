@@ -42,6 +42,7 @@ from pathlib import Path
 from unittest import mock
 
 from smartcity import weather as weather_module
+from smartcity.weather import reference as reference_module
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "essen_reference_year.csv"
@@ -210,7 +211,7 @@ def generate(seed: int = SEED) -> weather_module.Weather:
     normals, so a change of the generator that bypasses them is caught here.
     """
     data = normals()
-    with mock.patch.object(weather_module, "_normals_cached", lambda: data):
+    with mock.patch.object(reference_module, "_normals_cached", lambda: data):
         generated = weather_module.generate_reference_year(seed=seed)
     check(generated, data)
     source = (f"synthetic; smartcity.weather.generate_reference_year(seed={seed}), generator "

@@ -683,7 +683,7 @@ def _cmd_monitor(args, command: str) -> int:
     """``smartcity monitor`` and ``smartcity monitor-demo``."""
     import pandas as pd
 
-    from smartcity.monitoring import data as md
+    from smartcity.monitoring import readers as md
 
     if args.command == "monitor-demo":
         from smartcity.monitoring import demo

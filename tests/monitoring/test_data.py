@@ -13,12 +13,11 @@ from hypothesis import strategies as st
 from smartcity import weather
 from smartcity.energy.supply import CARRIERS
 from smartcity.errors import InputError
-from smartcity.monitoring.data import (
+from smartcity.monitoring.aggregation import billing_periods, daily_use
+from smartcity.monitoring.quality import DataQualityReport
+from smartcity.monitoring.readers import (
     ENERGY_UNIT_TO_KWH,
-    DataQualityReport,
-    billing_periods,
     daily_mean_temperature,
-    daily_use,
     read_measured_weather,
     read_meter_map,
     read_meter_readings,

@@ -11,12 +11,8 @@ import xarray as xr
 
 from smartcity.errors import InputError
 from smartcity.monitoring import progress as pg
-from smartcity.monitoring.data import (
-    DataQualityReport,
-    MeterMap,
-    Ridership,
-    TrafficCounts,
-)
+from smartcity.monitoring.quality import DataQualityReport
+from smartcity.monitoring.readers import MeterMap, Ridership, TrafficCounts
 
 
 def small_run() -> xr.Dataset:

@@ -12,7 +12,8 @@ import pytest
 from smartcity.errors import InputError
 from smartcity.monitoring import demo
 from smartcity.monitoring import savings as sv
-from smartcity.monitoring.data import DataQualityReport, MeterMap, MeterReadings
+from smartcity.monitoring.quality import DataQualityReport
+from smartcity.monitoring.readers import MeterMap, MeterReadings
 
 N_SEEDS = 40
 METERS_PER_SEED = 5

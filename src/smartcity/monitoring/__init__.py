@@ -1,6 +1,9 @@
 """Measurement and verification: measured data, weather-normalised baselines, savings and progress against the plan.
 
-Modules: :mod:`~smartcity.monitoring.data` (readers and data-quality reports),
+Modules: :mod:`~smartcity.monitoring.readers` (readers of measured data),
+:mod:`~smartcity.monitoring.quality` (data-quality reports and checks),
+:mod:`~smartcity.monitoring.parsing` (times, periods and cells of the tables),
+:mod:`~smartcity.monitoring.aggregation` (daily use and billing periods for baselines),
 :mod:`~smartcity.monitoring.baseline` (change-point baselines),
 :mod:`~smartcity.monitoring.statistics` (Guideline 14 statistics, GEH),
 :mod:`~smartcity.monitoring.savings` (avoided energy, normalised savings, totals, CO2),

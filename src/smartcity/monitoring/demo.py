@@ -205,7 +205,7 @@ def synthetic_temperature(years, rng: np.random.Generator, reference=None) -> pd
         Index ``date`` (consecutive days), name ``temperature_C``. [°C]
     """
     if reference is None:
-        from smartcity.monitoring.data import daily_mean_temperature
+        from smartcity.monitoring.readers import daily_mean_temperature
         from smartcity.weather import reference_year
 
         reference = daily_mean_temperature(reference_year()).to_numpy()

@@ -54,7 +54,7 @@ import pandas as pd
 
 from smartcity.errors import InputError, SmartcityError
 from smartcity.monitoring import statistics as mv_stats
-from smartcity.monitoring.data import MeterMap, MeterReadings, Ridership, TrafficCounts
+from smartcity.monitoring.readers import MeterMap, MeterReadings, Ridership, TrafficCounts
 from smartcity.monitoring.savings import (
     calendar_year,
     emission_factors,

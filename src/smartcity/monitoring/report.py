@@ -207,7 +207,7 @@ def quality_summary(report, per_check: int = 3) -> str:
     per_check : int
         Issues shown per check. [-]
     """
-    from smartcity.monitoring.data import SEVERITIES
+    from smartcity.monitoring.quality import SEVERITIES
 
     issues = list(report)
     counts = {s: sum(i.severity == s for i in issues) for s in SEVERITIES}
@@ -332,9 +332,9 @@ def monitoring_report(plan, readings, weather, out_dir: str | Path, *, meter_map
     plan : smartcity.monitoring.progress.Plan
         The planned trajectory.
     readings : MeterReadings
-        Meter readings (:func:`~smartcity.monitoring.data.read_meter_readings`).
+        Meter readings (:func:`~smartcity.monitoring.readers.read_meter_readings`).
     weather : MeasuredWeather
-        Measured weather (:func:`~smartcity.monitoring.data.read_measured_weather`).
+        Measured weather (:func:`~smartcity.monitoring.readers.read_measured_weather`).
     out_dir : str or Path
         Report folder.
     meter_map : MeterMap, optional

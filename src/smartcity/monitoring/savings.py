@@ -69,14 +69,9 @@ import pandas as pd
 from smartcity.errors import InputError
 from smartcity.monitoring import baseline as bl
 from smartcity.monitoring import statistics as mv_stats
-from smartcity.monitoring.data import (
-    DataQualityReport,
-    MeterMap,
-    MeterReadings,
-    billing_periods,
-    daily_mean_temperature,
-    daily_use,
-)
+from smartcity.monitoring.aggregation import billing_periods, daily_use
+from smartcity.monitoring.quality import DataQualityReport
+from smartcity.monitoring.readers import MeterMap, MeterReadings, daily_mean_temperature
 
 __all__ = [
     "CARRIERS",
@@ -162,7 +157,7 @@ def typical_temperature(path: str | Path | None = None) -> pd.Series:
     Parameters
     ----------
     path : str or Path, optional
-        A weather file (:func:`~smartcity.monitoring.data.read_measured_weather`) of one
+        A weather file (:func:`~smartcity.monitoring.readers.read_measured_weather`) of one
         typical year. Default: the built-in Aalborg reference year
         (:func:`smartcity.weather.reference_year`), the weather of the scenario runs.
 
@@ -464,7 +459,7 @@ def meter_savings(readings: MeterReadings, temperature, periods: pd.DataFrame, *
     Parameters
     ----------
     readings : MeterReadings
-        From :func:`~smartcity.monitoring.data.read_meter_readings`. Readings marked
+        From :func:`~smartcity.monitoring.readers.read_meter_readings`. Readings marked
         ``suspect`` are not used (their days count as missing).
     temperature : pandas.Series, MeasuredWeather, Weather or path
         Measured daily mean outdoor temperature covering both periods. [°C]
