@@ -287,7 +287,8 @@ def test_bad_transport_inputs_exit_2_and_write_nothing(district, tmp_path, case,
     elif case == "zero-capacity":
         _rewrite(links, "109,101,E45,2.547,110,2,3600,", "109,101,E45,2.547,110,2,0,")
     elif case == "negative-population":
-        _rewrite(zones_csv, "kildeparken,2014,Kildeparken,internal,1,2209,", "kildeparken,2014,Kildeparken,internal,1,-5,")
+        _rewrite(zones_csv, "kildeparken,2014,Kildeparken,internal,1,2209,",
+                 "kildeparken,2014,Kildeparken,internal,1,-5,")
     elif case == "measure-zone-unknown":
         _rewrite(light, 'zones = ["campus", "hospital", "east_centre"]', 'zones = ["campus", "nowhere"]')
     elif case == "brt-opens-existing-line":
@@ -411,7 +412,8 @@ def test_kpi_error_as_a_real_process(small_results, tmp_path):
     result, _, _ = small_results
     proc = run_cli("kpi", str(result), "--format", "pdf")
     assert proc.returncode == 2
-    assert proc.stderr.strip().splitlines() == ["error: unknown table format 'pdf'; allowed: csv, md, latex, xlsx, html"]
+    assert proc.stderr.strip().splitlines() == ["error: unknown table format 'pdf'; "
+                                                "allowed: csv, md, latex, xlsx, html"]
 
 
 def test_compare_side_by_side(small_results, tmp_path, capsys):

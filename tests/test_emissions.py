@@ -35,7 +35,6 @@ from smartcity.scenario import quantities
 from smartcity.scenario.sections.emissions import EmissionsSection
 from smartcity.scenario.sections.supply import SupplySection
 
-
 # --------------------------------------------------------------------------------------
 # Factors
 # --------------------------------------------------------------------------------------

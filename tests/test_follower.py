@@ -89,7 +89,8 @@ def test_supply_mix_and_climate_differ_from_aalborg_east():
     ours, theirs = load_scenario(BASELINE).model, load_scenario(AALBORG).model
     for year in (2014, 2020, 2030):
         assert ours.supply.electricity.emission_factor.at(year) != theirs.supply.electricity.emission_factor.at(year)
-        assert ours.supply.district_heating.emission_factor.at(year) != theirs.supply.district_heating.emission_factor.at(year)
+        assert (ours.supply.district_heating.emission_factor.at(year)
+                != theirs.supply.district_heating.emission_factor.at(year))
     assert ours.supply.boilers.gas_efficiency.canonical != theirs.supply.boilers.gas_efficiency.canonical
     assert theirs.weather.file is None and ours.weather.file == WEATHER
 

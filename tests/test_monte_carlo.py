@@ -32,7 +32,8 @@ GRID_FACTOR = """
 [uncertainty.grid_after_2016]
 key = "supply.electricity.emission_factor"
 from_year = 2016
-scale = { value = 1.0, unit = "1", distribution = "triangular", low = 0.5, mode = 1.0, high = 1.5, assumption = true, reason = "test" }
+scale = { value = 1.0, unit = "1", distribution = "triangular", low = 0.5, mode = 1.0, high = 1.5, \
+assumption = true, reason = "test" }
 """
 
 FEEDBACK = """
@@ -40,7 +41,8 @@ FEEDBACK = """
 type = "smart_meter_feedback"
 start_year = 2015
 ramp = { value = 50, unit = "%/a", assumption = true, reason = "test" }
-heat_saving_share = { value = 3, unit = "%", distribution = "triangular", low = 1, mode = 3, high = 5, assumption = true, reason = "test" }
+heat_saving_share = { value = 3, unit = "%", distribution = "triangular", low = 1, mode = 3, high = 5, \
+assumption = true, reason = "test" }
 investment = { value = 10, unit = "DKK/m2", assumption = true, reason = "test" }
 lifetime_years = 10
 """

@@ -173,7 +173,8 @@ def test_interrupted_report_leaves_nothing(default_run, tmp_path, monkeypatch):
 
 
 def test_unknown_scenario_is_one_line_and_writes_nothing(default_run, tmp_path):
-    with pytest.raises(SmartcityError, match="scenario 'nowhere' is not in the results; they hold: baseline, lighthouse"):
+    with pytest.raises(SmartcityError,
+                       match="scenario 'nowhere' is not in the results; they hold: baseline, lighthouse"):
         write_report(default_run, "nowhere", tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
@@ -335,7 +336,8 @@ def test_plot_electricity_balance():
     demand = 100 + 20 * np.sin(hours / 24 * 2 * np.pi)
     pv = np.clip(80 * np.sin((hours % 24 - 6) / 12 * np.pi), 0, None)
     imp, exp = np.clip(demand - pv, 0, None), np.clip(pv - demand, 0, None)
-    assert_labelled(plot_electricity_duration(demand, pv, imp, exp, charging_kw=demand * 0.1, baseline_import_kw=demand))
+    assert_labelled(plot_electricity_duration(demand, pv, imp, exp, charging_kw=demand * 0.1,
+                                              baseline_import_kw=demand))
     fig = plot_grid_import_heatmap(imp)
     assert_labelled(fig)
     assert fig.axes[0].images[0].get_array().shape == (365, 24)

@@ -49,7 +49,8 @@ def test_renovation_lowers_heat_need_of_kildeparken(ds):
     need = ds["space_heating_need"].sel(building=kp).sum("building")
     assert float(need.sel(scenario="lighthouse", year=2020)) < 0.75 * float(need.sel(scenario="baseline", year=2020))
     # before the first measure (2016) the two are equal
-    assert float(need.sel(scenario="lighthouse", year=2015)) == pytest.approx(float(need.sel(scenario="baseline", year=2015)))
+    assert (float(need.sel(scenario="lighthouse", year=2015))
+            == pytest.approx(float(need.sel(scenario="baseline", year=2015))))
 
 
 def test_coal_exit_is_a_visible_step_in_the_district_heating_factor(ds):

@@ -111,7 +111,8 @@ def test_unknown_key(small_scenario):
 
 def test_unknown_section(small_scenario):
     bad = child(small_scenario.parent, '[wether]\nfile = "x.epw"\n')
-    with pytest.raises(InputError, match=r"key 'wether': unknown key \(did you mean 'weather'\?\); allowed: the keys scenario, weather"):
+    with pytest.raises(InputError, match=r"key 'wether': unknown key \(did you mean 'weather'\?\); "
+                                         r"allowed: the keys scenario, weather"):
         load_scenario(bad)
 
 
@@ -167,7 +168,8 @@ def test_missing_required_key(tmp_path):
 
 def test_base_year_must_be_simulated(small_scenario):
     bad = child(small_scenario.parent, "base_year = 2030\n")
-    with pytest.raises(InputError, match=r"'scenario.base_year': base_year is not one of the simulated years; got 2030"):
+    with pytest.raises(InputError,
+                       match=r"'scenario.base_year': base_year is not one of the simulated years; got 2030"):
         load_scenario(bad)
 
 
@@ -203,7 +205,8 @@ def test_lighthouse_extends_baseline():
         ('base_year = "2015"\n', "scenario.base_year", "'2015'"),
         ("base_year = 2015.0\n", "scenario.base_year", "2015.0"),
         ("seed = true\n", "scenario.seed", "True"),
-        ('[weather]\nground_albedo = { value = "0.3", unit = "1", source = "s" }\n', "weather.ground_albedo.value", "'0.3'"),
+        ('[weather]\nground_albedo = { value = "0.3", unit = "1", source = "s" }\n',
+         "weather.ground_albedo.value", "'0.3'"),
         ('[weather]\nground_albedo = { value = 0.3, unit = "1", assumption = "yes", reason = "r" }\n',
          "weather.ground_albedo.assumption", "'yes'"),
     ],
@@ -225,8 +228,10 @@ def test_misspelt_key_is_named_before_the_missing_one(small_scenario):
 
 def test_quantity_given_by_unit_only_does_not_inherit_the_parents_value(small_scenario):
     parent = small_scenario.parent / "pct.toml"
-    child(small_scenario.parent, '[weather]\nground_albedo = { value = 20, unit = "%", source = "s" }\n', name="pct.toml")
-    kid = child(small_scenario.parent, '[weather]\nground_albedo = { unit = "1" }\n', name="kid.toml", parent=parent.name)
+    child(small_scenario.parent, '[weather]\nground_albedo = { value = 20, unit = "%", source = "s" }\n',
+          name="pct.toml")
+    kid = child(small_scenario.parent, '[weather]\nground_albedo = { unit = "1" }\n', name="kid.toml",
+                parent=parent.name)
     with pytest.raises(InputError, match=r"kid.toml, key 'weather.ground_albedo.value': required key is missing"):
         load_scenario(kid)
 

@@ -36,7 +36,8 @@ FEEDBACK = """
 type = "smart_meter_feedback"
 start_year = 2015
 ramp = { value = 50, unit = "%/a", assumption = true, reason = "test" }
-heat_saving_share = { value = 3, unit = "%", distribution = "triangular", low = 1, mode = 3, high = 5, assumption = true, reason = "test" }
+heat_saving_share = { value = 3, unit = "%", distribution = "triangular", low = 1, mode = 3, high = 5, \
+assumption = true, reason = "test" }
 investment = { value = 10, unit = "DKK/m2", assumption = true, reason = "test" }
 lifetime_years = 10
 """
@@ -176,7 +177,8 @@ def test_sweep_on_local_cluster_matches_serial_run(uncertain_scenario, tmp_path)
     # independent of with_overrides: the sampled value written into the file by hand
     value = float(ds["sampled_value"].values[0, 1, 0])
     text = uncertain_scenario.read_text(encoding="utf-8").replace(
-        'value = 3, unit = "%", distribution = "triangular", low = 1, mode = 3, high = 5,', f'value = {value!r}, unit = "%",')
+        'value = 3, unit = "%", distribution = "triangular", low = 1, mode = 3, high = 5,',
+        f'value = {value!r}, unit = "%",')
     by_hand = uncertain_scenario.parent / "by_hand.toml"
     by_hand.write_text(text, encoding="utf-8")
     np.testing.assert_array_equal(ds["co2"].values[0, 0, 1], compact_result(run_scenarios([by_hand]))["co2"])

@@ -70,7 +70,8 @@ def test_not_an_integer(tmp_path):
 
 def test_value_not_allowed(tmp_path):
     path = edited(tmp_path, "gas_boiler", "coal_stove")
-    with pytest.raises(InputError, match=r"line 3, column 'heating_system': value not allowed; got 'coal_stove'; allowed: one of 'district_heating'"):
+    with pytest.raises(InputError, match=r"line 3, column 'heating_system': value not allowed; got 'coal_stove'; "
+                                         r"allowed: one of 'district_heating'"):
         read_table(path, "buildings")
 
 
@@ -82,7 +83,8 @@ def test_missing_required_column(tmp_path):
 
 def test_unknown_column(tmp_path):
     path = edited(tmp_path, "u_roof_w_m2k", "u_rooof_w_m2k")
-    with pytest.raises(InputError, match=r"column 'u_rooof_w_m2k': unknown column; allowed: the columns of the 'buildings' schema"):
+    with pytest.raises(InputError, match=r"column 'u_rooof_w_m2k': unknown column; "
+                                         r"allowed: the columns of the 'buildings' schema"):
         read_table(path, "buildings")
 
 
@@ -94,7 +96,8 @@ def test_duplicate_id(tmp_path):
 
 def test_missing_file_names_the_scenario_key(tmp_path):
     with pytest.raises(InputError) as info:
-        read_table(tmp_path / "none.csv", "buildings", scenario_file=tmp_path / "s.toml", scenario_key="buildings.table")
+        read_table(tmp_path / "none.csv", "buildings", scenario_file=tmp_path / "s.toml",
+                   scenario_key="buildings.table")
     msg = str(info.value)
     assert "s.toml" in msg and "'buildings.table'" in msg and "table file not found" in msg and "none.csv" in msg
 
@@ -153,7 +156,7 @@ def test_blank_lines_keep_editor_line_numbers(tmp_path):
 
 def test_duplicate_header_column(tmp_path):
     lines = small_lines()
-    path = write_csv(tmp_path, "\n".join([lines[0] + ",zone"] + [l + ",x" for l in lines[1:]]))
+    path = write_csv(tmp_path, "\n".join([lines[0] + ",zone"] + [row + ",x" for row in lines[1:]]))
     with pytest.raises(InputError, match=r"column 'zone': column appears twice in the header"):
         read_table(path, "buildings")
 
@@ -169,14 +172,14 @@ def test_row_with_an_extra_cell(tmp_path):
 def test_spreadsheet_quirks_are_accepted(tmp_path):
     # a byte-order mark, quoted numbers and empty trailing cells (as spreadsheet programs write them)
     lines = small_lines()
-    lines = [lines[0] + ",,"] + [l.replace(",10,2400,", ',"10","2400",') + ",," for l in lines[1:]]
+    lines = [lines[0] + ",,"] + [row.replace(",10,2400,", ',"10","2400",') + ",," for row in lines[1:]]
     path = tmp_path / "b.csv"
     path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
     pd.testing.assert_frame_equal(read_table(path, "buildings"), read_table(SMALL, "buildings"))
 
 
 def test_semicolon_separated_file_gets_a_hint(tmp_path):
-    path = write_csv(tmp_path, "\n".join(l.replace(",", ";") for l in small_lines()))
+    path = write_csv(tmp_path, "\n".join(row.replace(",", ";") for row in small_lines()))
     with pytest.raises(InputError, match=r"line 1: the header is separated by ';'.*comma"):
         read_table(path, "buildings")
 
@@ -184,3 +187,16 @@ def test_semicolon_separated_file_gets_a_hint(tmp_path):
 def test_folder_instead_of_table(tmp_path):
     with pytest.raises(InputError, match="is a folder"):
         read_table(tmp_path, "buildings")
+
+
+def test_source_lines_travel_with_the_table():
+    # pandas deep-copies attrs on column access and compares them on concat: the line
+    # numbers must survive both, without being copied per access.
+    t = read_table(SMALL, "buildings")
+    lines = t.attrs["source_lines"]
+    assert lines.tolist() == list(range(2, 2 + len(t)))
+    assert t[["building_id"]].attrs["source_lines"] is lines
+    both = pd.concat([t, read_table(SMALL, "buildings")], ignore_index=True)
+    assert both.attrs["source_lines"] == lines  # same file twice: pandas keeps equal attrs
+    with pytest.raises(ValueError):
+        lines._lines[0] = 1  # read-only

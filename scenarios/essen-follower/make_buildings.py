@@ -20,7 +20,7 @@ same period and type stands in for the German one, flagged) and the use profiles
 ``smartcity/data/use_profiles.toml``.
 
 Deterministic (no random numbers); the table is checked with the package's own reader
-(:func:`smartcity.tables.read_table`, :func:`smartcity.energy.buildings.check_buildings`)
+(:func:`smartcity.schema.tables.read_table`, :func:`smartcity.energy.buildings.check_buildings`)
 before anything is written, and both files are written through temporary files.
 
 Usage::

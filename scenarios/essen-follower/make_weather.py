@@ -287,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         data = normals()
         print(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")
-        print(f"  annual mean temperature {sum(t * d for t, d in zip(data['temp_air']['values'], MONTH_DAYS)) / 365:.2f} degC, "
+        print(f"  annual mean temperature "
+              f"{sum(t * d for t, d in zip(data['temp_air']['values'], MONTH_DAYS)) / 365:.2f} degC, "
               f"global irradiation {sum(data['ghi']['values']):.0f} kWh/m2")
     return 0
 

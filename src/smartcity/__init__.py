@@ -1,11 +1,7 @@
 """smartcity: energy and mobility models for the CO2 impact of smart-city districts."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("smartcity")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0+unknown"
+#: The package version (the one place it is written; pyproject.toml reads it from here).
+__version__ = "0.1.0"
 
 from smartcity.errors import InputError, SmartcityError  # noqa: E402
 

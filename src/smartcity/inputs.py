@@ -23,28 +23,14 @@ from smartcity import weather as weather_mod
 from smartcity.energy import grid, profiles
 from smartcity.energy.archetypes import fill_archetype_defaults
 from smartcity.energy.buildings import check_buildings
-from smartcity.errors import InputError, SmartcityError
+from smartcity.errors import InputError
 from smartcity.scenario import ResolvedScenario, load_scenario
 from smartcity.scenario.overrides import apply_scale_factors
 from smartcity.schema.tables import read_table
+from smartcity.shipped import default_scenarios
 from smartcity.transport import zones as zones_mod
 
 __all__ = ["ScenarioInputs", "RunCache", "load_inputs", "default_scenarios"]
-
-
-def default_scenarios() -> list[Path]:
-    """The shipped Aalborg East baseline and lighthouse scenario files."""
-    here = Path(__file__).resolve()
-    candidates = [Path.cwd() / "scenarios" / "aalborg-east"] + [
-        parent / "scenarios" / "aalborg-east" for parent in here.parents
-    ]
-    for folder in candidates:
-        if (folder / "baseline.toml").exists() and (folder / "lighthouse.toml").exists():
-            return [folder / "baseline.toml", folder / "lighthouse.toml"]
-    raise SmartcityError(
-        "the default scenarios (scenarios/aalborg-east/baseline.toml and lighthouse.toml) were not found; "
-        "run from the project folder or name scenario files"
-    )
 
 
 @dataclass(frozen=True)
@@ -116,7 +102,8 @@ def _file_key(path) -> tuple:
     return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
 
 
-def load_inputs(paths: Sequence[str | Path | ResolvedScenario], *, cache: RunCache | None = None) -> list[ScenarioInputs]:
+def load_inputs(paths: Sequence[str | Path | ResolvedScenario], *,
+                cache: RunCache | None = None) -> list[ScenarioInputs]:
     """Resolve the scenarios and read and check all their inputs.
 
     Parameters
@@ -196,7 +183,8 @@ def load_inputs(paths: Sequence[str | Path | ResolvedScenario], *, cache: RunCac
                 raise InputError(
                     "hourly grid-intensity series is not one whole year", file=electricity.hourly_profile,
                     value=f"{len(grid_shape)} hours",
-                    allowed="8760 or 8784 hourly values (one calendar year; choose it with supply.electricity.profile_year)",
+                    allowed="8760 or 8784 hourly values (one calendar year; choose it with "
+                            "supply.electricity.profile_year)",
                 )
         inputs.append(ScenarioInputs(resolved, weather_cache[weather_file], buildings, grid_shape, zone_system))
     return inputs

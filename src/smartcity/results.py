@@ -244,7 +244,8 @@ def write_netcdf(ds: xr.Dataset, path: str | Path, *, force: bool = False) -> Pa
     check_dataset(ds)
     path = Path(path)
     if path.exists() and not force:
-        raise OutputExistsError(f"{path}: a result already exists; pass --force to replace it or choose another output folder")
+        raise OutputExistsError(f"{path}: a result already exists; pass --force to replace it "
+                                "or choose another output folder")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)

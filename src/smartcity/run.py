@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from smartcity import economics, emissions
+from smartcity import economics, emissions, results
 from smartcity import weather as weather_mod
 from smartcity.energy import balance, grid, single_building, stock, thermal
 from smartcity.energy.district_heating import SupplyYear, supply_year
@@ -46,7 +46,6 @@ from smartcity.energy.system import (
 )
 from smartcity.errors import InputError, SmartcityError
 from smartcity.inputs import RunCache, ScenarioInputs, default_scenarios, enabled_measures, load_inputs
-from smartcity import results
 from smartcity.results import provenance_attrs
 from smartcity.scenario import load_scenario
 from smartcity.scenario.building_file import load_building

@@ -52,7 +52,7 @@ def test_minimal_table_is_completed(tmp_path):
     table = _minimal(tmp_path)
     assert table[archetypes.filled_columns()].isna().all().all()
     filled = archetypes.fill_archetype_defaults(table)
-    assert filled.attrs == table.attrs and filled.attrs["source_lines"] == list(range(2, 10))
+    assert filled.attrs == table.attrs and filled.attrs["source_lines"].tolist() == list(range(2, 10))
     assert table[archetypes.filled_columns()].isna().all().all()  # the input is not changed
     complete = check_buildings(profiles.fill_use_defaults(filled))
     assert list(complete.columns) == [c.name for c in load_schema("buildings").column]

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from smartcity import weather as weather_mod
 from smartcity.cli import main
 from smartcity.energy import single_building as sb
-from smartcity.run import run_building_file
-from smartcity.scenario.building_file import load_building
 from smartcity.energy import thermal
 from smartcity.errors import InputError
+from smartcity.run import run_building_file
+from smartcity.scenario.building_file import load_building
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "scenarios" / "examples" / "single_building" / "detached_house_1973_1978.toml"

@@ -46,9 +46,9 @@ from smartcity.energy.supply import (
 from smartcity.errors import InputError
 from smartcity.scenario import quantities
 from smartcity.scenario.sections.supply import SupplySection
+from smartcity.weather import reference_year
 
 DEFAULTS = SupplySection()
-from smartcity.weather import reference_year
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "energinet_co2_sample.csv"
 N_SYSTEMS = len(HEATING_SYSTEMS)

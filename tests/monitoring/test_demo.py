@@ -9,8 +9,8 @@ import json
 import numpy as np
 import pytest
 
-from smartcity.monitoring import readers as md
 from smartcity.monitoring import demo
+from smartcity.monitoring import readers as md
 from smartcity.monitoring.savings import typical_temperature
 from smartcity.results import OutputExistsError
 

@@ -130,7 +130,8 @@ def test_planned_savings_and_share_of_target():
     groups = pd.DataFrame({"measure_group": ["reno", "control", "(all)"], "carrier": "district_heat", "year": 2020,
                            "normalised_savings_kWh": [3000.0, 0.0, 3000.0],
                            "normalised_uncertainty_kWh": [300.0, 100.0, 316.0],
-                           "avoided_energy_kWh": [2800.0, 10.0, 2810.0], "avoided_uncertainty_kWh": [400.0, 90.0, 410.0]})
+                           "avoided_energy_kWh": [2800.0, 10.0, 2810.0],
+                           "avoided_uncertainty_kWh": [400.0, 90.0, 410.0]})
     table = pg.energy_progress(plan, meters, groups, planned)
     heat = table[table["kpi"] == "heat_savings_normalised"].set_index("item")
     # M2 is left out of the measured total, so the planned figure leaves it out too

@@ -255,7 +255,8 @@ def test_paths_do_not_pass_through_zones_below_first_thru_node():
     np.testing.assert_array_equal(dist[0], [0.0, 1.0, 10.0, 5.0])  # 2 is reached, not passed
     demand = np.zeros((3, 3))
     demand[0, 2] = 7.0
-    np.testing.assert_array_equal(all_or_nothing(blocked, demand, blocked.free_flow_time), [0, 7, 0, 7])  # 1-2, 1-4, 2-3, 4-3
+    np.testing.assert_array_equal(all_or_nothing(blocked, demand, blocked.free_flow_time),
+                                  [0, 7, 0, 7])  # 1-2, 1-4, 2-3, 4-3
 
 
 @settings(max_examples=20, deadline=None)

@@ -10,6 +10,8 @@ from hypothesis.extra import numpy as hnp
 from pydantic import ValidationError
 
 from smartcity.errors import InputError
+from smartcity.scenario.sections.transport import CostParameters, TransportSection
+from smartcity.schema.units import DKK_PER_EUR
 from smartcity.transport.demand import (
     calibrate_gravity,
     deterrence,
@@ -17,7 +19,6 @@ from smartcity.transport.demand import (
     mean_trip_length,
     trip_productions_attractions,
 )
-from smartcity.scenario.sections.transport import CostParameters, TransportSection
 from smartcity.transport.mode_choice import (
     MODES,
     NESTS,
@@ -30,7 +31,6 @@ from smartcity.transport.mode_choice import (
     nested_logit_shares,
     waiting_time,
 )
-from smartcity.schema.units import DKK_PER_EUR
 
 #: The default cost parameters and observed Aalborg split of a scenario's [transport] table.
 COSTS = CostParameters()

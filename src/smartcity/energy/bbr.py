@@ -37,7 +37,8 @@ official BBR name                          also accepted
 ``byg058SupplerendeVarme``                 ``byg058``, ``supplerende_varme`` (codes checked only)
 =========================================  ===================================================
 
-Without ``id_lokalId`` a building is named after its line (``bbr-line-<n>``). Other columns are ignored. The delimiter may be ',' or ';' (with ';', a decimal comma is
+Without ``id_lokalId`` a building is named after its line (``bbr-line-<n>``). Other columns
+are ignored. The delimiter may be ',' or ';' (with ';', a decimal comma is
 accepted); the file may be UTF-8 or Windows-1252 text.
 
 Rows

@@ -48,6 +48,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from smartcity.schema.tables import SourceLines
+
 __all__ = [
     "EFFECT_COLUMNS", "Columns", "stock_in_year", "stock_parts", "apply_measures_for_years", "units_in_service",
     "residential_floor_area_reached", "renovated_residential_floor_area",
@@ -291,8 +293,8 @@ def _finish(frame: pd.DataFrame, buildings: pd.DataFrame) -> pd.DataFrame:
             out[name] = out[name].astype(np.float64)
     out.attrs = dict(buildings.attrs)
     lines = buildings.attrs.get("source_lines")
-    if isinstance(lines, (list, tuple)) and len(lines) == len(buildings):
-        out.attrs["source_lines"] = [lines[i] for i in source_rows]  # each part points at its original line
+    if lines is not None and len(lines) == len(buildings):
+        out.attrs["source_lines"] = SourceLines(np.asarray(lines)[source_rows])  # each part: its original line
     return out
 
 

@@ -35,8 +35,8 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from smartcity.energy import profiles
 from smartcity.checks import first_bad
+from smartcity.energy import profiles
 from smartcity.errors import InputError
 from smartcity.schema.tables import load_schema
 

@@ -214,7 +214,8 @@ def abatement_curve(ds: xr.Dataset, scenario: str, year: int | None = None, *,
     try:
         savings = energy_cost_by_measure(y, prices).sel(measure=measures).values
     except NotAvailable as exc:
-        raise SmartcityError(f"the results lack '{exc}' (made by an older smartcity); run the scenarios again") from None
+        raise SmartcityError(f"the results lack '{exc}' (made by an older smartcity); "
+                             "run the scenarios again") from None
     annual = y["measure_annual_cost"].sel(measure=measures).values - savings
     frame = pd.DataFrame({
         "measure": measures,

@@ -229,7 +229,8 @@ def kpi_table(datasets: Datasets, *, ids: Sequence[str] | None = None, years: Se
                 values[col] = None
                 continue
             have = view.ds["year"].values
-            if "year" in da.dims and list(da["year"].values) == list(col_years[col]) and np.isin(have, view.years).all():
+            if ("year" in da.dims and list(da["year"].values) == list(col_years[col])
+                    and np.isin(have, view.years).all()):
                 values[col] = da  # every year simulated and asked for, in order: nothing to mask or reorder
                 continue
             mask = xr.DataArray(np.isin(have, view.years), coords={"year": have}, dims="year")

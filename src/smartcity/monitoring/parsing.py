@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from smartcity.errors import InputError
+from smartcity.schema.tables import row_location
 
 __all__ = ["LOCAL_STANDARD_UTC_OFFSET_H"]
 
@@ -45,10 +46,7 @@ _OFFSET_SUFFIX = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 def _fail(frame: pd.DataFrame, i: int, column: str, problem: str, value, allowed: str | None = None) -> InputError:
     """An InputError at row ``i`` (0-based) of a table read by
     :func:`~smartcity.monitoring.quality._read`."""
-    lines = frame.attrs.get("source_lines")
-    where = {"row": int(lines[i]), "line": True} if lines is not None else {"row": i + 1}
-    return InputError(problem, file=frame.attrs.get("source_file"), column=column, value=value,
-                      allowed=allowed, **where)
+    return InputError(problem, column=column, value=value, allowed=allowed, **row_location(frame, i))
 
 
 def _require_text(frame: pd.DataFrame, column: str, what: str) -> None:

@@ -216,9 +216,7 @@ def _read(path: str | Path, schema: str) -> tuple[pd.DataFrame, np.ndarray, Data
     frame = read_table(path, schema)
     lines = frame.attrs.get("source_lines")
     if lines is not None:
-        rows, label = np.asarray(lines, dtype=np.int64), "line"
-        # An array, not a list: pandas deep-copies attrs on every column access.
-        frame.attrs["source_lines"] = rows
+        rows, label = np.asarray(lines), "line"
     else:
         rows, label = np.arange(1, len(frame) + 1, dtype=np.int64), "row"
     return frame, rows, DataQualityReport(path, label, n_rows=len(frame))

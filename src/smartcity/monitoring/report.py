@@ -465,7 +465,8 @@ def monitoring_report(plan, readings, weather, out_dir: str | Path, *, meter_map
     lines = [f"{len(result.table)} meters, {n_left} left out of the totals"]
     for _, row in total.iterrows():
         lines.append(f"{row['carrier']}: avoided {row['avoided_energy_kWh'] / 1e3:,.1f} +- "
-                     f"{row['avoided_uncertainty_kWh'] / 1e3:,.1f} MWh, normalised {row['normalised_savings_kWh'] / 1e3:,.1f}"
+                     f"{row['avoided_uncertainty_kWh'] / 1e3:,.1f} MWh, "
+                     f"normalised {row['normalised_savings_kWh'] / 1e3:,.1f}"
                      f" +- {row['normalised_uncertainty_kWh'] / 1e3:,.1f} MWh ({confidence:.0%}), CO2 "
                      f"{row['normalised_co2_t']:,.1f} t")
     if geh is not None and len(geh):

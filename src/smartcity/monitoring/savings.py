@@ -527,7 +527,7 @@ def meter_savings(readings: MeterReadings, temperature, periods: pd.DataFrame, *
     table["carrier"] = table["meter_id"].map(carrier)
     table["suspect_readings"] = table["meter_id"].map(n_suspect).fillna(0).astype(np.int64)
     table = _flag(table)
-    for k, row in table.iterrows():
+    for _, row in table.iterrows():
         if not row["used_in_totals"]:
             report.add("warning", "meter_flagged", row["meter_id"], (), row["flags"], "left out of the totals")
     table = table.reindex(columns=_METER_COLUMNS).sort_values("meter_id").reset_index(drop=True)

@@ -21,7 +21,14 @@ from smartcity.report.figures import (
     save_figure,
 )
 from smartcity.report.html import PAGE_CSS, table_html
-from smartcity.report.scenario import FIGURE_FOLDER, REPORT_FILE, REPORT_KPIS, key_inputs, scenario_quantities, write_report
+from smartcity.report.scenario import (
+    FIGURE_FOLDER,
+    REPORT_FILE,
+    REPORT_KPIS,
+    key_inputs,
+    scenario_quantities,
+    write_report,
+)
 
 __all__ = [
     "write_report", "REPORT_FILE", "FIGURE_FOLDER", "REPORT_KPIS", "key_inputs", "scenario_quantities",

@@ -286,13 +286,13 @@ def plot_measure_wedges(
     fig = _new_figure(10.0, 5.5)
     ax = fig.add_subplot()
     level = top.copy()
-    for name, values, color in parts:  # positive parts, down from the top
+    for _, values, color in parts:  # positive parts, down from the top
         pos = np.maximum(values, 0.0)
         if not pos.any():
             continue
         ax.fill_between(years, level - pos, level, color=color, linewidth=0, alpha=0.9)
         level = level - pos
-    for name, values, color in parts:  # negative parts, back up
+    for _, values, color in parts:  # negative parts, back up
         neg = np.maximum(-values, 0.0)
         if not neg.any():
             continue

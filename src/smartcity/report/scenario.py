@@ -421,7 +421,8 @@ def _render(ds: xr.Dataset, one: xr.Dataset, scenario: str, baseline: str | None
         ("years", f"{first}–{last}"),
         ("resolved scenario", (f'<span class="hash" title="SHA-256 {html.escape(sha)}">'
                                f'{html.escape(sha[:12]) or "unknown"}</span> (first 12 hex of the SHA-256)')),
-        ("compared with", html.escape(f"{baseline} ({_short_hash(ds, baseline)})") if base is not None else "no baseline"),
+        ("compared with", (html.escape(f"{baseline} ({_short_hash(ds, baseline)})") if base is not None
+                           else "no baseline")),
         ("smartcity", html.escape(str(ds.attrs.get("smartcity_version", "unknown")))),
         ("run", html.escape(f"{ds.attrs.get('created_utc', 'unknown')}: {ds.attrs.get('command', '')}".strip())),
     ]
@@ -522,7 +523,8 @@ def _render(ds: xr.Dataset, one: xr.Dataset, scenario: str, baseline: str | None
             if v in at:
                 charging = at[v].to_numpy() if charging is None else charging + at[v].to_numpy()
         demand = at["electricity_demand"].to_numpy() + (charging if charging is not None else 0.0)
-        base_import = base.sel(year=last)["grid_import"].to_numpy() if base is not None and "grid_import" in base else None
+        base_import = (base.sel(year=last)["grid_import"].to_numpy()
+                       if base is not None and "grid_import" in base else None)
         body.append(draw("electricity_duration",
                          lambda: plot_electricity_duration(demand, at["pv_generation"].to_numpy(),
                                                            at["grid_import"].to_numpy(), at["grid_export"].to_numpy(),

@@ -27,9 +27,9 @@ from pydantic import Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity.errors import InputError
+from smartcity.scenario.sections.general import WeatherSection
 from smartcity.schema.files import input_error, read_toml
 from smartcity.schema.quantities import StrictModel
-from smartcity.scenario.sections.general import WeatherSection
 
 __all__ = [
     "OpaqueElement", "Window", "ThermalBridge", "Ventilation", "BuildingSection", "BuildingFile",
@@ -68,9 +68,12 @@ class Window(StrictModel):
     name: Name = Field(description=f"Name of the window, unique among the windows ({_NAME_TEXT}).")
     area: Finite = Field(gt=0.0, le=1e6, description="Window area, frame included. [m2]")
     u: Finite = Field(gt=0.0, le=10.0, description="Thermal transmittance U_w, glazing and frame. [W/(m2 K)]")
-    g: Finite = Field(ge=0.0, le=1.0, description="Total solar energy transmittance of the glazing at normal incidence, g_n. [1]")
-    tilt: Finite = Field(default=90.0, ge=0.0, le=180.0, description="Tilt of the window plane from horizontal; 90 = vertical. [deg]")
-    azimuth: Finite = Field(ge=0.0, le=360.0, description="Direction the window faces: N = 0, E = 90, S = 180, W = 270. [deg]")
+    g: Finite = Field(ge=0.0, le=1.0,
+                      description="Total solar energy transmittance of the glazing at normal incidence, g_n. [1]")
+    tilt: Finite = Field(default=90.0, ge=0.0, le=180.0,
+                         description="Tilt of the window plane from horizontal; 90 = vertical. [deg]")
+    azimuth: Finite = Field(ge=0.0, le=360.0,
+                            description="Direction the window faces: N = 0, E = 90, S = 180, W = 270. [deg]")
     frame_fraction: Finite = Field(
         default=0.3, ge=0.0, lt=1.0,
         description="Frame area fraction F_F of the window area (TABULA DK method value 0.3). [1]",
@@ -111,7 +114,8 @@ class ThermalBridge(StrictModel):
 class Ventilation(StrictModel):
     """The ``[ventilation]`` table: air exchanged with outdoors."""
 
-    infiltration: Finite = Field(ge=0.0, le=20.0, description="Air change by infiltration (never heat-recovered). [1/h]")
+    infiltration: Finite = Field(ge=0.0, le=20.0,
+                                 description="Air change by infiltration (never heat-recovered). [1/h]")
     ventilation: Finite = Field(
         default=0.0, ge=0.0, le=20.0,
         description="Intended air change by natural or mechanical ventilation, averaged over "
@@ -154,7 +158,8 @@ class BuildingSection(StrictModel):
         description="Effective mass area A_m per m2 of floor area (ISO 13790 Table 12: medium "
                     "2.5). [1]",
     )
-    heating_setpoint: Finite = Field(default=20.0, ge=5.0, le=30.0, description="Air temperature below which the building is heated. [°C]")
+    heating_setpoint: Finite = Field(default=20.0, ge=5.0, le=30.0,
+                                     description="Air temperature below which the building is heated. [°C]")
     cooling_setpoint: Finite = Field(
         default=26.0, ge=15.0, le=50.0,
         description="Air temperature above which the building is cooled; with "

@@ -79,7 +79,8 @@ def locate(model: BaseModel, key: str, scale: bool) -> Any:
             if part not in names:
                 close = difflib.get_close_matches(part, names, n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
-                raise OverrideKeyError(f"unknown key{hint}", key=key, allowed=f"the keys of {here}: " + ", ".join(names))
+                raise OverrideKeyError(f"unknown key{hint}", key=key,
+                                       allowed=f"the keys of {here}: " + ", ".join(names))
             obj = getattr(obj, part)
         elif isinstance(obj, Mapping):
             if part not in obj:

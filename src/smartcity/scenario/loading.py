@@ -30,10 +30,10 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from smartcity.errors import InputError
-from smartcity.schema.files import input_error, read_toml
-from smartcity.schema.quantities import Quantity, Trajectory
 from smartcity.scenario.models import Scenario, path_keys
 from smartcity.scenario.sections.measures import measure_class
+from smartcity.schema.files import input_error, read_toml
+from smartcity.schema.quantities import Quantity, Trajectory
 
 __all__ = ["ResolvedScenario", "load_scenario", "read_toml", "resolve_document", "scenario_error", "quantities"]
 

@@ -13,8 +13,6 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from smartcity.schema.files import model_of
-from smartcity.schema.quantities import PathMarker, Quantity, StrictModel
 from smartcity.scenario.keys import check_scale_factors
 from smartcity.scenario.sections.emissions import EmissionsSection
 from smartcity.scenario.sections.general import BuildingsSection, ScenarioInfo, WeatherSection
@@ -22,6 +20,8 @@ from smartcity.scenario.sections.measures import MEASURE_TYPES, Measure, Measure
 from smartcity.scenario.sections.supply import SupplySection
 from smartcity.scenario.sections.transport import TransportSection
 from smartcity.scenario.sections.uncertainty import ScaleFactor
+from smartcity.schema.files import model_of
+from smartcity.schema.quantities import PathMarker, Quantity, StrictModel
 
 #: The ``[measures]`` section: measure id -> measure of a registered type, in this order.
 ScenarioMeasures = dict[MeasureId, Measure]
@@ -40,9 +40,11 @@ class Scenario(StrictModel):
     emissions: EmissionsSection = Field(default_factory=EmissionsSection,
                                         description="Emission-factor method and overrides.")
     transport: TransportSection | None = Field(
-        default=None, description="Zones, network, lines and parameters of the transport model (omitted: no transport).")
+        default=None,
+        description="Zones, network, lines and parameters of the transport model (omitted: no transport).")
     measures: ScenarioMeasures = Field(default_factory=dict,
-                                       description="Dated measures on the building stock and on transport, by identifier.")
+                                       description="Dated measures on the building stock and on transport, "
+                                                   "by identifier.")
     uncertainty: dict[MeasureId, ScaleFactor] = Field(
         default_factory=dict,
         description="Scale factors on trajectories or quantities, by name (nominal value applied in every run; "

@@ -31,7 +31,6 @@ import numpy as np
 from pydantic import ValidationError
 
 from smartcity.errors import InputError
-from smartcity.schema.quantities import Trajectory
 from smartcity.scenario.keys import (
     OverrideKeyError,
     Value,
@@ -44,6 +43,7 @@ from smartcity.scenario.keys import (
 from smartcity.scenario.loading import ResolvedScenario, scenario_error
 from smartcity.scenario.models import Scenario
 from smartcity.scenario.sections.uncertainty import ScaleFactor
+from smartcity.schema.quantities import Trajectory
 
 __all__ = ["OverrideKeyError", "ScaleFactor", "Value", "apply_scale_factors", "check_scale_factors", "locate",
            "parse_value", "with_overrides"]
@@ -143,7 +143,7 @@ def with_overrides(resolved: ResolvedScenario, overrides: Mapping[str, Value], *
         new = _new_value(current, key, scale, value, source, (from_years or {}).get(str(raw_key)))
         parts = key.split(".")
         holder: Any = document
-        for n, part in enumerate(parts[:-1]):
+        for part in parts[:-1]:
             if isinstance(holder, list):
                 holder = holder[int(part)]
                 continue

@@ -138,7 +138,8 @@ class DistributionFields(StrictModel):
         if kind is None:
             extra = given + [p for p in ("lower", "upper") if getattr(self, p) is not None]
             if extra:
-                raise _error("parameter_without_distribution", f"'{extra[0]}' is a distribution parameter, but no distribution is given",
+                raise _error("parameter_without_distribution",
+                             f"'{extra[0]}' is a distribution parameter, but no distribution is given",
                              key=extra[0], allowed='add distribution = "normal" | "lognormal" | "triangular" | '
                                                    '"uniform" | "discrete", or remove the parameter')
             return self
@@ -204,12 +205,14 @@ class DistributionFields(StrictModel):
         elif kind == "discrete":
             for x in self.values:
                 if not lo <= x <= hi:
-                    raise _error("out_of_range", "a value in 'values' is outside the allowed range", key="values", value=x,
+                    raise _error("out_of_range", "a value in 'values' is outside the allowed range",
+                                 key="values", value=x,
                                  allowed=f"numbers in {rng}")
         else:
             cut = self._tail_mass(lo, hi)
             if not cut <= MAX_TRUNCATED_MASS:
-                raise _error("too_truncated", f"{cut:.1%} of the {kind} distribution lies outside the allowed range {rng}",
+                raise _error("too_truncated",
+                             f"{cut:.1%} of the {kind} distribution lies outside the allowed range {rng}",
                              key="sd" if kind == "normal" else "sigma",
                              allowed=f"a distribution with at most {MAX_TRUNCATED_MASS:.0%} outside {rng} "
                                      "(narrow it, or use a triangular or uniform distribution)")

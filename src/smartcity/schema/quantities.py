@@ -235,7 +235,8 @@ def trajectory(dimension: str, *, ge: float | None = None, le: float | None = No
         if isinstance(v, dict):
             if "dimension" in v:
                 raise PydanticCustomError("unknown_quantity_key", "unknown key in a trajectory",
-                                          {"value": "dimension", "allowed": "year, value, unit, source, assumption, reason"})
+                                          {"value": "dimension",
+                                           "allowed": "year, value, unit, source, assumption, reason"})
             unit = v.get("unit", canonical)
             if not isinstance(unit, str) or unit not in units:
                 raise PydanticCustomError(
@@ -250,7 +251,8 @@ def trajectory(dimension: str, *, ge: float | None = None, le: float | None = No
         for v in t.value:
             x = v * factor + offset
             if (ge is not None and x < ge) or (le is not None and x > le):
-                bounds = " and ".join(b for b in (ge is not None and f">= {ge:g}", le is not None and f"<= {le:g}") if b)
+                bounds = " and ".join(b for b in (ge is not None and f">= {ge:g}",
+                                                  le is not None and f"<= {le:g}") if b)
                 raise PydanticCustomError("out_of_range", "value out of range",
                                           {"value": v, "allowed": f"numbers {bounds} [{canonical}]"})
         return t

@@ -33,7 +33,8 @@ class Column(BaseModel):
     allowed: list[str] | None = Field(default=None, description="Allowed values of a str column.")
     unique: bool = Field(default=False, description="If true, no two rows may share a value.")
     default: str | float | int | bool | None = Field(
-        default=None, description="Value used when the column is absent from the file; absent default = required column."
+        default=None,
+        description="Value used when the column is absent from the file; absent default = required column."
     )
     filled_by: str | None = Field(
         default=None,

@@ -22,7 +22,65 @@ import pandas as pd
 from smartcity.errors import InputError
 from smartcity.schema.table_schemas import Column, TableSchema, load_schema, schema_markdown
 
-__all__ = ["Column", "TableSchema", "load_schema", "read_table", "check_table", "schema_markdown", "row_location"]
+__all__ = [
+    "Column", "TableSchema", "SourceLines", "load_schema", "read_table", "check_table", "schema_markdown",
+    "row_location",
+]
+
+
+class SourceLines:
+    """Each row's line in the file a table was read from, kept in ``DataFrame.attrs``.
+
+    A read-only integer array that pandas can carry along cheaply and safely: it is not
+    copied when pandas deep-copies ``attrs`` (which it does on every column access), and
+    two of them compare equal as a whole, so ``pd.concat`` of read tables keeps working.
+
+    Parameters
+    ----------
+    lines : array_like of int
+        Line (CSV, header is line 1) or row (Parquet, first data row is 1) of each row.
+
+    Examples
+    --------
+    >>> lines = SourceLines([2, 3, 5])
+    >>> int(lines[2]), len(lines), lines == SourceLines([2, 3, 5])
+    (5, 3, True)
+    >>> SourceLines(lines[[0, 0]]).tolist()
+    [2, 2]
+    """
+
+    __slots__ = ("_lines",)
+
+    def __init__(self, lines) -> None:
+        array = np.array(lines, dtype=np.int64)
+        array.flags.writeable = False
+        self._lines = array
+
+    def __array__(self, dtype=None, copy=None):
+        return self._lines if dtype is None else self._lines.astype(dtype)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __getitem__(self, index):
+        return self._lines[index]
+
+    def __iter__(self):
+        return iter(self._lines.tolist())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, SourceLines) and np.array_equal(self._lines, other._lines)
+
+    __hash__ = None
+
+    def __deepcopy__(self, memo) -> SourceLines:
+        return self  # immutable
+
+    def tolist(self) -> list[int]:
+        return self._lines.tolist()
+
+    def __repr__(self) -> str:
+        return f"SourceLines({self._lines.tolist()!r})" if len(self) <= 6 else f"SourceLines(<{len(self)} lines>)"
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
@@ -163,7 +221,7 @@ def check_table(raw: pd.DataFrame, schema: TableSchema, *, file: str | Path | No
     frame = pd.DataFrame(out, columns=[c.name for c in schema.column])
     # Where each row came from, for checks across columns (see row_location).
     frame.attrs["source_file"] = None if file is None else str(file)
-    frame.attrs["source_lines"] = None if lines is None else [int(x) for x in lines]
+    frame.attrs["source_lines"] = None if lines is None else SourceLines(lines)
     for col in schema.column:
         if col.unique:
             dup = frame[col.name].duplicated()
@@ -180,8 +238,8 @@ def row_location(frame: pd.DataFrame, i: int) -> dict:
     """``file``/``row``/``line`` keywords of :class:`InputError` for row ``i`` (0-based) of a read table."""
     lines = frame.attrs.get("source_lines")
     where = {"file": frame.attrs.get("source_file")}
-    if lines is not None:
-        where.update(row=lines[i], line=True)
+    if lines is not None and len(lines) == len(frame):  # not after rows were added or dropped
+        where.update(row=int(lines[i]), line=True)
     else:
         where.update(row=i + 1)
     return where

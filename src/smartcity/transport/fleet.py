@@ -75,8 +75,8 @@ import pandas as pd
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from smartcity.energy.profiles import weekend_mask
 from smartcity.checks import number_array
+from smartcity.energy.profiles import weekend_mask
 from smartcity.errors import InputError
 from smartcity.schema.files import read_data_file
 from smartcity.schema.quantities import Sourced, StrictModel

@@ -521,7 +521,8 @@ class DistrictTransport:
             if target[k] > 0 and not np.isfinite(base[keep][:, k]).any():
                 raise InputError("an observed mode cannot be chosen between any zones in the base year",
                                  file=self.file, key=f"transport.observed_mode_shares.{mode}", value=float(target[k]),
-                                 allowed="0 for a mode the model does not serve, or lines, links or paths that serve it")
+                                 allowed="0 for a mode the model does not serve, "
+                                         "or lines, links or paths that serve it")
         asc = mode_choice.calibrate_constants(base[keep], target, weights[keep], tol=1e-9)
         self.asc = np.where(np.isfinite(asc), asc, 0.0)
         self.asc[_M["brt"]] = self.asc[_M["bus"]]  # the BRT's own advantage is its bonus time in the cost

@@ -142,7 +142,8 @@ def _fail(frame: pd.DataFrame, i: int, column: str, problem: str, value, allowed
 def _check_zones(zones: pd.DataFrame) -> tuple[str, ...]:
     seen: dict[tuple[str, int], int] = {}
     first: dict[str, int] = {}
-    for i, (zone, year) in enumerate(zip(zones["zone"], zones["year"])):
+    columns = {name: zones[name].to_numpy() for name in ("name", "kind", "node")}
+    for i, (zone, year) in enumerate(zip(zones["zone"].to_numpy(), zones["year"].to_numpy())):
         if zone == "":
             raise _fail(zones, i, "zone", "empty zone identifier", zone, "a non-empty text")
         if (zone, int(year)) in seen:
@@ -154,8 +155,8 @@ def _check_zones(zones: pd.DataFrame) -> tuple[str, ...]:
             first[zone] = i
             continue
         j = first[zone]
-        for column in ("name", "kind", "node"):
-            a, b = zones[column].iat[j], zones[column].iat[i]
+        for column, values in columns.items():
+            a, b = values[j], values[i]
             if a != b:
                 value = int(b) if column == "node" else b
                 raise _fail(zones, i, column, f"zone '{zone}' has a different {column} in another year "

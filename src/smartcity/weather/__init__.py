@@ -32,7 +32,6 @@ References
 """
 
 from smartcity.weather.container import COLUMNS, LIMITS, UNITS, Weather, validate_weather
-from smartcity.weather.io import TYPICAL_YEAR as TYPICAL_YEAR  # public, not in __all__
 from smartcity.weather.io import (
     DEFAULT_RELATIVE_HUMIDITY,
     DEFAULT_WIND_SPEED,
@@ -40,7 +39,7 @@ from smartcity.weather.io import (
     read_weather_csv,
     write_weather_csv,
 )
-from smartcity.weather.reference import REFERENCE_NAME as REFERENCE_NAME  # public, not in __all__
+from smartcity.weather.io import TYPICAL_YEAR as TYPICAL_YEAR  # public, not in __all__
 from smartcity.weather.reference import (
     GENERATOR_VERSION,
     generate_reference_year,
@@ -48,6 +47,7 @@ from smartcity.weather.reference import (
     reference_normals,
     reference_year,
 )
+from smartcity.weather.reference import REFERENCE_NAME as REFERENCE_NAME  # public, not in __all__
 from smartcity.weather.solar import plane_irradiance, solar_position
 
 __all__ = [

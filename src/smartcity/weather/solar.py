@@ -127,6 +127,7 @@ def plane_irradiance(weather: Weather, surface_tilt, surface_azimuth, albedo: fl
 
     Examples
     --------
+    >>> from smartcity.weather import reference_year
     >>> weather = reference_year()
     >>> walls = plane_irradiance(weather, 90, [0, 90, 180, 270])
     >>> walls.shape

@@ -59,7 +59,8 @@ class WeatherSection(StrictModel):
 
     file: ScenarioPath | None = Field(
         default=None,
-        description="EPW or CSV weather file (relative to the scenario file); omitted = built-in Aalborg reference year.",
+        description="EPW or CSV weather file (relative to the scenario file); "
+                    "omitted = built-in Aalborg reference year.",
     )
     ground_albedo: quantity("dimensionless", ge=0.0, le=1.0) = Field(  # type: ignore[valid-type]
         default={"value": 0.2, "unit": "1", "assumption": True,
@@ -74,5 +75,6 @@ class BuildingsSection(StrictModel):
     table: ScenarioPath = Field(description="Buildings table (CSV or Parquet) with the 'buildings' schema.")
     warmup_hours: int = Field(
         default=168, ge=0, le=8760,
-        description="Hours simulated before 1 January (taken from the end of the weather year) to set the initial state [h].",
+        description="Hours simulated before 1 January (taken from the end of the weather year) "
+                    "to set the initial state [h].",
     )

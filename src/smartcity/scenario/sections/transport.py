@@ -113,18 +113,21 @@ def _observed_default() -> dict[str, dict]:
 class TransportSection(StrictModel):
     """The ``[transport]`` table: the zone system, the network and the model's parameters."""
 
-    zones: ScenarioPath = Field(description="Zones table (schema 'zones'): residents, jobs, study places, cars per year.")
+    zones: ScenarioPath = Field(description="Zones table (schema 'zones'): residents, jobs, study places, "
+                                            "cars per year.")
     nodes: ScenarioPath = Field(description="Nodes table (schema 'nodes').")
     links: ScenarioPath = Field(description="Links table (schema 'links'): roads, paths, capacities, modes.")
     lines: ScenarioPath | None = Field(default=None, description="Public-transport lines (schema 'lines').")
-    line_stops: ScenarioPath | None = Field(default=None, description="Routes and stops of the lines (schema 'line_stops').")
+    line_stops: ScenarioPath | None = Field(default=None,
+                                            description="Routes and stops of the lines (schema 'line_stops').")
     mean_trip_length: quantity("length", gt=0.0) = Field(  # type: ignore[valid-type]
         default={"value": 13.1, "unit": "km", "source": "Danish National Travel Survey (TU) 2006-2017, DTU "
                  "Management, Center for Transport Analytics: 13.1 km average trip"},
         description="Mean trip length the gravity model is calibrated to in the base year. [km]")
     observed_mode_shares: dict[str, quantity("dimensionless", ge=0.0, le=1.0)] = Field(  # type: ignore[valid-type]
         default_factory=_observed_default,
-        description="Observed shares of trips by mode in the base year (the modes of smartcity.schema.vocabulary.MODES; "
+        description="Observed shares of trips by mode in the base year "
+                    "(the modes of smartcity.schema.vocabulary.MODES; "
                     "absent modes 0; they must add up to 1). [1]")
     costs: CostParameters = Field(default_factory=CostParameters,
                                   description="Value of time, time weights, running costs and fares.")
@@ -136,7 +139,8 @@ class TransportSection(StrictModel):
     car_availability_saturation: quantity("dimensionless", gt=0.0, le=2.0) = Field(  # type: ignore[valid-type]
         default=_param(0.6, "1", reason="cars per resident at which nearly every trip-maker has a car at hand; "
                                "saturation levels of car-ownership forecasts are 0.6-0.65 cars per person"),
-        description="Cars per resident at which every trip has a car available; below it the share is proportional. [1]")
+        description="Cars per resident at which every trip has a car available; "
+                    "below it the share is proportional. [1]")
     peak_hour_share: quantity("dimensionless", gt=0.0, le=1.0) = Field(  # type: ignore[valid-type]
         default=_param(0.10, "1", reason="the busiest hour of urban Danish roads carries about a tenth of the "
                                "daily traffic (the 30th-hour factor of road design is 0.09-0.12)"),
@@ -190,7 +194,8 @@ class TransportSection(StrictModel):
                  "250 + 52 x 0.6 + 63 x 0.45 = 309"},
         description="Weekday-equivalent days of bus service per year (bus-km per weekday x this). [d/a]")
     feedback_tolerance: float = Field(default=1e-3, gt=0.0, lt=1.0,
-                                      description="Stop the feedback when the car-time skim changes by less (relative RMS). [1]")
+                                      description="Stop the feedback when the car-time skim changes by less "
+                                                  "(relative RMS). [1]")
     max_feedback_iterations: int = Field(default=60, ge=1, le=1000, description="Most feedback passes. [1]")
     assignment_gap: float = Field(default=1e-4, gt=0.0, lt=1.0, description="Relative gap of each assignment. [1]")
 

@@ -3,22 +3,22 @@
 Every measure of a scenario's ``[measures.<id>]`` tables derives from :class:`MeasureBase`
 and declares its ``stage``:
 
-=============  ===================================================================  ==========================================
-stage          what the measures of the stage change                                the hook
-=============  ===================================================================  ==========================================
-``stock``      the building stock: envelope, ventilation, heating system,           ``apply(treated)`` on a copy of the
-               thermostats, feedback, PV, batteries (a share of the eligible        eligible rows (the stock model splits rows
-               rows, :mod:`smartcity.energy.stock`)                                 into treated and untreated parts)
-``demand``     travel demand: lines, road capacity, cycling times, parking          ``apply(travel, share)`` on the year's
-               costs, car ownership (:class:`smartcity.transport.effects.           travel effects
+=============  =============================================================  ==========================================
+stage          what the measures of the stage change                          the hook
+=============  =============================================================  ==========================================
+``stock``      the building stock: envelope, ventilation, heating system,     ``apply(treated)`` on a copy of the
+               thermostats, feedback, PV, batteries (a share of the eligible  eligible rows (the stock model splits rows
+               rows, :mod:`smartcity.energy.stock`)                           into treated and untreated parts)
+``demand``     travel demand: lines, road capacity, cycling times, parking    ``apply(travel, share)`` on the year's
+               costs, car ownership (:class:`smartcity.transport.effects.     travel effects
                TravelEffects`)
-``transport``  vehicles: electric cars among new cars, electric buses               ``apply(fleet, share)`` on the year's
-               (:class:`smartcity.transport.effects.FleetEffects`)                  fleet effects
-``charging``   when vehicles charge (:class:`smartcity.transport.fleet.             ``apply(charging, share)``
+``transport``  vehicles: electric cars among new cars, electric buses         ``apply(fleet, share)`` on the year's
+               (:class:`smartcity.transport.effects.FleetEffects`)            fleet effects
+``charging``   when vehicles charge (:class:`smartcity.transport.fleet.       ``apply(charging, share)``
                ChargingEffects`)
-``supply``     the energy supply of the year (:class:`smartcity.energy.             ``apply(supply, share)``
+``supply``     the energy supply of the year (:class:`smartcity.energy.       ``apply(supply, share)``
                district_heating.SupplyYear`)
-=============  ===================================================================  ==========================================
+=============  =============================================================  ==========================================
 
 The orchestrator (:mod:`smartcity.run`) applies the measures of each stage in scenario order
 where the stage's model runs, with the year's ramp share (:meth:`MeasureBase.share`); the
@@ -100,7 +100,8 @@ class Ramp(Quantity):
                 )
             if not 0.0 < x <= 1.0:
                 raise PydanticCustomError("out_of_range", "value out of range",
-                                          {"value": self.value, "allowed": "a share per year > 0 and <= 1 [1/a] (100 %/a)"})
+                                          {"value": self.value,
+                                           "allowed": "a share per year > 0 and <= 1 [1/a] (100 %/a)"})
         else:
             if self.by_year is None:
                 raise PydanticCustomError(
@@ -113,7 +114,8 @@ class Ramp(Quantity):
         return self
 
 
-_RAMP_UNITS = {u: "share_per_year" for u in UNITS["share_per_year"]} | {u: "dimensionless" for u in UNITS["dimensionless"]}
+_RAMP_UNITS = ({u: "share_per_year" for u in UNITS["share_per_year"]}
+               | {u: "dimensionless" for u in UNITS["dimensionless"]})
 _RAMP_ALLOWED = ("{ value = ..., unit = '%/a' or '1/a' } for a share per year, or "
                  "{ value = ..., unit = '%' or '1', by_year = ... } for a target share by a year")
 
@@ -169,7 +171,8 @@ class MeasureBase(StrictModel):
     """
 
     description: str = Field(default="", description="What the measure is, for people.")
-    enabled: bool = Field(default=True, description="False switches the measure off (a variant can disable a parent's measure).")
+    enabled: bool = Field(default=True,
+                          description="False switches the measure off (a variant can disable a parent's measure).")
     start_year: int = Field(ge=1900, le=2100, description="First year in which the measure acts. [a]")
     ramp: RampField = Field(
         description="Share of the eligible stock treated, or of the full effect reached: per year "
@@ -254,7 +257,8 @@ def treated_share(measure: MeasureBase, year: int) -> float:
 def _check_id(v: Any) -> Any:
     if isinstance(v, str) and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", v):
         raise PydanticCustomError("measure_id", "invalid measure id",
-                                  {"value": v, "allowed": "up to 64 letters, digits, '_', '.', '-', starting with a letter or digit"})
+                                  {"value": v, "allowed": "up to 64 letters, digits, '_', '.', '-', "
+                                                          "starting with a letter or digit"})
     return v
 
 

@@ -36,10 +36,10 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity.errors import InputError
+from smartcity.scenario.sections.measures.base import MeasureBase, one_of
 from smartcity.schema.distributions import uncertain_quantity
 from smartcity.schema.quantities import StrictModel, quantity, quantity_of
 from smartcity.schema.table_schemas import load_schema
-from smartcity.scenario.sections.measures.base import MeasureBase, one_of
 
 __all__ = [
     "BuildingFilter", "StockMeasure", "EnvelopeRenovation", "VentilationHeatRecovery", "HeatingSwitch",
@@ -101,7 +101,8 @@ class BuildingFilter(StrictModel):
     def _year_range(cls, v: list[int] | None) -> list[int] | None:
         if v is not None and (len(v) != 2 or v[0] > v[1]):
             raise PydanticCustomError("year_range", "construction_year takes [first, last]",
-                                      {"value": v, "allowed": "two years, the first not after the last, e.g. [1961, 1978]"})
+                                      {"value": v,
+                                       "allowed": "two years, the first not after the last, e.g. [1961, 1978]"})
         return v
 
     def mask(self, buildings) -> np.ndarray:
@@ -212,7 +213,8 @@ class EnvelopeRenovation(StockMeasure):
     investment: quantity_of("cost_per_area", "cost_per_item") = Field(  # type: ignore[valid-type]
         description="Investment per m2 of heated floor area (EUR/m2, DKK/m2) or per building (EUR, DKK).")
     om_cost_per_year: quantity_of("cost_per_area_year", "cost_per_year") | None = Field(  # type: ignore[valid-type]
-        default=None, description="Operation and maintenance per m2 and year (EUR/(m2 a)) or per building and year (EUR/a).")
+        default=None,
+        description="Operation and maintenance per m2 and year (EUR/(m2 a)) or per building and year (EUR/a).")
 
     _basis_of: ClassVar[dict[str, str]] = {
         "cost_per_area": "m2", "cost_per_item": "building", "cost_per_area_year": "m2", "cost_per_year": "building",
@@ -253,7 +255,8 @@ class VentilationHeatRecovery(StockMeasure):
     investment: quantity_of("cost_per_area", "cost_per_item") = Field(  # type: ignore[valid-type]
         description="Investment per m2 of heated floor area (EUR/m2, DKK/m2) or per building (EUR, DKK).")
     om_cost_per_year: quantity_of("cost_per_area_year", "cost_per_year") | None = Field(  # type: ignore[valid-type]
-        default=None, description="Operation and maintenance per m2 and year (EUR/(m2 a)) or per building and year (EUR/a).")
+        default=None,
+        description="Operation and maintenance per m2 and year (EUR/(m2 a)) or per building and year (EUR/a).")
 
     _basis_of: ClassVar[dict[str, str]] = EnvelopeRenovation._basis_of
     writes: ClassVar[tuple[str, ...]] = ("heat_recovery_efficiency", "ventilation_ach")
@@ -282,7 +285,8 @@ class HeatingSwitch(StockMeasure):
     investment: quantity_of("cost_per_item", "cost_per_power") = Field(  # type: ignore[valid-type]
         description="Investment per building (EUR, DKK) or per kW of heating power (EUR/kW, DKK/kW).")
     om_cost_per_year: quantity_of("cost_per_year", "cost_per_power_year") | None = Field(  # type: ignore[valid-type]
-        default=None, description="Operation and maintenance per building and year (EUR/a) or per kW and year (EUR/(kW a)).")
+        default=None,
+        description="Operation and maintenance per building and year (EUR/a) or per kW and year (EUR/(kW a)).")
 
     _basis_of: ClassVar[dict[str, str]] = {
         "cost_per_item": "building", "cost_per_power": "kW", "cost_per_year": "building", "cost_per_power_year": "kW",
@@ -353,7 +357,8 @@ class SmartThermostat(StockMeasure):
     investment: quantity_of("cost_per_item", "cost_per_area") = Field(  # type: ignore[valid-type]
         description="Investment per building (EUR, DKK) or per m2 of heated floor area (EUR/m2, DKK/m2).")
     om_cost_per_year: quantity_of("cost_per_year", "cost_per_area_year") | None = Field(  # type: ignore[valid-type]
-        default=None, description="Operation and maintenance per building and year (EUR/a) or per m2 and year (EUR/(m2 a)).")
+        default=None,
+        description="Operation and maintenance per building and year (EUR/a) or per m2 and year (EUR/(m2 a)).")
 
     _basis_of: ClassVar[dict[str, str]] = {
         "cost_per_item": "building", "cost_per_area": "m2", "cost_per_year": "building", "cost_per_area_year": "m2",
@@ -414,7 +419,8 @@ class SmartMeterFeedback(StockMeasure):
     investment: quantity_of("cost_per_item", "cost_per_area") = Field(  # type: ignore[valid-type]
         description="Investment per building (EUR, DKK) or per m2 of heated floor area (EUR/m2, DKK/m2).")
     om_cost_per_year: quantity_of("cost_per_year", "cost_per_area_year") | None = Field(  # type: ignore[valid-type]
-        default=None, description="Operation and maintenance per building and year (EUR/a) or per m2 and year (EUR/(m2 a)).")
+        default=None,
+        description="Operation and maintenance per building and year (EUR/a) or per m2 and year (EUR/(m2 a)).")
 
     _basis_of: ClassVar[dict[str, str]] = SmartThermostat._basis_of
     writes: ClassVar[tuple[str, ...]] = ("heat_demand_factor", "electricity_demand_factor")
@@ -501,7 +507,8 @@ class Battery(StockMeasure):
         if (self.capacity_per_building is None) == (self.capacity_per_pv_kwp is None):
             raise PydanticCustomError("battery_size", "give the battery size once",
                                       {"key": "capacity_per_building",
-                                       "allowed": "capacity_per_building [kWh] or capacity_per_pv_kwp [kWh/kWp], one of them"})
+                                       "allowed": "capacity_per_building [kWh] or capacity_per_pv_kwp [kWh/kWp], "
+                                                  "one of them"})
         return self
 
     def apply(self, treated) -> None:

@@ -62,9 +62,9 @@ from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity.errors import InputError
+from smartcity.scenario.sections.measures.base import MeasureBase
 from smartcity.schema.distributions import uncertain_quantity
 from smartcity.schema.quantities import quantity
-from smartcity.scenario.sections.measures.base import MeasureBase
 
 __all__ = [
     "TravelMeasure", "BRTLine", "CycleInfrastructure", "ParkingPricing", "CarSharing", "EVIncentive",

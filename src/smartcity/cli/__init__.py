@@ -1,0 +1,105 @@
+"""The ``smartcity`` command line.
+
+Exit status: 0 success; 2 an expected error (bad input, refused overwrite) reported as one
+line without a traceback; 1 an unexpected error (a bug), whose traceback goes to the log file
+named in the message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shlex
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from smartcity import __version__
+from smartcity.cli import models, monitor, sweep, tables
+from smartcity.cli._common import LOG_FILE
+from smartcity.errors import SmartcityError
+
+__all__ = ["main", "build_parser"]
+
+log = logging.getLogger("smartcity")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with all subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="smartcity",
+        description="Energy and mobility models for the CO2 impact of smart-city districts.",
+    )
+    parser.add_argument("--version", action="version", version=f"smartcity {__version__}")
+    # -v/-q are accepted before or after the command name.
+    common = argparse.ArgumentParser(add_help=False)
+    verbosity = common.add_mutually_exclusive_group()
+    verbosity.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                           help="print progress details")
+    verbosity.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                           help="print only errors")
+    for action in common._actions:
+        parser._add_action(action)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    for group in (models, tables, sweep, monitor):
+        group.add_commands(sub, common)
+    return parser
+
+
+def _fallback_log_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "smartcity"
+
+
+def _log_path(args) -> Path:
+    out = getattr(args, "output", None)
+    if out is not None and Path(out).is_dir():
+        return Path(out) / LOG_FILE
+    return _fallback_log_dir() / LOG_FILE
+
+
+def _write_log(path: Path, text: str) -> Path | None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text)
+        return path
+    except OSError:
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``smartcity`` command; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.verbose = getattr(args, "verbose", False)
+    args.quiet = getattr(args, "quiet", False)
+    command = "smartcity " + shlex.join(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s: %(message)s", stream=sys.stderr)
+    try:
+        return args.handler(args, command)
+    except SmartcityError as exc:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+        _write_log(_log_path(args), f"{stamp} {command}\n{traceback.format_exc()}\n")
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written under the final file names", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: keep the traceback, show one line
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+        where = _write_log(_log_path(args), f"{stamp} {command}\n{traceback.format_exc()}\n")
+        hint = f"; the traceback is in {where}" if where else ""
+        print(f"internal error: {type(exc).__name__}: {exc}{hint}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
