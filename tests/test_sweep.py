@@ -277,3 +277,11 @@ def test_sweep_on_a_running_scheduler(small_scenario, tmp_path):
     electricity = ds["co2"].sel(sector=["residential", "tertiary"]).values  # the factor doubles grid CO2 only
     assert np.all(electricity[0, 1, 0] >= electricity[0, 0, 0])
     assert ds.attrs["runs"].count(cluster.scheduler_address) == 1
+
+
+def test_store_layout_in_the_docstring_matches_the_results_schema():
+    import smartcity.sweep as sweep_module
+
+    rows = {" ".join(line.split()) for line in sweep_module.__doc__.splitlines()}
+    for name, (dims, units, _) in sweep_module.RESULT_VARS.items():
+        assert f"{name} task, {', '.join(dims)} {units}" in rows, name

@@ -15,7 +15,7 @@ dense post-war quarter of a Ruhr city, mostly gas-heated blocks of flats of the 
 1960s), not for a surveyed place: every count, construction year, dwelling size and
 heating system below is made up and flagged as such. It is built only from what the
 package ships for any district: the buildings schema, the TABULA DK archetypes of
-:func:`smartcity.energy.bbr.archetype_row` (the envelope of the Danish building of the
+:func:`smartcity.energy.archetypes.archetype_row` (the envelope of the Danish building of the
 same period and type stands in for the German one, flagged) and the use profiles of
 ``smartcity/data/use_profiles.toml``.
 
@@ -41,8 +41,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from smartcity.energy.archetypes import fill_archetype_defaults
-from smartcity.energy.bbr import archetype_row, tabula_archetypes
+from smartcity.energy.archetypes import archetype_row, fill_archetype_defaults, tabula_archetypes
 from smartcity.energy.buildings import check_buildings
 from smartcity.energy.profiles import fill_use_defaults
 from smartcity.schema.tables import load_schema, read_table
@@ -56,7 +55,7 @@ SIGNIFICANT_DIGITS = 12
 ILLUSTRATIVE = "illustrative"
 TABULA_CITE = (
     "TABULA/EPISCOPE DK typology (tabula_DK.csv, 2014), variant {code}, as shipped in "
-    "smartcity.energy.bbr (archetype_row)"
+    "smartcity.energy.archetypes (archetype_row)"
 )
 PROXY = (
     "the Danish TABULA archetype of the same type and construction period stands in for the "
@@ -199,14 +198,14 @@ def build_row(row: Row, schema: list, profiles: dict) -> tuple[dict, dict, list]
         extra.append(("gross_floor_area_m2", row.gross_m2, "m2", illustrative(
             f"size of one {row.use} building of the illustrative district")))
         extra.append(("storeys", row.storeys, "-", illustrative(
-            "storeys of the box geometry of smartcity.energy.bbr.archetype_row")))
+            "storeys of the box geometry of smartcity.energy.archetypes.archetype_row")))
     code = str(arche["tabula_variant"])
     cite = TABULA_CITE.format(code=code)
     if row.use in ("apartment_block", "terraced_house", "single_family"):
         envelope_reason = f"TABULA existing-state values (archetype_row); {PROXY}"
     else:
         envelope_reason = (
-            "tertiary box geometry and operation of smartcity.energy.bbr.archetype_row "
+            "tertiary box geometry and operation of smartcity.energy.archetypes.archetype_row "
             "(TERTIARY assumptions of the Aalborg East table: plan depth, glazing, EN 16798-1 "
             "category II ventilation, occupied-hour gains) with the envelope of the TABULA "
             f"apartment block of the period; {PROXY}")

@@ -13,7 +13,7 @@ sections and arrays. The chain:
    :func:`smartcity.energy.stock.stock_parts`, simulated as an energy system:
    :func:`smartcity.energy.system.simulate_energy_year`), ``demand`` and ``transport`` (the
    four-step model and the vehicles, :mod:`smartcity.transport.model`), ``charging``
-   (:class:`smartcity.transport.fleet.ChargingEffects`) and ``supply``
+   (:class:`smartcity.transport.charging.ChargingEffects`) and ``supply``
    (:func:`smartcity.energy.district_heating.supply_year`); a stock equal to one simulated
    before is not simulated again;
 4. the year's electricity balance with vehicle charging and its CO2 by Covenant of Mayors
@@ -51,12 +51,13 @@ from smartcity.scenario import load_scenario
 from smartcity.scenario.building_file import load_building
 from smartcity.scenario.sections.measures import of_stage
 from smartcity.stages import apply_stage
-from smartcity.transport import fleet as fleet_mod
+from smartcity.transport.charging import ChargingEffects
 from smartcity.transport.model import (
     DistrictTransport,
     TransportEnergy,
     transport_energy,
 )
+from smartcity.transport.vehicles import load_vehicle_data
 
 __all__ = [
     "run_scenarios", "run_building_file", "load_plan", "measure_costs", "RunCache", "ScenarioInputs", "load_inputs",
@@ -116,7 +117,7 @@ class _ScenarioModel:
             calibrated = self.cache.transport.get(key, lambda: DistrictTransport(
                 model.transport, inp.zone_system, {}, model.scenario.base_year, file=str(inp.resolved.path)))
             self.transport = calibrated.with_measures(travel_measures(enabled_measures(model.measures)))
-            self.vehicles = fleet_mod.load_vehicle_data()
+            self.vehicles = load_vehicle_data()
 
     def grid_intensity(self, year: int) -> np.ndarray:
         if year not in self._grid:
@@ -184,7 +185,7 @@ class _ScenarioModel:
         grid_kw = self.grid_intensity(year)
         n_h = len(self.weather.index)
         if travel is not None:
-            charging = apply_stage(measures, "charging", year, fleet_mod.ChargingEffects(
+            charging = apply_stage(measures, "charging", year, ChargingEffects(
                 travel.ev_charging_kw, grid_kw, energy.pv_generation_kw - energy.electricity_demand_kw))
             travel = travel.with_ev_charging(charging.ev_kw)
             charging_kw = charging.ev_kw + travel.bus_charging_kw

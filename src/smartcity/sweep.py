@@ -48,17 +48,18 @@ Store layout (``OUT.zarr``, Zarr format 3)
 ``task`` is the leading dimension of every array; task ``i`` is scenario ``s``, grid point
 ``p``, sample ``k`` with ``i = (s * n_points + p) * n_samples + k`` (``n_samples = 1`` without
 ``--samples``: the nominal values). Arrays are chunked one task per chunk and preallocated
-with NaN:
+with NaN. The arrays and their units (UDUNITS) come from the ``[variable.sweep]`` tables of
+``smartcity/data/results.toml`` (:data:`RESULT_VARS`):
 
 =============== ==================================== =========
 array           dimensions                           units
 =============== ==================================== =========
-co2             task, year, sector                   t/a
-final_energy    task, year, carrier                  MWh/a
-grid_import     task, year                           MWh/a
-pv_generation   task, year                           MWh/a
+co2             task, year, sector                   t yr-1
+final_energy    task, year, carrier                  MW h yr-1
+grid_import     task, year                           MW h yr-1
+pv_generation   task, year                           MW h yr-1
 mode_share      task, year, mode                     1
-vehicle_km      task, year, vehicle, powertrain      km/a
+vehicle_km      task, year, vehicle, powertrain      km yr-1
 kpi_value       task, kpi, year                      headline KPIs, units in the plan's ``kpis``
 done            task                                 bool: results written
 failed          task                                 bool: the task failed (see attrs)
@@ -75,6 +76,10 @@ its ``fingerprint``), ``runs`` (one record
 per invocation: time, engine, tasks submitted, computed, failed, wall time) and
 ``failures`` (task -> one-line message). :func:`open_sweep` reads it all back as an
 :class:`xarray.Dataset` with dimensions ``(scenario, point, sample, year, ...)``.
+
+Longer than the house limit of ~700 lines (about 930): the plan, the job a worker runs, the
+Zarr store and the engine share the store layout and the plan's fingerprint, which must
+agree for an interrupted sweep to resume; one module keeps that contract in one place.
 """
 
 from __future__ import annotations

@@ -60,7 +60,7 @@ def test_minimal_table_is_completed(tmp_path):
 
     # Each row is the archetype of its use and period, scaled to its floor area.
     for _, row in filled.iterrows():
-        expected = bbr.archetype_row(row["use"], row["construction_year"], row["heated_floor_area_m2"])
+        expected = archetypes.archetype_row(row["use"], row["construction_year"], row["heated_floor_area_m2"])
         for name in archetypes.filled_columns():
             assert row[name] == pytest.approx(expected[name], rel=1e-9, abs=1e-12), (row["building_id"], name)
 
@@ -75,9 +75,9 @@ def test_minimal_table_is_completed(tmp_path):
 def test_1970s_apartment_block_equals_the_tabula_row(tmp_path):
     filled = archetypes.fill_archetype_defaults(_minimal(tmp_path)).set_index("building_id")
     row = filled.loc["ab_1970"]
-    expected = bbr.archetype_row("apartment_block", 1970, 2400.0)
+    expected = archetypes.archetype_row("apartment_block", 1970, 2400.0)
     assert expected["tabula_variant"] == "DK.N.AB.05.Gen.ReEx.001.001"
-    a = bbr.tabula_archetypes().loc["DK.N.AB.05.Gen.ReEx.001.001"]
+    a = archetypes.tabula_archetypes().loc["DK.N.AB.05.Gen.ReEx.001.001"]
     assert row["wall_area_m2"] == pytest.approx(a["wall_per_m2"] * 2400.0, rel=1e-12)
     assert row["u_roof_w_m2k"] == pytest.approx(0.33, rel=1e-12)
     assert row["ventilation_ach"] == pytest.approx(0.6, rel=1e-12)
@@ -124,7 +124,7 @@ def test_given_values_are_never_overwritten(tmp_path):
     assert office.loc["school_2008", "ventilation_ach"] == 0.3
     assert office.loc["school_2008", "room_height_m"] == 2.5
     assert office.loc["school_2008", "heat_recovery_efficiency"] == 0.0
-    expected = bbr.archetype_row("office", 1990, 3200.0)
+    expected = archetypes.archetype_row("office", 1990, 3200.0)
     assert office.loc["office_1990", "room_height_m"] == expected["room_height_m"] == 2.8
     assert office.loc["office_1990", "heat_recovery_efficiency"] == pytest.approx(expected["heat_recovery_efficiency"])
     # Filling a completed table changes nothing.

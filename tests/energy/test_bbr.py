@@ -10,7 +10,7 @@ import pytest
 
 from smartcity import weather as weather_mod
 from smartcity.cli import main
-from smartcity.energy import bbr, thermal
+from smartcity.energy import archetypes, bbr, thermal
 from smartcity.energy.buildings import check_buildings
 from smartcity.errors import InputError
 from smartcity.schema.tables import load_schema, read_table
@@ -41,8 +41,8 @@ def write(tmp_path: Path, text: str, name: str = "extract.csv", encoding: str = 
 
 
 def test_shipped_archetypes_equal_the_tabula_file():
-    derived = bbr.archetypes_from_tabula(TABULA)
-    shipped = bbr.tabula_archetypes()
+    derived = archetypes.archetypes_from_tabula(TABULA)
+    shipped = archetypes.tabula_archetypes()
     assert list(shipped.index) == list(derived.index)
     assert len(shipped) == 30  # SFH, TH, AB x 10 periods
     pd.testing.assert_frame_equal(shipped, derived, check_dtype=False, rtol=1e-15, atol=0.0)
@@ -50,11 +50,11 @@ def test_shipped_archetypes_equal_the_tabula_file():
 
 def test_residential_row_reproduces_tabula_h_transmission():
     """sum U A / A_f of a scaled row equals TABULA's h_Transmission (area basis, b, thermal bridges)."""
-    table = bbr.tabula_archetypes()
+    table = archetypes.tabula_archetypes()
     for code, a in table.iterrows():
         use = {"SFH": "single_family", "TH": "terraced_house", "AB": "apartment_block"}[a["building_type"]]
         for scale in (1.0, 2.7):
-            row = bbr.archetype_row(use, int(a["year_last"]) if a["year_last"] < 3000 else 2020,
+            row = archetypes.archetype_row(use, int(a["year_last"]) if a["year_last"] < 3000 else 2020,
                                     a["a_ref_m2"] * scale)
             assert row["tabula_variant"] == code
             h = thermal.thermal_inputs_from_table(pd.DataFrame([row]))
@@ -68,7 +68,7 @@ def test_residential_row_reproduces_tabula_h_transmission():
     ("AB", 2024, "DK.N.AB.10.Gen.ReEx.001.001"), ("SFH", 1600, "DK.N.SFH.01.Gen.ReEx.001.001"),
 ])
 def test_period_boundaries(kind, year, code):
-    assert bbr.archetype_code(kind, year) == code
+    assert archetypes.archetype_code(kind, year) == code
 
 
 # --------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smartcity import weather
-from smartcity.energy import profiles, thermal
+from smartcity.energy import day_types, profiles, thermal
 from smartcity.errors import InputError
 from smartcity.schema.tables import load_schema, read_table
 
@@ -174,7 +174,7 @@ def test_shipped_profiles_are_cached():
      (2024, "2024-03-31"), (2038, "2038-04-25")],
 )
 def test_easter_and_holidays(year, easter):
-    holidays = profiles.danish_public_holidays(year)
+    holidays = day_types.danish_public_holidays(year)
     assert dt.date.fromisoformat(easter) in holidays
     assert dt.date(year, 1, 1) in holidays and dt.date(year, 12, 26) in holidays
     # General Prayer Day (4th Friday after Easter) was abolished from 2024.
@@ -185,26 +185,26 @@ def test_easter_and_holidays(year, easter):
 
 def test_weekend_mask_uses_local_time_and_holidays():
     index = _index()
-    mask = profiles.weekend_mask(index)
+    mask = day_types.weekend_mask(index)
     hours = pd.Series(mask, index=index)
     assert hours["2015-01-03"].all() and hours["2015-01-04"].all()  # Saturday, Sunday
     assert not hours["2015-01-05"].any()  # Monday
     assert hours["2015-12-25"].all()  # Christmas Day, a Friday
-    assert not pd.Series(profiles.weekend_mask(index, public_holidays=False), index=index)["2015-12-25"].any()
+    assert not pd.Series(day_types.weekend_mask(index, public_holidays=False), index=index)["2015-12-25"].any()
     # 104 weekend days + 8 public holidays on weekdays in 2015.
     assert mask.sum() == 24 * 112
     # The same wall-clock hours in UTC shift the day boundary by one hour.
-    utc = profiles.weekend_mask(index.tz_convert("UTC"))
+    utc = day_types.weekend_mask(index.tz_convert("UTC"))
     assert utc.sum() == mask.sum() and not np.array_equal(utc, mask)
 
 
 def test_calendar_is_shared_only_by_equal_indexes():
     index = _index()
-    assert profiles._calendar(index, True) is profiles._calendar(index.copy(), True)
+    assert day_types.day_types(index, True) is day_types.day_types(index.copy(), True)
     # Same length, first and last hour, time zone; one hour differs.
     other = index.delete(1000).insert(2000, index[2000])
     assert len(other) == len(index) and other[0] == index[0] and other[-1] == index[-1]
-    calendar = profiles._calendar(other, True)
+    calendar = day_types.day_types(other, True)
     np.testing.assert_array_equal(calendar.timestamps, other.asi8)
     np.testing.assert_array_equal(calendar.hour, other.hour)
 

@@ -2,7 +2,7 @@
 
 Every TABULA DK existing-state example building (``DK.N.<SFH|TH|AB>.<period>.Gen.ReEx.001.001``,
 ten construction periods from <=1850 to 2011-) is simulated as one buildings-table row
-built by :func:`smartcity.energy.bbr.archetype_row` at TABULA's reference area A_C_Ref,
+built by :func:`smartcity.energy.archetypes.archetype_row` at TABULA's reference area A_C_Ref,
 through the district path (:func:`smartcity.energy.thermal.simulate_stock`), on the
 built-in Aalborg reference year, with TABULA's own method values: internal gains phi_int
 3 W/m2, air change n_air_use + n_air_infiltration, heat capacity c_m 45 Wh/(m2 K), 20 degC,
@@ -38,7 +38,8 @@ import pytest
 from scipy.stats import spearmanr
 
 from smartcity import weather as weather_mod
-from smartcity.energy import bbr, thermal
+from smartcity.energy import thermal
+from smartcity.energy.archetypes import archetype_row, tabula_archetypes
 
 TOLERANCE = 0.25
 USE_OF_TYPE = {"SFH": "single_family", "TH": "terraced_house", "AB": "apartment_block"}
@@ -47,11 +48,11 @@ TABULA_THETA_E_C = 4.2
 
 
 def _rows(temperature_reduction: bool) -> pd.DataFrame:
-    archetypes = bbr.tabula_archetypes()
+    archetypes = tabula_archetypes()
     rows = []
     for code, a in archetypes.iterrows():
         year = int(a["year_first"]) if a["year_first"] > 1600 else 1800
-        row = bbr.archetype_row(USE_OF_TYPE[a["building_type"]], year, a["a_ref_m2"])
+        row = archetype_row(USE_OF_TYPE[a["building_type"]], year, a["a_ref_m2"])
         assert row["tabula_variant"] == code
         if temperature_reduction:
             # TABULA multiplies the season's losses by F_red_temp; with its mean outdoor
@@ -67,7 +68,7 @@ def comparison() -> dict[bool, pd.DataFrame]:
     weather = weather_mod.reference_year()
     irradiance = weather_mod.plane_irradiance(
         weather, thermal.WINDOW_TILT_DEG, np.asarray(thermal.WINDOW_AZIMUTHS_DEG), albedo=0.2)
-    archetypes = bbr.tabula_archetypes()
+    archetypes = tabula_archetypes()
     out = {}
     for reduced in (False, True):
         table = _rows(reduced)
@@ -84,7 +85,7 @@ def test_heat_transfer_coefficients_equal_tabula():
     """Same area basis, b-factors and thermal bridges: H_tr per m2 of A_C_Ref is TABULA's."""
     table = _rows(False)
     inputs = thermal.thermal_inputs_from_table(table)
-    archetypes = bbr.tabula_archetypes().loc[table["building_id"]]
+    archetypes = tabula_archetypes().loc[table["building_id"]]
     h_tr = (inputs["h_tr_w"] + inputs["h_tr_op"]) / inputs["floor_area"]
     np.testing.assert_allclose(h_tr, archetypes["h_transmission_w_m2k"], rtol=1e-12)
     # Ventilation: TABULA uses rho c = 0.34 Wh/(m3 K), ISO 13790 1200 J/(m3 K) = 0.333: 2 % less.
@@ -92,7 +93,7 @@ def test_heat_transfer_coefficients_equal_tabula():
     np.testing.assert_allclose(inputs["h_ve"] / inputs["floor_area"], h_ve_tabula / 0.34 * (1200 / 3600), rtol=1e-12)
 
 
-CODES = list(bbr.tabula_archetypes().index)
+CODES = list(tabula_archetypes().index)
 
 
 @pytest.mark.parametrize("code", CODES, ids=[c[5:12].rstrip(".") for c in CODES])

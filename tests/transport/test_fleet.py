@@ -1,4 +1,4 @@
-"""Vehicle fleets, energy per vehicle-km and charging load (smartcity.transport.fleet)."""
+"""Vehicle data, fleets, energy per vehicle-km and charging load (smartcity.transport.vehicles, .fleet, .charging)."""
 
 from __future__ import annotations
 
@@ -14,22 +14,16 @@ from pydantic import BaseModel
 
 from smartcity.emissions import fuel_factor
 from smartcity.errors import InputError
-from smartcity.transport import fleet
-from smartcity.transport.fleet import (
+from smartcity.schema.quantities import Sourced
+from smartcity.transport.charging import bus_charging_load, charging_profile, ev_charging_load, smart_charging
+from smartcity.transport.fleet import bus_energy, car_energy, car_fleet, sales_shares, survival
+from smartcity.transport.vehicles import (
     BUS_POWERTRAINS,
     BUS_VEHICLES,
     CAR_POWERTRAINS,
     LOCATIONS,
-    bus_charging_load,
-    bus_energy,
-    car_energy,
-    car_fleet,
-    charging_profile,
-    ev_charging_load,
+    MAX_AGE,
     load_vehicle_data,
-    sales_shares,
-    smart_charging,
-    survival,
 )
 
 YEAR_2023 = pd.date_range("2023-01-01", "2024-01-01", freq="h", inclusive="left")
@@ -66,7 +60,7 @@ def test_shipped_data_loads_and_every_number_is_sourced_or_flagged():
                    and not (isinstance(getattr(model, name), list) and getattr(model, name)
                             and isinstance(getattr(model, name)[0], BaseModel))]
         if numbers:
-            assert isinstance(model, fleet.Sourced), f"{path} holds {numbers} without a source field"
+            assert isinstance(model, Sourced), f"{path} holds {numbers} without a source field"
             assert model.source or (model.assumption and model.reason), path
             checked += 1
     # 2 fuels, 3 cars, 2 survival, 1 fleet start, 13 + 7 trajectory points, 6 buses, 2 shares, 5 shapes
@@ -152,7 +146,7 @@ def test_missing_or_unreadable_file(tmp_path):
 
 
 def test_survival_function():
-    s = survival(np.arange(fleet.MAX_AGE + 1))
+    s = survival(np.arange(MAX_AGE + 1))
     assert s[0] == 1.0 and np.all(np.diff(s) < 0)
     # Statistics Denmark 2019: just under 80 % of 10-year-old cars remain; mean lifetime 15.1 years.
     assert 0.75 <= s[10] <= 0.85
@@ -173,13 +167,13 @@ def test_steady_state_fleet_stays_put():
 
 
 def test_all_electric_sales_replace_the_whole_fleet():
-    result = car_fleet(range(2030, 2030 + fleet.MAX_AGE + 2), 1000.0, 1.0, initial_shares=[0.5, 0.5, 0.0])
+    result = car_fleet(range(2030, 2030 + MAX_AGE + 2), 1000.0, 1.0, initial_shares=[0.5, 0.5, 0.0])
     bev = result.shares[:, CAR_POWERTRAINS.index("bev")]
     assert np.all(np.diff(bev) >= 0)
     # The cars left from the first stock after t years: sum_a S(a + t) / sum_a S(a).
-    s = survival(np.arange(2 * fleet.MAX_AGE + 2))
-    s[fleet.MAX_AGE + 1:] = 0.0  # no car outlives MAX_AGE
-    left = np.array([s[t:t + fleet.MAX_AGE + 1].sum() for t in range(len(bev))]) / s[:fleet.MAX_AGE + 1].sum()
+    s = survival(np.arange(2 * MAX_AGE + 2))
+    s[MAX_AGE + 1:] = 0.0  # no car outlives MAX_AGE
+    left = np.array([s[t:t + MAX_AGE + 1].sum() for t in range(len(bev))]) / s[:MAX_AGE + 1].sum()
     np.testing.assert_allclose(bev, 1.0 - left, atol=1e-12)
     assert bev[-1] == 1.0
 

@@ -92,7 +92,7 @@ def test_demand_measures_act_in_the_expected_direction(lighthouse, mid, mode):
 
 
 def test_ev_incentive_raises_the_electric_fleet(lighthouse):
-    from smartcity.transport.fleet import load_vehicle_data
+    from smartcity.transport.vehicles import load_vehicle_data
 
     _, transport, measures = lighthouse
     data = load_vehicle_data()

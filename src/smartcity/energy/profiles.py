@@ -7,8 +7,8 @@ appliance electricity per m2), the occupied and setback hours of a weekday and o
 weekend day, and 24-hour relative shapes of internal gains, hot water and electricity.
 Every number in the file has a source or is flagged as an assumption with a reason.
 
-The day type comes from the time index: Monday to Friday are weekdays; Saturday, Sunday
-and, by default, the Danish public holidays (:func:`danish_public_holidays`) use the
+The day type comes from the time index (:mod:`smartcity.energy.day_types`): Monday to
+Friday are weekdays; Saturday, Sunday and, by default, the Danish public holidays use the
 weekend profile. Clock hours are those of the index's own time zone; the weather readers
 give local standard time, so in summer the schedules run one hour early against the
 daylight-saving clock.
@@ -34,7 +34,7 @@ annual_dhw_kwh, dhw_shape, annual_electricity_kwh, electricity_shape
     Annual energy of one building of each row and the hourly fraction of it by use.
 district_hourly
     Hourly sums by group, built use by use (memory does not grow with buildings x hours).
-gains_shape, occupancy, setback_hours, weekend_mask, danish_public_holidays
+gains_shape, occupancy, setback_hours
     The pieces, for one use or one index.
 
 References
@@ -47,13 +47,15 @@ References
 .. [3] TABULA/EPISCOPE Denmark building typology, national calculation method
    (internal gains 3 W/m2 in dwellings).
 .. [4] EN 16147:2017 and Commission Regulation (EU) No 814/2013, Annex III: tapping cycle M.
+
+Longer than the house limit of ~700 lines (about 830): the profiles file, the defaults it
+fills and the hourly shapes and schedules built from it are one data set read one way; the
+day types are in :mod:`smartcity.energy.day_types`.
 """
 
 from __future__ import annotations
 
 import copy
-import datetime as dt
-import functools
 import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -64,6 +66,7 @@ import pandas as pd
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from smartcity.energy.day_types import DayTypes, day_types
 from smartcity.errors import InputError
 from smartcity.schema.files import read_data_file
 from smartcity.schema.quantities import Sourced, StrictModel
@@ -80,8 +83,6 @@ __all__ = [
     "filled_columns",
     "default_values",
     "fill_use_defaults",
-    "danish_public_holidays",
-    "weekend_mask",
     "gains_shape",
     "occupancy",
     "setback_hours",
@@ -418,172 +419,8 @@ def fill_use_defaults(buildings: pd.DataFrame, columns: Sequence[str] | None = N
 
 
 # --------------------------------------------------------------------------------------
-# Calendar
+# Shapes by use
 # --------------------------------------------------------------------------------------
-
-
-def _easter_sunday(year: int) -> dt.date:
-    """Gregorian Easter Sunday (anonymous Gregorian computus, Meeus/Jones/Butcher)."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    weekday = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * weekday) // 451
-    month, day = divmod(h + weekday - 7 * m + 114, 31)
-    return dt.date(year, month, day + 1)
-
-
-@functools.cache
-def danish_public_holidays(year: int) -> tuple[dt.date, ...]:
-    """Danish public holidays (helligdage) of ``year`` that can fall on a weekday.
-
-    New Year's Day, Maundy Thursday, Good Friday, Easter Sunday and Monday, General
-    Prayer Day (4th Friday after Easter, until 2023), Ascension Day, Whit Sunday and
-    Monday, Christmas Day and Boxing Day. Constitution Day (5 June) and Christmas Eve are
-    customary days off, not public holidays, and are not included.
-
-    Parameters
-    ----------
-    year : int
-        Calendar year. [a]
-
-    Returns
-    -------
-    tuple of datetime.date
-        In calendar order.
-
-    References
-    ----------
-    .. [1] Bekendtgørelse af lov om søgnehelligdagsfred (the Danish public-holiday act);
-       Lov nr. 140 af 28. februar 2023 abolishing General Prayer Day from 2024.
-
-    Examples
-    --------
-    >>> [d.isoformat() for d in danish_public_holidays(2015)][:5]
-    ['2015-01-01', '2015-04-02', '2015-04-03', '2015-04-05', '2015-04-06']
-    """
-    easter = _easter_sunday(year)
-    offsets = [-3, -2, 0, 1] + ([26] if year <= 2023 else []) + [39, 49, 50]
-    days = [dt.date(year, 1, 1)] + [easter + dt.timedelta(days=o) for o in offsets]
-    days += [dt.date(year, 12, 25), dt.date(year, 12, 26)]
-    return tuple(sorted(days))
-
-
-def _wall_clock(index) -> pd.DatetimeIndex:
-    """The index as naive local times, checked to be whole hours."""
-    if not isinstance(index, pd.DatetimeIndex):
-        raise ValueError(f"index: expected a pandas.DatetimeIndex, got {type(index).__name__}")
-    if len(index) == 0:
-        raise ValueError("index: at least one hour is needed")
-    local = index.tz_localize(None) if index.tz is not None else index
-    if index.hasnans:
-        raise ValueError("index: contains missing timestamps (NaT)")
-    off = np.flatnonzero(local != local.floor("h"))
-    if off.size:
-        raise ValueError(f"index[{int(off[0])}] = {index[int(off[0])]}: timestamps must be whole hours")
-    return local
-
-
-def _weekend_days(days: pd.DatetimeIndex, public_holidays: bool) -> np.ndarray:
-    """True for Saturdays, Sundays and (optionally) Danish public holidays; ``days`` at midnight."""
-    weekend = np.asarray(days.day_of_week >= 5)
-    if public_holidays:
-        years = np.unique(days.year)
-        holidays = np.array([d for y in years for d in danish_public_holidays(int(y))], dtype="datetime64[D]")
-        weekend |= np.isin(days.to_numpy().astype("datetime64[D]"), holidays)
-    return weekend
-
-
-class _Calendar:
-    """Hour of day, day type and calendar-year day counts of an index."""
-
-    def __init__(self, index, public_holidays: bool) -> None:
-        local = _wall_clock(index)
-        self.timestamps = index.asi8
-        self.n_hours = len(local)
-        self.hour = np.asarray(local.hour, dtype=np.int64)
-        days = local.floor("D")
-        self.weekend = _weekend_days(days, public_holidays)
-        # position of each hour in a weekday array followed by a weekend array
-        self.slot = self.hour + np.where(self.weekend, _HOURS_PER_DAY, 0)
-        years = np.asarray(local.year, dtype=np.int64)
-        self.years, self.year_of_hour = np.unique(years, return_inverse=True)
-        self.weekday_days = np.empty(len(self.years))
-        self.weekend_days = np.empty(len(self.years))
-        for k, year in enumerate(self.years):
-            calendar = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="D")
-            weekend = _weekend_days(calendar, public_holidays)
-            self.weekend_days[k] = weekend.sum()
-            self.weekday_days[k] = len(calendar) - weekend.sum()
-        self._normalised: dict[tuple, np.ndarray] = {}
-
-    def values(self, weekday: np.ndarray, weekend: np.ndarray) -> np.ndarray:
-        """(n_h,) value of the day-type's 24-hour array at each hour."""
-        return np.concatenate([weekday, weekend])[self.slot]
-
-    def year_totals(self, weekday: np.ndarray, weekend: np.ndarray) -> np.ndarray:
-        """(n_h,) sum of the profile over the calendar year of each hour."""
-        totals = self.weekday_days * weekday.sum() + self.weekend_days * weekend.sum()
-        return totals[self.year_of_hour]
-
-    def year_hours(self) -> np.ndarray:
-        """(n_h,) number of hours in the calendar year of each hour."""
-        return (_HOURS_PER_DAY * (self.weekday_days + self.weekend_days))[self.year_of_hour]
-
-    def normalised(self, weekday: np.ndarray, weekend: np.ndarray, *, mean: bool) -> np.ndarray:
-        """(n_h,) the day shapes at each hour, scaled to a mean (``mean``) or a sum of 1 over each
-        calendar year; computed once per pair of shapes (a run asks per use and year), returned as a copy."""
-        key = (weekday.dtype.str, weekday.tobytes(), weekend.tobytes(), mean)
-        if key not in self._normalised:
-            if len(self._normalised) > 256:
-                self._normalised.clear()
-            raw = self.values(weekday, weekend)
-            totals = self.year_totals(weekday, weekend)
-            self._normalised[key] = raw * self.year_hours() / totals if mean else raw / totals
-        return self._normalised[key].copy()
-
-
-_CALENDARS: dict[tuple, _Calendar] = {}
-
-
-def _calendar(index, public_holidays: bool) -> _Calendar:
-    """The calendar of an index, built once per distinct index (a run asks for it per use and year).
-
-    Calendars are found by the index's length, first and last timestamps and time zone,
-    and used only if all timestamps are equal.
-    """
-    if not isinstance(index, pd.DatetimeIndex) or len(index) == 0:
-        return _Calendar(index, public_holidays)  # raises the right error
-    timestamps = index.asi8
-    key = (len(timestamps), int(timestamps[0]), int(timestamps[-1]), str(index.tz), bool(public_holidays))
-    calendar = _CALENDARS.get(key)
-    if calendar is None or not np.array_equal(calendar.timestamps, timestamps):
-        if len(_CALENDARS) > 16:
-            _CALENDARS.clear()
-        calendar = _CALENDARS[key] = _Calendar(index, public_holidays)
-    return calendar
-
-
-def weekend_mask(index: pd.DatetimeIndex, *, public_holidays: bool = True) -> np.ndarray:
-    """Which hours take the weekend profile.
-
-    Parameters
-    ----------
-    index : pandas.DatetimeIndex
-        Hourly timestamps; day and hour are read in the index's own time zone.
-    public_holidays : bool, default True
-        Count Danish public holidays (:func:`danish_public_holidays`) as weekend days.
-
-    Returns
-    -------
-    (n_h,) bool ndarray
-        True on Saturdays, Sundays and (optionally) public holidays.
-    """
-    return _calendar(index, public_holidays).weekend.copy()
 
 
 def _profile(use: str, profiles: UseProfiles) -> UseProfile:
@@ -594,7 +431,7 @@ def _profile(use: str, profiles: UseProfiles) -> UseProfile:
                          allowed="one of " + ", ".join(repr(u) for u in profiles.use)) from None
 
 
-def _normalised(use: str, kind: str, calendar: _Calendar, profiles: UseProfiles, *, mean: bool) -> np.ndarray:
+def _normalised(use: str, kind: str, calendar: DayTypes, profiles: UseProfiles, *, mean: bool) -> np.ndarray:
     weekday, weekend = _profile(use, profiles).shape(kind)
     return calendar.normalised(weekday, weekend, mean=mean)
 
@@ -624,7 +461,7 @@ def gains_shape(use: str, index: pd.DatetimeIndex, *, public_holidays: bool = Tr
     .. [1] ISO 13790:2008, Annex G, Tables G.8 and G.9.
     """
     profiles = load_use_profiles() if profiles is None else profiles
-    return _normalised(use, "gains", _calendar(index, public_holidays), profiles, mean=True)
+    return _normalised(use, "gains", day_types(index, public_holidays), profiles, mean=True)
 
 
 def occupancy(use: str, index: pd.DatetimeIndex, *, public_holidays: bool = True,
@@ -648,7 +485,7 @@ def occupancy(use: str, index: pd.DatetimeIndex, *, public_holidays: bool = True
         True in the use's ``occupied_weekday`` / ``occupied_weekend`` hours.
     """
     profiles = load_use_profiles() if profiles is None else profiles
-    calendar = _calendar(index, public_holidays)
+    calendar = day_types(index, public_holidays)
     return calendar.values(*_profile(use, profiles).shape("occupied"))
 
 
@@ -678,7 +515,7 @@ def setback_hours(use: str, index: pd.DatetimeIndex, *, public_holidays: bool = 
     .. [1] ISO 13790:2008, §13 (set-points; intermittent heating with set-back periods).
     """
     profiles = load_use_profiles() if profiles is None else profiles
-    calendar = _calendar(index, public_holidays)
+    calendar = day_types(index, public_holidays)
     return calendar.values(*_profile(use, profiles).shape("setback"))
 
 
@@ -715,7 +552,7 @@ def hourly_shape(use: str, index: pd.DatetimeIndex, kind: Literal["dhw", "electr
     if kind not in ("dhw", "electricity"):
         raise ValueError(f"kind = {kind!r}: must be 'dhw' or 'electricity'")
     profiles = load_use_profiles() if profiles is None else profiles
-    return _normalised(use, kind, _calendar(index, public_holidays), profiles, mean=False)
+    return _normalised(use, kind, day_types(index, public_holidays), profiles, mean=False)
 
 
 def dhw_shape(use: str, index: pd.DatetimeIndex, **options) -> np.ndarray:
@@ -800,7 +637,7 @@ def hourly_schedules(buildings: pd.DataFrame, index: pd.DatetimeIndex, *, public
     .. [1] ISO 13790:2008, §13 (intermittent heating: the set-point schedule) and Annex G.
     """
     profiles = load_use_profiles() if profiles is None else profiles
-    calendar = _calendar(index, public_holidays)
+    calendar = day_types(index, public_holidays)
     table = fill_use_defaults(buildings, ["internal_gains_w_m2", "heating_setback_k"], profiles=profiles)
     uses = _uses(table, None, None, profiles)
     defaults = {c.name: c.default for c in load_schema("buildings").column}
@@ -961,7 +798,7 @@ def district_hourly(
             i = int(np.argmax(bad))
             raise ValueError(f"group_index[{i}] = {int(groups[i])}: must be in [0, {n_groups - 1}]")
         groups = groups.astype(np.int64)
-    n_h = _calendar(index, True).n_hours  # checks the index once per index
+    n_h = day_types(index, True).n_hours  # checks the index once per index
     if "use" not in buildings.columns:
         raise InputError("the buildings table has no 'use' column", column="use", allowed="a 'use' column")
     uses = buildings["use"].to_numpy(dtype=object)

@@ -25,6 +25,10 @@ References
 .. [1] ISO 13790:2008, Energy performance of buildings — Calculation of energy use for
    space heating and cooling, Annex C (simple hourly method) and §12 (dynamic
    parameters). ISO 52016-1:2017 replaced it with a multi-node hourly method.
+
+Longer than the house limit of ~700 lines (about 750), about half of them docstrings: the
+argument checks of :func:`simulate_5r1c` and the mapping of a buildings table to its
+parameters belong to the one model; the kernel is in :mod:`smartcity.energy._kernels`.
 """
 
 from __future__ import annotations

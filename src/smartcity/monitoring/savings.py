@@ -56,6 +56,10 @@ References
    (avoided energy use and normalised savings), §5.2 and Annex B.
 .. [3] CalTRACK Methods 2.0 (2019), §2 (data sufficiency), §3 (daily and billing
    methods), §4 (avoided energy use), https://docs.caltrack.org.
+
+Longer than the house limit of ~700 lines (about 740): periods, savings per meter, group
+totals and CO2 are successive steps of one calculation that share its tables (the meter
+table's columns and flags); the fits are in :mod:`~smartcity.monitoring.baseline`.
 """
 
 from __future__ import annotations

@@ -48,6 +48,11 @@ References
    (feedback by successive averages of the skims).
 .. [3] WRI, C40 and ICLEI (2014). Global Protocol for Community-Scale Greenhouse Gas
    Emission Inventories (GPC), version 1.0, chapter 7.3: induced activity approach.
+
+Longer than the house limit of ~700 lines (about 740): :class:`DistrictTransport` is where the
+four steps, their feedback, the fleet and the measures' effects meet; each step's model is
+in its own module (demand, mode_choice, assignment, transit, fleet, charging) and this one
+only joins them.
 """
 
 from __future__ import annotations
@@ -64,10 +69,11 @@ import pandas as pd
 from smartcity.errors import InputError
 from smartcity.schema.vocabulary import MODES, POWERTRAINS, VEHICLES
 from smartcity.stages import apply_stage
-from smartcity.transport import demand, fleet, mode_choice, transit, zones
+from smartcity.transport import charging, demand, fleet, mode_choice, transit, zones
 from smartcity.transport.assignment import assign, path_sums, shortest_paths
 from smartcity.transport.demand import ConvergenceError
 from smartcity.transport.effects import FleetEffects, TravelEffects
+from smartcity.transport.vehicles import CAR_POWERTRAINS, VehicleData
 
 __all__ = ["DistrictTransport", "TransportYear", "TransportEnergy", "transport_energy", "fleet_effects",
            "MODES", "VEHICLES", "POWERTRAINS"]
@@ -563,7 +569,7 @@ class DistrictTransport:
         per_resident, _ = self._car_available(frame, self._effects(state))
         return float((frame["population"].to_numpy(np.float64) * per_resident)[self.internal].sum())
 
-    def car_fleet(self, measures: Mapping[str, Any], years, data: fleet.VehicleData) -> dict[int, np.ndarray]:
+    def car_fleet(self, measures: Mapping[str, Any], years, data: VehicleData) -> dict[int, np.ndarray]:
         """Cars of the district by powertrain (:data:`POWERTRAINS`) at the end of each year. [cars]
 
         A stock-turnover model (:func:`fleet.car_fleet`) over the calendar years from the
@@ -580,18 +586,18 @@ class DistrictTransport:
                        dtype=np.float64)
         total = np.array([self.cars(measures, int(y)) for y in calendar])
         stock = fleet.car_fleet(calendar, total, np.minimum(bev, 1.0), data=data, diesel_share_of_ice_sales=diesel,
-                                initial_shares={p: getattr(start, p) for p in fleet.CAR_POWERTRAINS}).stock
+                                initial_shares={p: getattr(start, p) for p in CAR_POWERTRAINS}).stock
         return {int(y): stock[i] for i, y in enumerate(calendar)}
 
-    def charging_shape(self, kind: str, index: pd.DatetimeIndex, data: fleet.VehicleData) -> np.ndarray:
+    def charging_shape(self, kind: str, index: pd.DatetimeIndex, data: VehicleData) -> np.ndarray:
         """Hourly charging load of 1 kWh a year of electric cars ("ev") or buses ("bus"). [kW/kWh]
 
-        :func:`fleet.ev_charging_load` and :func:`fleet.bus_charging_load` of 1 kWh, kept for
+        :func:`charging.ev_charging_load` and :func:`charging.bus_charging_load` of 1 kWh, kept for
         the weather year (the load is proportional to the energy).
         """
         key = (kind, index[0], len(index), id(data))
         if key not in self._shapes:
-            load = fleet.ev_charging_load if kind == "ev" else fleet.bus_charging_load
+            load = charging.ev_charging_load if kind == "ev" else charging.bus_charging_load
             self._shapes[key] = load(1.0, index, data)
         return self._shapes[key]
 
@@ -648,7 +654,7 @@ class TransportEnergy:
 
 
 def transport_energy(transport: DistrictTransport, travel: TransportYear, measures: Mapping[str, Any], year: int,
-                     car_stock: Mapping[int, np.ndarray], data: fleet.VehicleData, index: pd.DatetimeIndex
+                     car_stock: Mapping[int, np.ndarray], data: VehicleData, index: pd.DatetimeIndex
                      ) -> TransportEnergy:
     """Vehicle-km by powertrain, fuel and charging energy of a year's travel.
 
@@ -657,7 +663,7 @@ def transport_energy(transport: DistrictTransport, travel: TransportYear, measur
     buses run the lines' service with the line's vehicle and powertrain, a share of the
     diesel bus-km moved to electric buses by the measures of stage ``transport``
     (:func:`fleet_effects`). Electricity becomes
-    hourly charging load (:func:`fleet.ev_charging_load`, :func:`fleet.bus_charging_load`).
+    hourly charging load (:func:`charging.ev_charging_load`, :func:`charging.bus_charging_load`).
 
     Parameters
     ----------
@@ -670,7 +676,7 @@ def transport_energy(transport: DistrictTransport, travel: TransportYear, measur
         Calendar year. [a]
     car_stock : mapping of int to (3,) ndarray
         :meth:`DistrictTransport.car_fleet`. [cars]
-    data : fleet.VehicleData
+    data : VehicleData
     index : pandas.DatetimeIndex
         Hours of the weather year. [-]
     """

@@ -89,6 +89,11 @@ References
 .. [3] Wardman, M. (2004). Public transport values of time. Transport Policy 11(4),
    363-377, doi:10.1016/j.tranpol.2004.05.001 (weights of walk and wait time, transfer
    penalties).
+
+Longer than the house limit of ~700 lines (about 1050): reading the lines, line service,
+the two-layer graph, skims and loading are the stages of one frequency-based model that
+pass private arrays (lines, streets, routes) from one to the next; the path searches are
+in :mod:`smartcity.transport.assignment`.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ stage          what the measures of the stage change                          th
                TravelEffects`)
 ``transport``  vehicles: electric cars among new cars, electric buses         ``apply(fleet, share)`` on the year's
                (:class:`smartcity.transport.effects.FleetEffects`)            fleet effects
-``charging``   when vehicles charge (:class:`smartcity.transport.fleet.       ``apply(charging, share)``
+``charging``   when vehicles charge (:class:`smartcity.transport.charging.    ``apply(charging, share)``
                ChargingEffects`)
 ``supply``     the energy supply of the year (:class:`smartcity.energy.       ``apply(supply, share)``
                district_heating.SupplyYear`)

@@ -43,7 +43,7 @@ Stage ``transport`` (vehicles; hook ``apply(fleet, s)`` on the year's
     battery-electric buses.
 
 Stage ``charging`` (hook ``apply(charging, s)`` on the year's
-:class:`smartcity.transport.fleet.ChargingEffects`):
+:class:`smartcity.transport.charging.ChargingEffects`):
 
 ``smart_charging``
     A share ``s × flexible_share`` of the EV charging energy of each day moves to the
