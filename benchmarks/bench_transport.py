@@ -2,7 +2,7 @@
 
 The model is built as ``smartcity run`` and ``tests/transport/test_model.py`` build it: the
 scenario's inputs (``load_inputs`` on ``scenarios/aalborg-east/lighthouse.toml``) and its
-enabled transport measures (``_split(_enabled(model.measures))``). Timings are warm: the
+enabled travel measures (``travel_measures(enabled_measures(model.measures))``). Timings are warm: the
 module fixture builds the model once and simulates the timed years once, so numba
 compilation (or loading from its cache) is excluded. Each benchmark stores the feedback
 iterations (each one a demand pass, an equilibrium assignment and the car skims) in
@@ -25,7 +25,8 @@ import os
 
 import pytest
 
-from smartcity.run import _enabled, _split, default_scenarios, load_inputs
+from smartcity.inputs import default_scenarios, enabled_measures, load_inputs
+from smartcity.run import travel_measures
 from smartcity.transport.model import DistrictTransport
 
 QUICK = os.environ.get("SMARTCITY_BENCH_QUICK") == "1"
@@ -35,7 +36,7 @@ QUICK = os.environ.get("SMARTCITY_BENCH_QUICK") == "1"
 def lighthouse():
     inp = load_inputs([default_scenarios()[1]])[0]
     model = inp.resolved.model
-    _, measures = _split(_enabled(model.measures))
+    measures = travel_measures(enabled_measures(model.measures))
     args = (model.transport, inp.zone_system, measures, model.scenario.base_year)
     transport = DistrictTransport(*args)  # compile or load the kernels, warm the caches
     year = max(model.years)
