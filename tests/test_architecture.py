@@ -17,7 +17,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 #: Libraries a command that only reads scenarios or prints help must not import.
-HEAVY = ("pvlib", "scipy", "numba", "xarray", "matplotlib", "dask", "h5py", "h5netcdf")
+HEAVY = ("pvlib", "scipy", "numba", "xarray", "matplotlib", "dask", "h5py", "h5netcdf", "netCDF4")
 
 
 def _modules() -> dict[str, Path]:

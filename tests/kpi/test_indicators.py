@@ -171,3 +171,26 @@ def test_without_a_baseline_the_comparisons_are_empty(small_run):
     assert np.isnan(value(table, "co2_reduction_vs_baseline", "small_light", 2017))
     assert not np.isnan(value(table, "co2_reduction_vs_base_year", "small_light", 2017))
     assert np.isnan(value(table, "energy_cost_savings", "small_light", 2017))
+
+
+def test_each_kpi_is_computed_once_per_view_and_views_do_not_share(small_run):
+    from smartcity.kpi import REGISTRY, NotAvailable, scenario_results
+
+    definitions = load_definitions()
+    view = scenario_results(small_run, "small_light", baseline="small", prices=load_prices().eur_per_mwh(),
+                            factors=load_primary_energy_factors().factors(), parameters=definitions.parameters)
+    first = REGISTRY["energy_cost_savings"](view)
+    assert REGISTRY["energy_cost_savings"](view) is first  # kept, not recomputed
+    base = view.on_baseline()
+    assert view.on_baseline() is base and base.memo is not view.memo
+    # the baseline view computed its own energy cost; the scenario's is a different figure
+    assert not REGISTRY["energy_cost"](base).identical(REGISTRY["energy_cost"](view))
+    # a KPI that is not available stays not available when asked again
+    for _ in range(2):
+        with pytest.raises(NotAvailable):
+            REGISTRY["modal_split"](view)
+    # the kept results equal a fresh computation on a new view
+    fresh = scenario_results(small_run, "small_light", baseline="small", prices=load_prices().eur_per_mwh(),
+                             factors=load_primary_energy_factors().factors(), parameters=definitions.parameters)
+    assert fresh.memo == {}
+    assert REGISTRY["energy_cost_savings"](fresh).identical(first)

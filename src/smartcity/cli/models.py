@@ -148,13 +148,14 @@ def _cmd_run(args, command: str) -> int:
 
 
 def _cmd_validate(args, command: str) -> int:
-    from smartcity.inputs import load_inputs
+    from smartcity.inputs import RunCache, load_inputs
 
     failures = 0
     out = console()
+    cache = RunCache()  # files shared by the scenarios (weather, tables, zone system) are read once
     for file in args.files:
         try:
-            [inp] = load_inputs([file])
+            [inp] = load_inputs([file], cache=cache)
         except SmartcityError as exc:
             failures += 1
             print(f"error: {exc}", file=sys.stderr)

@@ -9,6 +9,10 @@ A function raises :class:`NotAvailable` when the results lack what it needs (no 
 model, no baseline scenario, results of an older version without a variable); the table
 shows an empty cell then.
 
+KPIs build on each other (the payback on the cost savings, these on the energy cost of the
+scenario and of its baseline): each function's result is kept on its
+:class:`ScenarioResults` (``memo``), so a table computes every KPI of a scenario once.
+
 Conventions: energy in MWh/a from the results' ``final_energy`` (before local PV) or from
 hourly kW series summed over the hours (kWh) / 1000; grid electricity "drawn" is
 ``grid_import`` (after PV, batteries and smart charging); money in EUR at constant prices.
@@ -16,9 +20,10 @@ hourly kW series summed over the hours (kWh) / 1000; grid electricity "drawn" is
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import xarray as xr
@@ -63,6 +68,9 @@ class ScenarioResults:
         Carrier -> primary energy factor. [1]
     parameters : KPIParameters
         Social-reach parameters.
+    memo : dict
+        KPI id -> its result (or the :class:`NotAvailable` raised) for this view; filled by
+        the functions of :data:`REGISTRY`. The results must not be changed in place.
     """
 
     name: str
@@ -74,6 +82,7 @@ class ScenarioResults:
     prices: dict
     factors: dict
     parameters: KPIParameters
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def var(self, name: str) -> xr.DataArray:
         """A result variable, or :class:`NotAvailable`."""
@@ -85,7 +94,9 @@ class ScenarioResults:
         """The same view of the baseline (which has no baseline of its own)."""
         if self.baseline is None:
             raise NotAvailable("baseline")
-        return replace(self, ds=self.baseline, baseline=None)
+        if "on_baseline" not in self.memo:  # one view, so that its KPIs are computed once
+            self.memo["on_baseline"] = replace(self, ds=self.baseline, baseline=None)
+        return self.memo["on_baseline"]
 
     @property
     def has_transport(self) -> bool:
@@ -137,9 +148,23 @@ REGISTRY: dict[str, Callable[[ScenarioResults], xr.DataArray]] = {}
 
 
 def kpi(func: Callable[[ScenarioResults], xr.DataArray]) -> Callable[[ScenarioResults], xr.DataArray]:
-    """Register ``func`` under its name as a KPI id."""
-    REGISTRY[func.__name__] = func
-    return func
+    """Register ``func`` under its name as a KPI id; its result is kept in ``ScenarioResults.memo``."""
+    name = func.__name__
+
+    @functools.wraps(func)
+    def kept(r: ScenarioResults) -> xr.DataArray:
+        if name not in r.memo:
+            try:
+                r.memo[name] = func(r)
+            except NotAvailable as exc:
+                r.memo[name] = exc
+        result = r.memo[name]
+        if isinstance(result, NotAvailable):
+            raise result
+        return result
+
+    REGISTRY[name] = kept
+    return kept
 
 
 def _items(da: xr.DataArray, dim: str) -> xr.DataArray:

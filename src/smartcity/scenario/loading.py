@@ -19,6 +19,7 @@ Resolution rules (documented in the README):
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import os
@@ -31,7 +32,7 @@ from pydantic import BaseModel, ValidationError
 
 from smartcity.errors import InputError
 from smartcity.scenario.models import Scenario, path_keys
-from smartcity.scenario.sections.measures import measure_class
+from smartcity.scenario.sections.measures import MEASURE_TYPES, measure_class
 from smartcity.schema.files import input_error, read_toml
 from smartcity.schema.quantities import Quantity, Trajectory
 
@@ -147,8 +148,14 @@ def _iter_key(doc: dict, key: tuple[str, ...]):
             yield h, key[-1]
 
 
+@functools.lru_cache(maxsize=4)
+def _scenario_path_keys(measure_types: tuple) -> tuple[tuple[str, ...], ...]:
+    """:func:`path_keys` of the scenario for one set of registered measure types (the cache key)."""
+    return tuple(path_keys())
+
+
 def _absolutise_paths(doc: dict, file: Path) -> None:
-    for key in path_keys():
+    for key in _scenario_path_keys(tuple(MEASURE_TYPES.items())):
         for holder, last in _iter_key(doc, key):
             value = holder[last]
             if isinstance(value, str) and value.strip():  # an empty path is refused by the model

@@ -53,7 +53,7 @@ class StrictModel(BaseModel):
     """Base of every scenario section: unknown keys and wrong types are errors."""
 
     # strict: "2020" is not a year and true is not a seed; a wrong type is an error, never converted.
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=True, defer_build=True)
 
 
 class Quantity(StrictModel):
