@@ -72,7 +72,7 @@ def report(results: dict) -> list[str]:
     for b in sorted(results["benchmarks"], key=lambda b: b["name"]):
         info = b.get("extra_info", {})
         text = f"{b['name']}: mean {b['stats']['mean'] * 1e3:,.2f} ms"
-        for work in ("building_hours", "link_iterations", "samples", "meter_years"):
+        for work in ("building_hours", "link_iterations", "samples", "meter_years", "unit_hours"):
             if work in info:
                 text += f", {throughput(b, work):,.3g} {work.replace('_', '-')}/s"
         if "feedback_iterations" in info:

@@ -172,12 +172,13 @@ def _cmd_validate(args, command: str) -> int:
 
 
 def _cmd_warmup(args, command: str) -> int:
-    from smartcity.energy import balance, thermal
+    from smartcity.energy import balance, heat_dispatch, thermal
     from smartcity.transport import assignment, transit
 
     start = time.perf_counter()
     thermal.warmup()
     balance.warmup()
+    heat_dispatch.warmup()
     assignment.warmup()
     transit.warmup()
     if not args.quiet:

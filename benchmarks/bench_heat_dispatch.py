@@ -1,0 +1,56 @@
+"""Benchmarks of the hourly heat dispatch of a district-heating network.
+
+The system is the seeded synthetic city network of ``tests/energy/heat_systems.py``: one
+year (8,760 hours) of a weather-shaped demand, ten production units (two must-run) and a
+pit storage. Each benchmark stores ``unit_hours`` (hours × units dispatched) in
+``extra_info``; unit-hours per second is that number over the mean time.
+
+- ``test_heat_dispatch_year``: :func:`smartcity.energy.heat_dispatch.heat_dispatch` on the
+  whole year, warm (target: <= 5 ms for ten units and a storage).
+- ``test_heat_dispatch_python_reference``: the plain-Python reference of the tests on the
+  first weeks of the same year, as an in-run baseline (compare as a ratio).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from smartcity.energy.heat_dispatch import heat_dispatch  # noqa: E402
+from tests.energy.heat_systems import synthetic_network  # noqa: E402
+from tests.energy.reference_heat_dispatch import reference_heat_dispatch  # noqa: E402
+
+QUICK = os.environ.get("SMARTCITY_BENCH_QUICK") == "1"
+REFERENCE_HOURS = 336 if QUICK else 1344
+
+
+def _record(benchmark, hours, units):
+    benchmark.extra_info["unit_hours"] = hours * units
+    benchmark.extra_info["hours"] = hours
+    benchmark.extra_info["units"] = units
+
+
+def test_heat_dispatch_year(benchmark):
+    net = synthetic_network()
+    args = (net["demand"], net["capacity"], net["cost"], net["must_run"], net["storage"])
+    heat_dispatch(*args)  # compile or load from the cache before timing
+    result = benchmark(heat_dispatch, *args)
+    _record(benchmark, *net["capacity"].shape)
+    assert result["unmet"].sum() == 0.0
+
+
+def test_heat_dispatch_python_reference(benchmark):
+    net = synthetic_network(hours=REFERENCE_HOURS)
+    s = net["storage"]
+    result = benchmark.pedantic(
+        reference_heat_dispatch, args=(net["demand"], net["capacity"], net["cost"], net["must_run"]),
+        kwargs={"storage_mwh": s.capacity_mwh, "charge_mw": s.charge_mw, "discharge_mw": s.discharge_mw,
+                "loss_per_day": s.loss_per_day, "initial_mwh": s.initial_mwh},
+        rounds=2 if QUICK else 3, iterations=1)
+    _record(benchmark, *net["capacity"].shape)
+    assert result["unmet"].sum() == 0.0
