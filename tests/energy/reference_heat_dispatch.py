@@ -15,6 +15,9 @@ independent implementation. The rule, briefly:
   what the units cheaper than or at thr cannot cover, the merit order covers the rest (what
   is left is unmet), and when nothing was discharged or unmet the units strictly cheaper
   than thr charge the storage with their spare capacity.
+- Roundings: a cost within 1e-9 (relative, at least 1e-9 absolute) of thr counts as equal
+  to it; demand left below 1e-12 of the hour's demand counts as served; the must-run
+  surplus branch is taken only when the must-run output exceeds the demand.
 """
 
 from __future__ import annotations
@@ -142,7 +145,7 @@ def reference_heat_dispatch(
             if mr_flag[u]:
                 p_h[u] = cap[h][u]
                 mr += cap[h][u]
-        if mr >= dem[h]:
+        if mr > dem[h]:
             surplus = mr - dem[h]
             charge[h] = max(min(surplus, charge_mw, storage_mwh - lev), 0.0)
             lev += charge[h]
@@ -150,12 +153,15 @@ def reference_heat_dispatch(
             level[h] = lev
             continue
         remaining = dem[h] - mr
+        tie = 1e-9 * max(1.0, abs(thr[h])) if not math.isnan(thr[h]) else 0.0
         if not math.isnan(thr[h]):
             cheap = 0.0
             for u in range(n_u):
-                if not mr_flag[u] and cst[h][u] <= thr[h]:
+                if not mr_flag[u] and cst[h][u] <= thr[h] + tie:
                     cheap += cap[h][u]
             short = remaining - min(remaining, cheap)
+            if short <= 1e-12 * dem[h]:
+                short = 0.0
             discharge[h] = min(short, discharge_mw, lev)
             lev -= discharge[h]
             remaining -= discharge[h]
@@ -163,11 +169,11 @@ def reference_heat_dispatch(
             p = min(cap[h][u], remaining)
             p_h[u] = p
             remaining -= p
-        unmet[h] = remaining
+        unmet[h] = remaining if remaining > 1e-12 * dem[h] else 0.0
         if not math.isnan(thr[h]) and discharge[h] == 0.0 and unmet[h] == 0.0:
             room = max(min(charge_mw, storage_mwh - lev), 0.0)
             for u in orders[h]:
-                if cst[h][u] < thr[h]:
+                if cst[h][u] < thr[h] - tie:
                     add = min(cap[h][u] - p_h[u], room)
                     p_h[u] += add
                     charge[h] += add

@@ -56,12 +56,12 @@ def test_an_extraction_plant_by_hand():
 
 
 def test_a_plant_in_bypass_puts_all_its_fuel_on_the_heat_under_every_method():
-    # heat only, 95 % of the fuel: the 125 % method would put 76 on the heat, the energy method all
-    assert fuel_to_heat(100.0, 95.0, 0.0, "energy") == 100.0
-    assert fuel_to_heat(100.0, 95.0, 0.0, "125%") == 76.0
-    # a flue-gas condensing plant above 100 %: never more than the fuel
-    assert fuel_to_heat(100.0, 104.0, 0.0, "125%") == 83.2
-    assert fuel_to_heat([10.0], [13.0], [0.0], "125%").tolist() == [10.0]
+    for method in ALLOCATION_METHODS:
+        assert fuel_to_heat(100.0, 95.0, 0.0, method) == 100.0, method
+        assert fuel_to_heat(100.0, 0.0, 0.0, method) == 0.0, method  # no products: nothing to carry
+    # with some power the efficiency methods apply, capped by the fuel (a condensing plant above 100 %)
+    assert fuel_to_heat(100.0, 95.0, 1.0, "125%") == 76.0
+    assert fuel_to_heat([100.0], [130.0], [1.0], "125%").tolist() == [100.0]
 
 
 def test_arrays_of_hours_and_units_keep_their_shape():
@@ -70,7 +70,7 @@ def test_arrays_of_hours_and_units_keep_their_shape():
     power = np.array([[40.0, 0.0], [20.0, 0.0]])
     out = fuel_to_heat(fuel, heat, power)
     assert out.shape == (2, 2)
-    np.testing.assert_array_equal(out, [[25.0, 0.0], [12.5, 4.5]])
+    np.testing.assert_array_equal(out, [[25.0, 0.0], [12.5, 10.0]])  # the last hour in bypass: all fuel on heat
 
 
 @pytest.mark.parametrize(("args", "method", "message"), [

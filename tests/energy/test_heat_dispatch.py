@@ -12,19 +12,20 @@ from smartcity.energy.heat_dispatch import OUTPUTS, HeatStorage, heat_dispatch, 
 from tests.energy.heat_systems import synthetic_network
 from tests.energy.reference_heat_dispatch import reference_heat_dispatch
 
-# Kernel and reference do the same floating-point operations in the same order except the
-# threshold's moving mean (prefix sums in the kernel, a sum per window in the reference):
-# thresholds then differ in the last bits, which can only flip a comparison of a cost with
-# the threshold when the two are equal to ~1e-12, which random costs never are. 1e-9 MW on
-# flows of up to hundreds of MW is far above the rounding of either.
+# Kernel and reference follow the same rule with different arithmetic: the threshold's moving
+# mean (prefix sums against a sum per window) and the cheap capacity (summed in merit order
+# against unit order) differ in the last bits. Both treat costs within 1e-9 of the threshold
+# as equal to it, so these bits never decide a comparison; 1e-9 MW on flows of up to
+# hundreds of MW is far above the rounding of either.
 ATOL = 1e-9
 
 
 def _system(draw, n_h, n_u):
     demand = draw(st.lists(st.floats(0.0, 100.0), min_size=n_h, max_size=n_h))
     capacity = draw(st.lists(st.lists(st.floats(0.0, 60.0), min_size=n_u, max_size=n_u), min_size=n_h, max_size=n_h))
-    # costs from a small set, so that ties in the merit order and with the threshold occur
-    cost = draw(st.lists(st.lists(st.sampled_from([-5.0, 0.0, 10.0, 10.0, 25.5, 40.0, 90.0]), min_size=n_u,
+    # costs from a small set, so that ties in the merit order and with the threshold occur; 0.1 and 0.7
+    # have no exact binary form, so means of equal costs differ from them in the last bits
+    cost = draw(st.lists(st.lists(st.sampled_from([-5.0, 0.0, 0.1, 0.7, 10.0, 10.0, 25.5, 40.0, 90.0]), min_size=n_u,
                                   max_size=n_u), min_size=n_h, max_size=n_h))
     must_run = draw(st.lists(st.booleans(), min_size=n_u, max_size=n_u))
     cap = draw(st.sampled_from([0.0, 10.0, 150.0]))
@@ -220,3 +221,29 @@ def test_hand_computed_no_threshold_equal_costs_and_a_weak_discharge():
     np.testing.assert_allclose(d["discharge"], [0.0, 0.0, 1.0])
     np.testing.assert_allclose(d["level"], [5.0, 5.0, 4.0])
     np.testing.assert_allclose(d["reference_cost"], [np.nan, 25.0, 50.0])
+
+
+def test_equal_costs_never_charge_the_storage_whatever_the_rounding_of_their_mean():
+    """A flat cost of 0.1 EUR/MWh: its moving mean is 0.1 only up to rounding, and nothing is cheaper."""
+    d = heat_dispatch([10.0] * 5, [[50.0]] * 5, [[0.1]] * 5, [False], HeatStorage(100.0, 40.0, 40.0),
+                      window_hours=3)
+    assert d["charge"].tolist() == [0.0] * 5 and d["discharge"].tolist() == [0.0] * 5
+
+
+def test_must_run_output_that_exactly_meets_the_demand_leaves_cheap_units_free_to_charge():
+    d = heat_dispatch([10.0, 10.0, 70.0], [[10.0, 50.0, 50.0]] * 3, [[0.0, 5.0, 80.0]] * 3, [True, False, False],
+                      HeatStorage(100.0, 30.0, 30.0), window_hours=5)
+    # reference costs 5, 5, 80: threshold 30 in every hour; in hour 0 must-run = demand and unit 1 (5) charges
+    assert d["threshold"].tolist() == [30.0, 30.0, 30.0]
+    assert d["charge"][0] == 30.0 and d["production"][0].tolist() == [10.0, 30.0, 0.0]
+    assert d["dumped"].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_rounding_leaves_no_unmet_heat_or_discharge():
+    d = heat_dispatch([1.0], [[0.7, 0.3]], [[1.0, 2.0]], [False, False], HeatStorage(10.0, 5.0, 5.0, 0.0, 5.0))
+    assert d["unmet"].tolist() == [0.0] and d["discharge"].tolist() == [0.0]
+
+
+def test_a_network_without_units():
+    d = heat_dispatch([0.0, 5.0], np.zeros((2, 0)), np.zeros((2, 0)), [])
+    assert d["production"].shape == (2, 0) and d["unmet"].tolist() == [0.0, 5.0]

@@ -48,7 +48,7 @@ def test_the_soil_damps_and_delays_the_cycle_more_with_depth():
     shallow, deep = (ground_temperature(cycle, 8760, z, 0.05) for z in (0.5, 1.5))
     assert np.ptp(deep) < np.ptp(shallow) < 2 * 8.5
     assert np.argmin(deep) > np.argmin(shallow) > 20 * 24
-    # at 1 m in a soil of 0.05 m2/d: damping exp(-1 x sqrt(pi / 18.25)) = 0.66, lag 21.6 d
+    # at 1 m in a soil of 0.05 m2/d: damping exp(-1 x sqrt(pi / 18.25)) = 0.66, lag 0.5 x sqrt(365 / (0.05 pi)) = 24.1 d
     one_metre = ground_temperature(cycle, 8760, 1.0, 0.05)
     assert np.ptp(one_metre) / 2 == pytest.approx(8.5 * np.exp(-np.sqrt(np.pi / 18.25)), rel=1e-4)
     assert np.argmin(one_metre) / 24 == pytest.approx(20.0 + 0.5 * np.sqrt(365 / (np.pi * 0.05)), abs=0.05)
@@ -94,6 +94,9 @@ def test_a_calibrated_coefficient_loses_the_share_it_was_calibrated_for():
     (lambda: ground_temperature(AnnualCycle(8, 8, 20), 10, 1.0, 0.0), r"diffusivity_m2_per_day = 0.0: must be > 0"),
     (lambda: ground_temperature(AnnualCycle(8, 8, 20), 0, 1.0, 0.05), r"n_hours = 0: must be a whole number"),
     (lambda: annual_cycle(np.zeros(100)), r"temp_air_c: 100 hours; the annual cycle needs a whole year"),
+    (lambda: AnnualCycle(8.0, -1.0, 20.0), r"cycle.amplitude_k = -1.0: must be >= 0 \[K\]"),
+    (lambda: network_heat_loss([80.0, 70.0], 40.0, [5.0, 5.0, 5.0], 1.0),
+     r"supply_c: expected one value or 3 hourly values as ground_c, got shape \(2,\)"),
     (lambda: calibrate_loss_coefficient(1.0, 1.0, 80.0, 40.0, [5.0]), r"loss_share = 1.0: must be < 1"),
     (lambda: calibrate_loss_coefficient(1.0, 0.1, 5.0, 5.0, [10.0]), r"the water is never warmer than the ground"),
 ])

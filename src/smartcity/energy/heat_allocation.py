@@ -15,8 +15,8 @@ most physics. Three conventions are in use in Denmark:
     In proportion to the energy of the products: the heat carries the fuel times
     heat / (heat + power).
 
-The heat never carries more than the whole fuel (a plant in bypass, making heat only, has
-all of its fuel on the heat).
+The heat never carries more than the whole fuel, and a plant in bypass (making heat and no
+power) has all of its fuel on the heat under every method.
 
 References
 ----------
@@ -85,4 +85,6 @@ def fuel_to_heat(fuel_mwh, heat_mwh, power_mwh, method: str = "200%") -> np.ndar
         products = heat + power
         share = np.divide(heat, products, out=np.zeros_like(heat), where=products > 0.0)
         return fuel * share
-    return np.minimum(heat / HEAT_EFFICIENCY[method], fuel)
+    # heat without power (bypass, heat-only operation) carries the whole fuel, as under the energy method
+    on_heat = np.minimum(heat / HEAT_EFFICIENCY[method], fuel)
+    return np.where(power > 0.0, on_heat, np.where(heat > 0.0, fuel, 0.0))

@@ -30,7 +30,10 @@ hour:
 
 A storage never charges and discharges in the same hour, and charging and discharging
 lose nothing (the pit and tank storages of district heating lose heat through their walls,
-the standing loss). Every hour closes exactly::
+the standing loss). Two roundings are settled explicitly: a cost within 1e-9 (relative) of
+the threshold counts as equal to it (:data:`TIE`), and demand left below 1e-12 of the
+hour's after the units is no unmet heat (:data:`SNAP`). Must-run output that exactly meets
+the demand leaves the cheap units free to charge. Every hour closes (to that rounding)::
 
     Σ_u production[h, u] + discharge[h] − charge[h] − dumped[h] + unmet[h] = demand[h]
     level[h] = level[h − 1] − loss[h] + charge[h] − discharge[h]
@@ -62,6 +65,11 @@ OUTPUTS = ("production", "charge", "discharge", "level", "loss", "dumped", "unme
 
 #: Default window of the storage threshold: one week. [h]
 WEEK_HOURS = 168
+#: Costs within this share of the threshold (at least this many EUR/MWh) count as equal to it, so that
+#: the rounding of a mean of equal costs does not decide whether a unit charges the storage. [1]
+TIE = 1e-9
+#: Demand left below this share of the hour's demand after the units is rounding, not unmet heat. [1]
+SNAP = 1e-12
 
 
 @dataclass(frozen=True)
@@ -125,7 +133,8 @@ def heat_dispatch(demand_mw, capacity_mw, cost_eur_per_mwh, must_run, storage: H
     storage : HeatStorage, optional
         The network's heat storage; none by default.
     window_hours : int, default 168
-        Length of the window of the storage threshold, centred on each hour, >= 1. [h]
+        Length of the window of the storage threshold, centred on each hour, >= 1: the
+        hours h − k … h + k with k = window_hours // 2 (169 hours for the default). [h]
 
     Returns
     -------
@@ -162,6 +171,8 @@ def heat_dispatch(demand_mw, capacity_mw, cost_eur_per_mwh, must_run, storage: H
         raise ValueError(f"capacity_mw: expected {demand.shape[0]} hours (rows) as demand_mw, got {n_h}")
     cost = number_array("cost_eur_per_mwh", cost_eur_per_mwh, shape=(n_h, n_u), unit="EUR/MWh")
     flags = np.asarray(must_run)
+    if flags.size == 0:
+        flags = flags.astype(np.bool_)
     if flags.shape != (n_u,) or flags.dtype != np.bool_:
         raise ValueError(f"must_run: expected {n_u} booleans (one per unit), got {flags.dtype} of shape {flags.shape}")
     if isinstance(window_hours, bool) or not isinstance(window_hours, (int, np.integer)) or window_hours < 1:
@@ -253,7 +264,7 @@ def _dispatch_kernel(demand, capacity, cost, must_run, storage_mwh, charge_mw, d
             if must_run[u]:
                 production[h, u] = capacity[h, u]
                 must += capacity[h, u]
-        if must >= demand[h]:
+        if must > demand[h]:
             surplus = must - demand[h]
             put = max(min(surplus, charge_mw, storage_mwh - stored), 0.0)
             stored += put
@@ -264,14 +275,18 @@ def _dispatch_kernel(demand, capacity, cost, must_run, storage_mwh, charge_mw, d
         rest = demand[h] - must
         thr = threshold[h]
         has_threshold = not np.isnan(thr)
+        tie = TIE * max(1.0, abs(thr)) if has_threshold else 0.0
+        snap = SNAP * demand[h]
         n = _merit_order(cost[h], must_run, order)
         if has_threshold:
             cheap = 0.0
             for i in range(n):
                 u = order[i]
-                if cost[h, u] <= thr:
+                if cost[h, u] <= thr + tie:
                     cheap += capacity[h, u]
             dear = rest - min(rest, cheap)
+            if dear <= snap:
+                dear = 0.0
             take = min(dear, discharge_mw, stored)
             if take > 0.0:
                 stored -= take
@@ -282,6 +297,8 @@ def _dispatch_kernel(demand, capacity, cost, must_run, storage_mwh, charge_mw, d
             p = min(capacity[h, u], rest)
             production[h, u] = p
             rest -= p
+        if rest <= snap:
+            rest = 0.0
         unmet[h] = rest
         if has_threshold and discharge[h] == 0.0 and rest == 0.0:
             room = max(min(charge_mw, storage_mwh - stored), 0.0)
@@ -290,7 +307,7 @@ def _dispatch_kernel(demand, capacity, cost, must_run, storage_mwh, charge_mw, d
                 u = order[i]
                 if room <= 0.0:
                     break
-                if cost[h, u] < thr:
+                if cost[h, u] < thr - tie:
                     add = min(capacity[h, u] - production[h, u], room)
                     production[h, u] += add
                     put += add
