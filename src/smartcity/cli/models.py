@@ -151,7 +151,6 @@ def _cmd_validate(args, command: str) -> int:
     from smartcity.inputs import RunCache, load_inputs
 
     failures = 0
-    out = console()
     cache = RunCache()  # files shared by the scenarios (weather, tables, zone system) are read once
     for file in args.files:
         try:
@@ -164,7 +163,7 @@ def _cmd_validate(args, command: str) -> int:
         if args.resolved:
             print(inp.resolved.to_toml())
         elif not args.quiet:
-            out.print(
+            console().print(
                 f"ok: {file} (scenario '{model.name}', years {model.years[0]}-{model.years[-1]}, "
                 f"{len(inp.buildings)} building rows, weather: {inp.weather.name})"
             )
