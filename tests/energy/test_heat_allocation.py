@@ -83,3 +83,102 @@ def test_arrays_of_hours_and_units_keep_their_shape():
 def test_bad_arguments_are_named(args, method, message):
     with pytest.raises(ValueError, match=message):
         fuel_to_heat(*args, method=method)
+
+
+# --------------------------------------------------------------------------------------
+# CO2 of the heat delivered, hour by hour
+# --------------------------------------------------------------------------------------
+
+from smartcity.energy.heat_allocation import district_heat_co2  # noqa: E402
+from smartcity.energy.heat_dispatch import HeatStorage, heat_dispatch  # noqa: E402
+from tests.energy.heat_systems import synthetic_network  # noqa: E402
+
+#: Per unit of the synthetic network (tests/energy/heat_systems.py): fuel per heat, power per heat,
+#: CO2 per MWh of fuel [t/MWh], electricity per heat. Waste: fossil part 0.4 of 0.33 t/MWh (illustrative).
+SYNTHETIC_UNITS = np.array([
+    (1 / 0.85, 0.25, 0.4 * 0.33, 0.0),  # waste CHP
+    (0.0, 0.0, 0.0, 0.0),  # surplus heat
+    (1 / 0.45, 0.8, 0.341, 0.0),  # coal CHP
+    (0.0, 0.0, 0.0, 1 / 3.2),  # seawater heat pump
+    (0.0, 0.0, 0.0, 1 / 2.6),  # air heat pump
+    (0.0, 0.0, 0.0, 1 / 0.99),  # electric boiler
+    (1 / 0.9, 0.0, 0.0, 0.0),  # wood chips (biogenic: 0)
+    (1 / 0.95, 0.0, 0.202, 0.0),  # gas boiler
+    (1 / 0.92, 0.0, 0.202, 0.0),  # gas boiler, reserve
+    (1 / 0.9, 0.0, 0.267, 0.0),  # oil boiler
+])
+
+
+def _co2(dispatch, grid, method="200%", initial_mwh=0.0, **kwargs):
+    fuel, power, factor, electricity = SYNTHETIC_UNITS.T
+    return district_heat_co2(dispatch, fuel_per_heat=fuel, power_per_heat=power, fuel_factor_t_per_mwh=factor,
+                             electricity_per_heat=electricity, grid_t_per_mwh=grid, method=method,
+                             initial_mwh=initial_mwh, **kwargs)
+
+
+def test_the_storage_moves_co2_between_hours_but_loses_none():
+    net = synthetic_network()
+    d = heat_dispatch(net["demand"], net["capacity"], net["cost"], net["must_run"], net["storage"])
+    grid = 0.05 + 0.25 * np.random.default_rng(1).random(len(net["demand"]))
+    co2 = _co2(d, grid, initial_mwh=net["storage"].initial_mwh, initial_factor_t_per_mwh=0.1)
+    start = net["storage"].initial_mwh * 0.1
+    # delivered + what ends in the storage = produced + what it held at the start
+    assert co2["delivered_co2"].sum() + co2["stored_co2"][-1] == pytest.approx(co2["produced_co2"].sum() + start,
+                                                                               rel=1e-12)
+    assert np.all(co2["stored_co2"] >= 0.0)
+    assert not np.allclose(co2["delivered_co2"], co2["produced_co2"])  # the storage does shift CO2
+
+
+def test_without_a_storage_each_hour_delivers_what_it_produced():
+    net = synthetic_network(hours=24 * 30)
+    d = heat_dispatch(net["demand"], net["capacity"], net["cost"], net["must_run"])
+    co2 = _co2(d, np.full(len(net["demand"]), 0.15))
+    np.testing.assert_allclose(co2["delivered_co2"], co2["produced_co2"], rtol=1e-12)
+    served = net["demand"] - d["unmet"]
+    np.testing.assert_allclose(co2["factor"], co2["produced_co2"] / served, rtol=1e-12)
+
+
+def test_heat_from_the_storage_carries_the_intensity_it_was_charged_with():
+    """Hour 0: a heat pump on a clean grid charges 10 MWh; hour 1: a gas boiler and the storage serve."""
+    d = heat_dispatch([10.0, 30.0], [[30.0, 20.0], [30.0, 20.0]], [[5.0, 60.0], [80.0, 60.0]], [False, False],
+                      HeatStorage(10.0, 10.0, 10.0), window_hours=2)
+    assert d["charge"].tolist() == [10.0, 0.0] and d["discharge"].tolist() == [0.0, 10.0]
+    co2 = district_heat_co2(d, fuel_per_heat=[0.0, 1 / 0.95], power_per_heat=[0.0, 0.0],
+                            fuel_factor_t_per_mwh=[0.0, 0.202], electricity_per_heat=[1 / 3.0, 0.0],
+                            grid_t_per_mwh=[0.03, 0.3])
+    # hour 0: 20 MWh of heat-pump heat at 0.01 t/MWh, half of it stored
+    assert co2["factor"][0] == pytest.approx(0.01)
+    assert co2["stored_co2"].tolist() == pytest.approx([0.1, 0.0])
+    # hour 1: 20 MWh of gas heat at 0.202 / 0.95 t/MWh and the 10 stored at 0.01
+    assert co2["delivered_co2"][1] == pytest.approx(20 * 0.202 / 0.95 + 0.1)
+    assert co2["factor"][1] == pytest.approx((20 * 0.202 / 0.95 + 0.1) / 30)
+
+
+def test_the_chp_method_changes_the_heat_factor_as_the_conventions_rank():
+    net = synthetic_network(hours=24 * 30)
+    d = heat_dispatch(net["demand"], net["capacity"], net["cost"], net["must_run"])
+    grid = np.full(len(net["demand"]), 0.15)
+    total = {m: _co2(d, grid, m)["delivered_co2"].sum() for m in ALLOCATION_METHODS}
+    assert total["200%"] < total["125%"]
+    assert total["200%"] < total["energy"]
+
+
+def test_a_heat_pump_network_emits_the_grid_over_the_cop():
+    d = {"production": np.array([[40.0], [40.0]]), "charge": np.zeros(2), "discharge": np.zeros(2),
+         "level": np.zeros(2), "dumped": np.zeros(2), "unmet": np.zeros(2)}
+    co2 = district_heat_co2(d, fuel_per_heat=[0.0], power_per_heat=[0.0], fuel_factor_t_per_mwh=[0.0],
+                            electricity_per_heat=np.array([[1 / 3.0], [1 / 2.0]]), grid_t_per_mwh=[0.3, 0.1])
+    np.testing.assert_allclose(co2["factor"], [0.1, 0.05])
+
+
+def test_co2_inputs_are_checked():
+    d = {"production": np.ones((2, 1)), "charge": np.zeros(2), "discharge": np.zeros(2), "level": np.zeros(2),
+         "dumped": np.zeros(2), "unmet": np.zeros(2)}
+    args = {"fuel_per_heat": [1.0], "power_per_heat": [0.0], "fuel_factor_t_per_mwh": [0.2],
+            "electricity_per_heat": [0.0], "grid_t_per_mwh": [0.1, 0.1]}
+    with pytest.raises(ValueError, match=r"fuel_per_heat: expected 1 values \(one per unit\) or 2 x 1 hourly"):
+        district_heat_co2(d, **{**args, "fuel_per_heat": [1.0, 2.0]})
+    with pytest.raises(ValueError, match=r"grid_t_per_mwh\[1\] = -0.1: must be >= 0"):
+        district_heat_co2(d, **{**args, "grid_t_per_mwh": [0.1, -0.1]})
+    with pytest.raises(ValueError, match=r"method = 'x'"):
+        district_heat_co2(d, **{**args, "power_per_heat": [0.5]}, method="x")

@@ -47,7 +47,8 @@ def test_the_cop_rises_with_a_warmer_source_and_a_lower_supply_temperature():
 
 
 def test_hourly_sources_give_hourly_cops():
-    # a wastewater source at 8 C in winter and 25 C in summer (the eastern treatment plant, FACTS.md)
+    # a wastewater source at 8 C in winter and 25 C in summer
+    # (Aalborg's eastern treatment plant, aalborgforsyning.dk 2021)
     cop = large_heat_pump_cop(75.0, 40.0, np.array([8.0, 25.0]), 4.0, 0.55)
     assert cop.shape == (2,) and cop[1] > cop[0] > 1.0
 
