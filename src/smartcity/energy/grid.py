@@ -9,7 +9,6 @@ References
 
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
@@ -17,51 +16,23 @@ import numpy as np
 import pandas as pd
 
 from smartcity.checks import number, number_array
-from smartcity.errors import InputError
+from smartcity.energy.energi_data_service import CO2_EMISSION, LOCAL_STANDARD_TIME, PRICE_AREAS, read_hourly
 
 __all__ = ["PRICE_AREAS", "LOCAL_STANDARD_TIME", "GRID_SHAPE_PARAMETERS", "read_energinet_co2",
            "default_grid_shape", "grid_intensity"]
 
-#: Electricity price areas of Denmark: DK1 (Jutland and Funen, Aalborg), DK2 (Zealand).
-PRICE_AREAS = ("DK1", "DK2")
-
-#: Danish local standard time (UTC+1, no daylight saving), the time of weather data.
-LOCAL_STANDARD_TIME = "Etc/GMT-1"
-
-_HOUR = pd.Timedelta(hours=1)
-_HALF_HOUR = pd.Timedelta(minutes=30)
 _DAYS_PER_YEAR = 365.25
-
-
-_ENERGINET_TIME = "Minutes5UTC"
-_ENERGINET_AREA = "PriceArea"
-_ENERGINET_VALUE = "CO2Emission"
-_ENERGINET_COLUMNS = ("Minutes5UTC", "Minutes5DK", "PriceArea", "CO2Emission")
-_MAX_INTENSITY = 2000.0  # [g/kWh]; more than any fuel mix can emit
 
 
 def read_energinet_co2(path: str | Path, price_area: str = "DK1", year: int | None = None) -> pd.Series:
     """Hourly CO2 intensity of grid electricity from an Energi Data Service export.
 
     Reads a CSV export of Energinet's "CO2 Emission" dataset (``CO2Emis``; the forecast
-    ``CO2EmisProg`` has the same columns) [1]_: one row per five minutes and price
-    area, columns ``Minutes5UTC`` (start of the interval, UTC), ``Minutes5DK`` (the same
-    in Danish clock time), ``PriceArea`` (``DK1``/``DK2``) and ``CO2Emission`` (g CO2 per
-    kWh consumed). The dataset's data dictionary gives these columns; the layout of the
-    file itself is an assumption, read leniently:
-
-    * the separator is ``;`` if the header line contains one, else ``,`` (the API's
-      ``download?format=csv`` writes commas; spreadsheets in Danish locale semicolons);
-    * a decimal comma in a value is read as a decimal point;
-    * times are ISO 8601 (``2023-01-01T00:00:00``, ``2023-01-01 00:00`` or with a
-      trailing ``Z``); times without an offset are UTC, as the column name says;
-    * rows may come in any order (the service lists the newest first); extra columns
-      are ignored; a UTF-8 byte-order mark is allowed.
-
-    Only ``Minutes5UTC`` is used for time (Danish clock time repeats an hour in
-    October). Each five-minute value is assigned to its hour in Danish standard time
-    (UTC+1, the time zone of :class:`~smartcity.weather.Weather`) and the values of an
-    hour are averaged.
+    ``CO2EmisProg`` has the same columns) [1]_: one row per five minutes and price area,
+    columns ``Minutes5UTC`` (start of the interval, UTC), ``Minutes5DK`` (the same in
+    Danish clock time), ``PriceArea`` (``DK1``/``DK2``) and ``CO2Emission`` (g CO2 per kWh
+    consumed), with :func:`smartcity.energy.energi_data_service.read_hourly` (the file
+    layouts it accepts and its checks are described there).
 
     Parameters
     ----------
@@ -87,135 +58,8 @@ def read_energinet_co2(path: str | Path, price_area: str = "DK1", year: int | No
         missing column, a line with the wrong number of fields, a time that is not ISO
         8601, a value that is not a number or is out of [0, 2000] g/kWh, no rows for
         the price area, the same time twice, or missing hours.
-
-    References
-    ----------
-    .. [1] Energinet, Energi Data Service, "CO2 Emission" (CO2Emis).
-       https://www.energidataservice.dk/tso-electricity/CO2Emis
     """
-    path = Path(path)
-    if price_area not in PRICE_AREAS:
-        raise InputError("unknown price area", key="price_area", value=price_area,
-                         allowed=" or ".join(PRICE_AREAS))
-    if year is not None and (isinstance(year, bool) or not isinstance(year, (int, np.integer))):
-        raise InputError("year must be an integer", key="year", value=year)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror or exc})", file=path) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not a UTF-8 text file (byte {exc.start})", file=path) from None
-
-    lines = text.splitlines()
-    header_at = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if header_at is None:
-        raise InputError("empty file", file=path,
-                         allowed="a header line with " + ", ".join(_ENERGINET_COLUMNS) + ", then data rows")
-    delimiter = ";" if ";" in lines[header_at] else ","
-    header = [name.strip().lstrip("\ufeff") for name in next(csv.reader([lines[header_at]], delimiter=delimiter))]
-    for column in (_ENERGINET_TIME, _ENERGINET_AREA, _ENERGINET_VALUE):
-        if column not in header:
-            raise InputError("missing required column", file=path, row=header_at + 1, line=True,
-                             column=column, allowed="the columns of the 'CO2 Emission' dataset: "
-                             + ", ".join(_ENERGINET_COLUMNS))
-    i_time, i_area, i_value = (header.index(c) for c in (_ENERGINET_TIME, _ENERGINET_AREA, _ENERGINET_VALUE))
-
-    numbers = [i + 1 for i in range(header_at + 1, len(lines)) if lines[i].strip()]
-    records = list(csv.reader((lines[n - 1] for n in numbers), delimiter=delimiter))
-    for line_no, fields in zip(numbers, records):
-        if len(fields) != len(header):
-            raise InputError(f"expected {len(header)} fields separated by '{delimiter}', found {len(fields)}",
-                             file=path, row=line_no, line=True, value=lines[line_no - 1][:80])
-    if not records:
-        raise InputError("no data rows", file=path, allowed="one row per five minutes and price area")
-    line_of = np.asarray(numbers, dtype=np.int64)
-    times_text = pd.Series([r[i_time].strip() for r in records], dtype=object)
-    areas = np.asarray([r[i_area].strip() for r in records], dtype=object)
-    values_text = pd.Series([r[i_value].strip() for r in records], dtype=object)
-
-    values = pd.to_numeric(values_text.str.replace(",", ".", regex=False), errors="coerce").to_numpy(np.float64)
-    bad = np.flatnonzero(~np.isfinite(values))
-    if bad.size:
-        i = int(bad[0])
-        raise InputError("not a number" if values_text[i] else "missing value", file=path,
-                         row=int(line_of[i]), line=True, column=_ENERGINET_VALUE, value=values_text[i],
-                         allowed="a number of g CO2/kWh (decimal point or comma)")
-    bad = np.flatnonzero((values < 0.0) | (values > _MAX_INTENSITY))
-    if bad.size:
-        i = int(bad[0])
-        raise InputError("value out of range", file=path, row=int(line_of[i]), line=True,
-                         column=_ENERGINET_VALUE, value=float(values[i]),
-                         allowed=f"a number in [0, {_MAX_INTENSITY:g}] [g/kWh]")
-    times = _parse_utc(times_text)
-    bad = np.flatnonzero(times.isna().to_numpy())
-    if bad.size:
-        i = int(bad[0])
-        raise InputError("not an ISO 8601 time", file=path, row=int(line_of[i]), line=True,
-                         column=_ENERGINET_TIME, value=times_text[i],
-                         allowed="e.g. 2023-01-01T00:00:00 or 2023-01-01 00:00 (UTC)")
-
-    selected = np.flatnonzero(areas == price_area)
-    if not selected.size:
-        present = sorted(set(areas.tolist()))
-        raise InputError("no rows for this price area", file=path, column=_ENERGINET_AREA, value=price_area,
-                         allowed="a price area present in the file: " + ", ".join(present))
-    utc = pd.DatetimeIndex(times.to_numpy()[selected])
-    lines_sel = line_of[selected]
-    order = np.argsort(utc.asi8, kind="stable")
-    utc, lines_sel, vals = utc[order], lines_sel[order], values[selected][order]
-    duplicated = np.flatnonzero(utc.duplicated())
-    if duplicated.size:
-        i = int(duplicated[0])
-        raise InputError(f"the same time appears twice for {price_area}", file=path, row=int(lines_sel[i]),
-                         line=True, column=_ENERGINET_TIME, value=utc[i].isoformat(),
-                         allowed="one row per time and price area")
-
-    hours = utc.tz_convert(LOCAL_STANDARD_TIME).floor("h")
-    hourly = pd.Series(vals, index=hours).groupby(level=0).mean()
-    if year is not None:
-        n_hours = 8784 if _is_leap(int(year)) else 8760
-        expected = pd.date_range(pd.Timestamp(year=int(year), month=1, day=1, tz=LOCAL_STANDARD_TIME),
-                                 periods=n_hours, freq="h")
-        hourly = hourly[hourly.index.year == int(year)]
-        if hourly.empty:
-            raise InputError(f"no data for {year} in {price_area}", file=path, column=_ENERGINET_TIME,
-                             allowed=f"times from {hours[0].isoformat()} to {hours[-1].isoformat()} "
-                                     "(Danish standard time)")
-    else:
-        expected = pd.date_range(hourly.index[0], hourly.index[-1], freq="h")
-    missing = expected.difference(hourly.index)
-    if len(missing):
-        after = np.flatnonzero(hours > missing[0])
-        where = {"row": int(lines_sel[after[0]]), "line": True} if after.size else {}
-        raise InputError(
-            f"{len(missing)} hour(s) without data for {price_area}, the first {missing[0].isoformat()} "
-            "(Danish standard time)", file=path, column=_ENERGINET_TIME,
-            allowed="every hour of the period" + (f" {year}" if year is not None else ""), **where)
-    hourly = hourly.reindex(expected).astype(np.float64)
-    hourly.index.name = "time"
-    hourly.name = "co2_g_per_kwh"
-    hourly.attrs.update({"units": "g/kWh", "price_area": price_area, "source": str(path)})
-    return hourly
-
-
-def _parse_utc(text: pd.Series) -> pd.Series:
-    """ISO 8601 strings to UTC timestamps (naive strings are UTC); NaT where unreadable."""
-    parsed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
-    if parsed.isna().any():  # mixed offsets or separators: parse the rest one by one
-        rest = parsed.isna() & text.astype(bool)
-        for i in np.flatnonzero(rest.to_numpy()):
-            try:
-                stamp = pd.Timestamp(text.iloc[i])
-            except (ValueError, TypeError):
-                continue
-            parsed.iloc[i] = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    return parsed
-
-
-def _is_leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return read_hourly(path, CO2_EMISSION, price_area=price_area, year=year)
 
 
 #: Parameters of :func:`default_grid_shape` (relative amplitudes, days and hours).
