@@ -9,6 +9,10 @@ pit storage. Each benchmark stores ``unit_hours`` (hours × units dispatched) in
   whole year, warm (target: <= 5 ms for ten units and a storage).
 - ``test_heat_dispatch_python_reference``: the plain-Python reference of the tests on the
   first weeks of the same year, as an in-run baseline (compare as a ratio).
+- ``test_heat_dispatch_against_the_optimum``: the least-cost dispatch of the same year as a
+  linear program (:func:`smartcity.energy.heat_dispatch_lp.optimal_heat_dispatch`, PyPSA and
+  HiGHS; three weeks with ``--quick``), timed once; ``extra_info`` holds both costs and the
+  rule's excess cost over the optimum (target: within 3 %).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from smartcity.energy.heat_dispatch import heat_dispatch  # noqa: E402
+from smartcity.energy.heat_dispatch_lp import dispatch_cost, optimal_heat_dispatch  # noqa: E402
 from tests.energy.heat_systems import synthetic_network  # noqa: E402
 from tests.energy.reference_heat_dispatch import reference_heat_dispatch  # noqa: E402
 
@@ -54,3 +59,15 @@ def test_heat_dispatch_python_reference(benchmark):
         rounds=2 if QUICK else 3, iterations=1)
     _record(benchmark, *net["capacity"].shape)
     assert result["unmet"].sum() == 0.0
+
+
+def test_heat_dispatch_against_the_optimum(benchmark):
+    net = synthetic_network(hours=24 * 21 if QUICK else 8760)
+    args = (net["demand"], net["capacity"], net["cost"], net["must_run"], net["storage"])
+    rule = heat_dispatch(*args)
+    best = benchmark.pedantic(optimal_heat_dispatch, args=args, kwargs={"final_mwh": float(rule["level"][-1])},
+                              rounds=1, iterations=1)
+    rule_cost, best_cost = dispatch_cost(rule, net["cost"]), dispatch_cost(best, net["cost"])
+    benchmark.extra_info.update(hours=len(net["demand"]), rule_cost_eur=rule_cost, optimal_cost_eur=best_cost,
+                                excess_cost=rule_cost / best_cost - 1.0)
+    assert best_cost <= rule_cost * (1 + 1e-7)
