@@ -47,11 +47,11 @@ def log_mean_temperature_k(inlet_c, outlet_c) -> np.ndarray:
     """
     t_in = np.asarray(inlet_c, dtype=np.float64) + KELVIN
     t_out = np.asarray(outlet_c, dtype=np.float64) + KELVIN
-    ratio = t_out / t_in
     glide = t_out - t_in
-    same = np.abs(glide) < 1e-9 * t_in
+    same = np.abs(glide) < 1e-12 * t_in
+    # log1p keeps the logarithm of a ratio near 1 exact (a glide of 1e-5 K would lose 7 digits in log(t_out / t_in))
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean = np.where(same, t_in, glide / np.log(np.where(same, 2.0, ratio)))
+        mean = np.where(same, t_in, glide / np.log1p(np.where(same, 1.0, glide / t_in)))
     return mean
 
 
