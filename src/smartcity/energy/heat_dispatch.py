@@ -58,7 +58,7 @@ import numpy as np
 
 from smartcity.checks import number, number_array
 
-__all__ = ["HeatStorage", "heat_dispatch", "storage_loss_per_hour", "warmup", "OUTPUTS"]
+__all__ = ["HeatStorage", "check_system", "heat_dispatch", "storage_loss_per_hour", "warmup", "OUTPUTS"]
 
 #: Keys of the dictionary :func:`heat_dispatch` returns, in order.
 OUTPUTS = ("production", "charge", "discharge", "level", "loss", "dumped", "unmet", "reference_cost", "threshold")
@@ -115,6 +115,29 @@ def storage_loss_per_hour(loss_per_day: float) -> float:
     return 1.0 - (1.0 - loss_per_day) ** (1.0 / 24.0)
 
 
+def check_system(demand_mw, capacity_mw, cost_eur_per_mwh, must_run
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The demand, capacities, costs and must-run flags of a heat system as checked arrays.
+
+    Raises
+    ------
+    ValueError
+        Naming the argument and its first bad element (see :func:`heat_dispatch`).
+    """
+    demand = number_array("demand_mw", demand_mw, ndim=1, nonneg=True, unit="MW")
+    capacity = number_array("capacity_mw", capacity_mw, ndim=2, nonneg=True, unit="MW")
+    n_h, n_u = capacity.shape
+    if n_h != demand.shape[0]:
+        raise ValueError(f"capacity_mw: expected {demand.shape[0]} hours (rows) as demand_mw, got {n_h}")
+    cost = number_array("cost_eur_per_mwh", cost_eur_per_mwh, shape=(n_h, n_u), unit="EUR/MWh")
+    flags = np.asarray(must_run)
+    if flags.size == 0:
+        flags = flags.astype(np.bool_)
+    if flags.shape != (n_u,) or flags.dtype != np.bool_:
+        raise ValueError(f"must_run: expected {n_u} booleans (one per unit), got {flags.dtype} of shape {flags.shape}")
+    return demand, np.ascontiguousarray(capacity), np.ascontiguousarray(cost), flags
+
+
 def heat_dispatch(demand_mw, capacity_mw, cost_eur_per_mwh, must_run, storage: HeatStorage | None = None, *,
                   window_hours: int = WEEK_HOURS) -> dict[str, np.ndarray]:
     """Dispatch the production units and the storage of a heat network hour by hour.
@@ -164,17 +187,8 @@ def heat_dispatch(demand_mw, capacity_mw, cost_eur_per_mwh, must_run, storage: H
     >>> d["dumped"].tolist(), d["unmet"].tolist()
     ([10.0, 0.0, 0.0], [0.0, 0.0, 0.0])
     """
-    demand = number_array("demand_mw", demand_mw, ndim=1, nonneg=True, unit="MW")
-    capacity = number_array("capacity_mw", capacity_mw, ndim=2, nonneg=True, unit="MW")
+    demand, capacity, cost, flags = check_system(demand_mw, capacity_mw, cost_eur_per_mwh, must_run)
     n_h, n_u = capacity.shape
-    if n_h != demand.shape[0]:
-        raise ValueError(f"capacity_mw: expected {demand.shape[0]} hours (rows) as demand_mw, got {n_h}")
-    cost = number_array("cost_eur_per_mwh", cost_eur_per_mwh, shape=(n_h, n_u), unit="EUR/MWh")
-    flags = np.asarray(must_run)
-    if flags.size == 0:
-        flags = flags.astype(np.bool_)
-    if flags.shape != (n_u,) or flags.dtype != np.bool_:
-        raise ValueError(f"must_run: expected {n_u} booleans (one per unit), got {flags.dtype} of shape {flags.shape}")
     if isinstance(window_hours, bool) or not isinstance(window_hours, (int, np.integer)) or window_hours < 1:
         raise ValueError(f"window_hours = {window_hours!r}: must be a whole number >= 1 [h]")
     storage = storage if storage is not None else HeatStorage()
@@ -184,7 +198,7 @@ def heat_dispatch(demand_mw, capacity_mw, cost_eur_per_mwh, must_run, storage: H
         **{key: np.zeros(n_h) for key in OUTPUTS[1:]},
     }
     _dispatch_kernel(
-        demand, np.ascontiguousarray(capacity), np.ascontiguousarray(cost), flags.astype(np.bool_),
+        demand, capacity, cost, flags,
         float(storage.capacity_mwh), float(storage.charge_mw), float(storage.discharge_mw),
         storage_loss_per_hour(float(storage.loss_per_day)), float(storage.initial_mwh), int(window_hours) // 2,
         out["production"], out["charge"], out["discharge"], out["level"], out["loss"], out["dumped"],
@@ -215,7 +229,8 @@ def _dispatch_kernel(demand, capacity, cost, must_run, storage_mwh, charge_mw, d
                      initial_mwh, half_window, production, charge, discharge, level, loss, dumped, unmet,
                      reference_cost, threshold):
     n_h, n_u = capacity.shape
-    order = np.empty(n_u, np.int64)
+    orders = np.empty((n_h, n_u), np.int64)  # each hour's merit order, for both steps
+    counts = np.empty(n_h, np.int64)
 
     # Step A: the marginal cost of heat without storage, and its centred moving mean
     for h in range(n_h):
@@ -224,7 +239,9 @@ def _dispatch_kernel(demand, capacity, cost, must_run, storage_mwh, charge_mw, d
             if must_run[u]:
                 must += capacity[h, u]
         remaining = max(demand[h] - must, 0.0)
+        order = orders[h]
         n = _merit_order(cost[h], must_run, order)
+        counts[h] = n
         last = -1
         first = -1
         for i in range(n):
@@ -277,7 +294,8 @@ def _dispatch_kernel(demand, capacity, cost, must_run, storage_mwh, charge_mw, d
         has_threshold = not np.isnan(thr)
         tie = TIE * max(1.0, abs(thr)) if has_threshold else 0.0
         snap = SNAP * demand[h]
-        n = _merit_order(cost[h], must_run, order)
+        order = orders[h]
+        n = counts[h]
         if has_threshold:
             cheap = 0.0
             for i in range(n):

@@ -30,7 +30,7 @@ import logging
 import numpy as np
 
 from smartcity.checks import number, number_array
-from smartcity.energy.heat_dispatch import HeatStorage, storage_loss_per_hour
+from smartcity.energy.heat_dispatch import HeatStorage, check_system, storage_loss_per_hour
 
 __all__ = ["VALUE_OF_LOST_HEAT", "optimal_heat_dispatch", "dispatch_cost"]
 
@@ -76,13 +76,8 @@ def optimal_heat_dispatch(demand_mw, capacity_mw, cost_eur_per_mwh, must_run, st
     except ImportError as exc:  # pragma: no cover - the extra is part of the test install
         raise ImportError('the optimal dispatch needs PyPSA: pip install "smartcity[optimal]"') from exc
 
-    demand = number_array("demand_mw", demand_mw, ndim=1, nonneg=True, unit="MW")
-    capacity = number_array("capacity_mw", capacity_mw, ndim=2, nonneg=True, unit="MW")
+    demand, capacity, cost, flags = check_system(demand_mw, capacity_mw, cost_eur_per_mwh, must_run)
     n_h, n_u = capacity.shape
-    if n_h != demand.shape[0]:
-        raise ValueError(f"capacity_mw: expected {demand.shape[0]} hours (rows) as demand_mw, got {n_h}")
-    cost = number_array("cost_eur_per_mwh", cost_eur_per_mwh, shape=(n_h, n_u), unit="EUR/MWh")
-    flags = np.asarray(must_run, dtype=bool).reshape(n_u)
     storage = storage if storage is not None else HeatStorage()
     final = storage.initial_mwh if final_mwh is None else number("final_mwh", final_mwh, low=0.0,
                                                                   high=storage.capacity_mwh, unit="MWh")
