@@ -468,3 +468,49 @@ def test_report_writes_a_real_report(small_results, tmp_path):
     assert main(["report", "-q", str(result), "-o", str(tmp_path / "rep"), "--baseline", "small"]) == 0
     page = (tmp_path / "rep" / "report.html").read_text(encoding="utf-8")
     assert "small_light" in page
+
+
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("retired-before-built", "units.csv, line 2, column 'retired': the unit is retired before it is commissioned"),
+        ("negative-capacity", "units.csv, line 2, column 'heat_capacity_mw': value out of range; got -420"),
+        ("storage-without-power", "column 'heat_capacity_mw': a storage needs a charge and discharge power"),
+        ("no-unit-meets-the-demand",
+         "key 'supply.district_heating.network.units': the network's units cannot meet its heat demand in 2014"),
+        ("measure-unknown-unit", "key 'measures.coal_chp_exit.retire': the network has no such unit; got 'njv9'"),
+        ("supply-measure-without-network",
+         "key 'measures.portland_surplus_heat': a supply measure needs the district-heating network model"),
+        ("dispatch-without-network", "key 'supply.district_heating.network': mode 'dispatch' needs the network"),
+    ],
+)
+def test_bad_supply_inputs_exit_2_and_write_nothing(district, tmp_path, case, expected):
+    units, base, light = (district / "district_heating" / "units.csv", district / "baseline.toml",
+                          district / "lighthouse.toml")
+    scenarios = [base, light]
+    if case == "retired-before-built":
+        _rewrite(units, "chp,existing,1998,2100,", "chp,existing,1998,1990,")
+    elif case == "negative-capacity":
+        _rewrite(units, "chp,existing,1998,2100,420,", "chp,existing,1998,2100,-420,")
+    elif case == "storage-without-power":
+        _rewrite(units, "storage,planned,2023,2100,50,", "storage,planned,2023,2100,0,")
+    elif case == "no-unit-meets-the-demand":
+        _rewrite(units, "boiler,existing,1980,2100,200,", "boiler,existing,1980,2100,0,")
+        _rewrite(units, "boiler,existing,1980,2100,300,", "boiler,existing,1980,2100,0,")
+        _rewrite(units, "chp,existing,1998,2100,420,", "chp,existing,1998,2100,200,")
+        scenarios = [base]
+    elif case == "measure-unknown-unit":
+        _rewrite(light, 'retire = ["njv3"]', 'retire = ["njv9"]')
+    elif case == "supply-measure-without-network":
+        _rewrite(base, 'mode = "dispatch"', 'mode = "factor"')
+    elif case == "dispatch-without-network":
+        text = base.read_text(encoding="utf-8")
+        start = text.index("[supply.district_heating.network]")
+        base.write_text(text[:start] + text[text.index("\n\n", start):], encoding="utf-8")
+        scenarios = [base]
+    out = tmp_path / "out"
+    proc = run_cli("run", *map(str, scenarios), "-o", str(out))
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert expected in proc.stderr, proc.stderr
+    assert not out.exists()

@@ -54,8 +54,11 @@ def test_renovation_lowers_heat_need_of_kildeparken(ds):
 
 
 def test_coal_exit_is_a_visible_step_in_the_district_heating_factor(ds):
-    factor = ds["district_heating_emission_factor"].sel(scenario="baseline")
-    assert float(factor.sel(year=2029)) < 0.7 * float(factor.sel(year=2028))
+    """The lighthouse's coal exit at the end of 2028 (a supply measure); the baseline keeps the 2014 system."""
+    factor = ds["district_heating_emission_factor"].sel(scenario="lighthouse")
+    assert float(factor.sel(year=2029)) < 0.5 * float(factor.sel(year=2028))
+    baseline = ds["district_heating_emission_factor"].sel(scenario="baseline")
+    assert float(baseline.max()) < 1.01 * float(baseline.min())
 
 
 def test_hourly_electricity_balance_closes(ds):
@@ -84,7 +87,9 @@ def test_same_inputs_same_results():
 def test_district_heat_production_includes_network_losses(ds):
     s = ds.sel(scenario="baseline", year=2020)
     delivered = float(s["final_energy"].sel(carrier="district_heat").sum())
-    assert float(s["district_heat_production"]) == pytest.approx(delivered / (1 - 0.20), rel=1e-9)
+    loss = float(s["network_heat_loss"]) / float(s["network_heat_loss"] + s["network_heat_delivered"])
+    assert 0.18 < loss < 0.20  # the calibrated 20 % of the rest of the network, less with the district's heat
+    assert float(s["district_heat_production"]) == pytest.approx(delivered / (1 - loss), rel=1e-9)
 
 
 def test_local_lca_electricity_factor_runs_and_counts_pv(tmp_path, repo):

@@ -79,7 +79,7 @@ def test_every_registered_measure_has_a_stage_and_its_hook():
     for name, cls in MEASURE_TYPES.items():
         assert cls.stage in STAGES, name
         assert cls.apply is not MeasureBase.__dict__.get("apply"), name
-    assert {cls.stage for cls in MEASURE_TYPES.values()} == {"stock", "demand", "transport", "charging"}
+    assert {cls.stage for cls in MEASURE_TYPES.values()} == {"stock", "demand", "transport", "charging", "supply"}
 
 
 def test_registration_refuses_what_is_not_a_measure(registered):

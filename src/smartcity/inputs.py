@@ -42,6 +42,8 @@ class ScenarioInputs:
     buildings: pd.DataFrame
     grid_shape: pd.Series | None = None
     zone_system: zones_mod.ZoneSystem | None = None
+    heat_units: pd.DataFrame | None = None
+    price_shape: pd.Series | None = None
 
 
 class _LRU:
@@ -75,7 +77,10 @@ class RunCache:
       value of time), zone system and base year (each run then applies its own measures);
     * the energy system of a stock in a year, by the stock, the supply section without its
       emission factors (used after the simulation only), the weather and the warm-up;
-      at most ``max_energy_years`` are kept (least recently used dropped; None: all).
+      at most ``max_energy_years`` are kept (least recently used dropped; None: all);
+    * the district-heating network model (its weather-shaped demand, loss and the units'
+      hourly capacities and costs of each year dispatched), by its section, units table,
+      weather year and price shape (the last four kept).
 
     Objects used in keys by identity (weather years, zone systems) are kept alive by the
     cache, so an identity is never reused for another object while the cache exists.
@@ -88,6 +93,7 @@ class RunCache:
         self.irradiance: dict[tuple, np.ndarray] = {}
         self.transport = _LRU(max_transport_models)
         self.energy = _LRU(max_energy_years)
+        self.networks = _LRU(4)
         self._objects: dict[int, object] = {}
 
     def ref(self, obj) -> int:
@@ -157,7 +163,8 @@ def load_inputs(paths: Sequence[str | Path | ResolvedScenario], *,
                 zone_system = zones_mod.read_zone_system(t.zones, t.nodes, t.links, t.lines, t.line_stops,
                                                          scenario_file=resolved.path)
                 cache.zone_systems[system_key] = zone_system
-        checked = _CheckInputs(buildings, zone_system)
+        heat_units, price_shape = _read_network(resolved, cache)
+        checked = _CheckInputs(buildings, zone_system, heat_units)
         for mid, measure in enabled_measures(model.measures).items():
             try:
                 measure.check(f"measures.{mid}", checked)
@@ -186,8 +193,44 @@ def load_inputs(paths: Sequence[str | Path | ResolvedScenario], *,
                     allowed="8760 or 8784 hourly values (one calendar year; choose it with "
                             "supply.electricity.profile_year)",
                 )
-        inputs.append(ScenarioInputs(resolved, weather_cache[weather_file], buildings, grid_shape, zone_system))
+        inputs.append(ScenarioInputs(resolved, weather_cache[weather_file], buildings, grid_shape, zone_system,
+                                     heat_units, price_shape))
     return inputs
+
+
+def _read_network(resolved: ResolvedScenario, cache: RunCache) -> tuple[pd.DataFrame | None, pd.Series | None]:
+    """The district-heating network's units table and electricity-price shape (``mode = "dispatch"``)."""
+    dh = resolved.model.supply.district_heating
+    if dh.mode != "dispatch":
+        return None, None
+    from smartcity.energy import energi_data_service
+    from smartcity.energy.heat_supply import read_heat_units
+
+    network = dh.network
+    key = ("heat_units",) + (_file_key(network.units) if network.units.is_file() else (str(network.units),))
+    units = cache.tables.get(key)
+    if units is None:
+        units = read_heat_units(network.units, scenario_file=resolved.path,
+                                scenario_key="supply.district_heating.network.units")
+        cache.tables[key] = units
+    price = None
+    if network.electricity_price_profile is not None:
+        path = network.electricity_price_profile
+        if not path.is_file():
+            raise InputError("electricity price file not found", file=resolved.path,
+                             key="supply.district_heating.network.electricity_price_profile", value=str(path),
+                             allowed="an existing CSV export of Energi Data Service's Elspotprices or DayAheadPrices")
+        price = energi_data_service.read_spot_prices(path, resolved.model.supply.electricity.price_area,
+                                                     network.profile_year)
+        if len(price) not in (8760, 8784):
+            raise InputError("hourly electricity-price series is not one whole year", file=path,
+                             value=f"{len(price)} hours",
+                             allowed="8760 or 8784 hourly values (one calendar year; choose it with "
+                                     "supply.district_heating.network.profile_year)")
+        if not float(price.mean()) > 0.0:
+            raise InputError("the electricity prices' mean is not positive, so they give no shape", file=path,
+                             value=f"mean {float(price.mean()):g} EUR/MWh", allowed="a year with a positive mean")
+    return units, price
 
 
 def enabled_measures(measures: Mapping) -> dict:
@@ -200,3 +243,4 @@ class _CheckInputs:
 
     buildings: pd.DataFrame
     zone_system: zones_mod.ZoneSystem | None
+    heat_units: pd.DataFrame | None = None

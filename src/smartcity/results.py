@@ -47,7 +47,7 @@ __all__ = [
 ENGINE = "netcdf4"
 _SCHEMA_FILE = "data/results.toml"
 #: Groups of results variables (``data/results.toml``): a Dataset holding one variable of a group holds all.
-GROUPS = ("run", "energy", "transport", "lines", "attribution", "measures")
+GROUPS = ("run", "energy", "transport", "lines", "supply", "attribution", "measures")
 
 
 @dataclass(frozen=True)
@@ -453,6 +453,41 @@ def energy_results(resolved, weather, buildings, years: list[int], results, reno
     weather_source = {"source": weather.source}
     return dataset(values, coords, attrs={"outdoor_air_temperature": weather_source,
                                           "global_horizontal_irradiance": weather_source})
+
+
+def supply_results(units, results) -> xr.Dataset:
+    """The district-heating network's dispatch of each year, all measures in force (group ``supply``).
+
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The network's units table (:func:`smartcity.energy.heat_supply.read_heat_units`).
+    results : list
+        The orchestrator's result of each year; ``network`` is the year's NetworkYear with
+        its hourly series.
+    """
+    producers = units[units["kind"] != "storage"]
+    nets = [r.network for r in results]
+    values = {
+        "heat_unit_kind": producers["kind"].to_numpy(dtype=str),
+        "heat_unit_production": np.stack([n.production_mwh for n in nets]),
+        "heat_unit_fuel": np.stack([n.fuel_mwh for n in nets]),
+        "heat_unit_electricity": np.stack([n.electricity_mwh for n in nets]),
+        "heat_unit_power": np.stack([n.power_mwh for n in nets]),
+        "heat_unit_co2": np.stack([n.co2_t for n in nets]),
+        "heat_unit_cost": np.stack([n.cost_eur for n in nets]),
+        "network_heat_delivered": np.array([n.delivered_mwh for n in nets]),
+        "network_heat_loss": np.array([n.loss_mwh for n in nets]),
+        "network_heat_unmet": np.array([n.unmet_mwh for n in nets]),
+        "network_heat_dumped": np.array([n.dumped_mwh for n in nets]),
+        "district_heat_renewable_share": np.array([n.renewable_share for n in nets]),
+        "district_heat_surplus_share": np.array([n.surplus_share for n in nets]),
+        "district_heating_hourly_factor": np.stack([n.factor_g_per_kwh for n in nets]),
+        "heat_production": np.stack([n.hourly["production_mw"] for n in nets]),
+        "heat_storage_level": np.stack([n.hourly["storage_level_mwh"] for n in nets]),
+        "network_heat_demand": np.stack([n.hourly["demand_mw"] + n.hourly["loss_mw"] for n in nets]),
+    }
+    return dataset(values, {"heat_unit": producers["unit"].to_numpy(dtype=str)})
 
 
 def transport_results(transport, years: list[int], results) -> xr.Dataset:

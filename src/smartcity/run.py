@@ -37,7 +37,8 @@ import xarray as xr
 from smartcity import economics, emissions, results
 from smartcity import weather as weather_mod
 from smartcity.energy import balance, grid, single_building, stock, thermal
-from smartcity.energy.district_heating import SupplyYear, supply_year
+from smartcity.energy.district_heating import SupplyYear, service_years, supply_year
+from smartcity.energy.heat_supply import HeatNetworkModel, NetworkYear
 from smartcity.energy.system import (
     BUILDING_SECTORS,
     EnergyYear,
@@ -60,8 +61,8 @@ from smartcity.transport.model import (
 from smartcity.transport.vehicles import load_vehicle_data
 
 __all__ = [
-    "run_scenarios", "run_building_file", "load_plan", "measure_costs", "RunCache", "ScenarioInputs", "load_inputs",
-    "default_scenarios", "RENOVATION_TYPES",
+    "run_scenarios", "run_building_file", "dispatch_year", "load_plan", "measure_costs", "RunCache", "ScenarioInputs",
+    "load_inputs", "default_scenarios", "RENOVATION_TYPES", "supply_cost_shares",
 ]
 
 Progress = Callable[[str, float], None]
@@ -86,12 +87,13 @@ class _YearResult:
     grid_export_kw: np.ndarray  # (n_h,) [kW]
     supply: SupplyYear  # the year's district-heating factor and network loss
     transport: TransportEnergy | None = None
+    network: NetworkYear | None = None  # the district-heating network's dispatch (mode "dispatch")
 
 
 class _ScenarioModel:
     """The models of one scenario, ready to simulate any year under any subset of its measures."""
 
-    def __init__(self, inp: ScenarioInputs, cache: RunCache | None = None) -> None:
+    def __init__(self, inp: ScenarioInputs, cache: RunCache | None = None, transport: bool = True) -> None:
         model = inp.resolved.model
         self.inp = inp
         self.model = model
@@ -111,8 +113,17 @@ class _ScenarioModel:
                                 hashlib.sha256(repr(supply_doc).encode()).hexdigest())
         self._grid: dict[int, np.ndarray] = {}
         self._measure_json: dict[int, tuple] = {}
+        self.network = None
+        self._unit_years = None
+        if inp.heat_units is not None:
+            self._unit_years = service_years(inp.heat_units)
+            dh = model.supply.district_heating
+            key = (dh.network.model_dump_json(), dh.network_loss.canonical, self.cache.ref(inp.heat_units),
+                   weather_key, None if inp.price_shape is None else self.cache.ref(inp.price_shape))
+            self.network = self.cache.networks.get(key, lambda: HeatNetworkModel(
+                dh.network, inp.heat_units, inp.weather, dh.network_loss.canonical, inp.price_shape))
         self.transport = None
-        if inp.zone_system is not None:
+        if inp.zone_system is not None and transport:
             key = (_json_key(model.transport), self.cache.ref(inp.zone_system), model.scenario.base_year)
             calibrated = self.cache.transport.get(key, lambda: DistrictTransport(
                 model.transport, inp.zone_system, {}, model.scenario.base_year, file=str(inp.resolved.path)))
@@ -138,7 +149,7 @@ class _ScenarioModel:
                 in_force.append((mid, share, self._measure_json[id(m)][1]))
         return (self.cache.ref(self.inp.buildings), built, tuple(in_force))
 
-    def simulate(self, measures: Mapping, years: Sequence[int]) -> list[_YearResult]:
+    def simulate(self, measures: Mapping, years: Sequence[int], hourly_supply: bool = False) -> list[_YearResult]:
         """Energy, travel and CO2 of each year with ``measures`` applied, stage by stage.
 
         Each year goes through the stages of :data:`smartcity.scenario.sections.measures.STAGES`:
@@ -150,7 +161,8 @@ class _ScenarioModel:
         The stock changes only when a building is built or a measure's treated share
         changes; years in which neither happens reuse the previous year's energy system,
         and a stock already simulated (under another set of measures) is not simulated
-        again. Emissions are always computed with the year's factors.
+        again. Emissions are always computed with the year's factors. ``hourly_supply`` keeps
+        the hourly series of the district-heating network's dispatch (``mode = "dispatch"``).
         """
         stock_measures = of_stage(measures, "stock")
         on_travel = travel_measures(measures)
@@ -175,13 +187,13 @@ class _ScenarioModel:
             if self.transport is not None:
                 travel = transport_energy(self.transport, self.transport.simulate_year(on_travel, year),
                                           on_travel, year, cars, self.vehicles, self.weather.index)
-            supply_state = supply_year(self.model.supply, year, measures)
-            results.append(self._account(last_energy, travel, measures, supply_state, year))
+            supply_state = supply_year(self.model.supply, year, measures, self._unit_years)
+            results.append(self._account(last_energy, travel, measures, supply_state, year, hourly_supply))
         return results
 
     def _account(self, energy: EnergyYear, travel: TransportEnergy | None, measures: Mapping,
-                 supply_state: SupplyYear, year: int) -> _YearResult:
-        """The year's charging (stage ``charging``), electricity balance and CO2 inventory."""
+                 supply_state: SupplyYear, year: int, hourly_supply: bool = False) -> _YearResult:
+        """The year's charging (stage ``charging``), district-heating dispatch, electricity balance and CO2."""
         grid_kw = self.grid_intensity(year)
         n_h = len(self.weather.index)
         if travel is not None:
@@ -200,10 +212,20 @@ class _ScenarioModel:
         if travel is not None:
             fuels = {c: kwh for c, kwh in travel.fuel_kwh.items() if kwh > 0.0}
             final_kw["transport"] = {**fuels, "electricity": charging_kw}
+        network = None
+        district_heat_factor = supply_state.district_heat_factor
+        if self.network is not None:
+            district_kw = sum(np.asarray(energy.final_energy_kw[s].get("district_heat", 0.0)) for s in BUILDING_SECTORS)
+            network = self.network.dispatch(year, supply_state.units, np.broadcast_to(district_kw, (n_h,)) / 1e3,
+                                            grid_kw, lowered_k=supply_state.temperature_reduction_k,
+                                            hourly=hourly_supply)
+            district_heat_factor = network.factor_g_per_kwh
+            supply_state.district_heat_factor = network.annual_factor_g_per_kwh
+            supply_state.network_loss = network.loss_share
         co2, final, intensity = emissions.account_year(
-            self.model.emissions, final_kw, grid_kw, supply_state.district_heat_factor, import_share=share,
+            self.model.emissions, final_kw, grid_kw, district_heat_factor, import_share=share,
             local_pv_kwh=float(energy.pv_generation_kw.sum()), electricity_kwh=float(demand.sum()))
-        return _YearResult(energy, co2, final, intensity, grid_import, grid_export, supply_state, travel)
+        return _YearResult(energy, co2, final, intensity, grid_import, grid_export, supply_state, travel, network)
 
 
 def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None, attribution: bool = True,
@@ -218,21 +240,41 @@ def _simulate_scenario(inp: ScenarioInputs, progress: Progress | None, attributi
     runs: dict[str, list[_YearResult]] = {}
     for k, (label, subset) in enumerate(variants):
         same = "all" in runs and subset.keys() == measures.keys()  # one measure: "alone" is "all"
-        runs[label] = runs["all"] if same else sm.simulate(subset, years)
+        runs[label] = runs["all"] if same else sm.simulate(subset, years, hourly_supply=label == "all")
         if progress is not None:
             progress(f"{model.name}: {label}", (k + 1) / len(variants))
     main = runs["all"]
+    if sm.network is not None:
+        _check_heat_met(inp, years, main)
     renovated = _renovated_floor_area(inp.buildings, of_stage(measures, "stock"), years)
     ds = results.energy_results(inp.resolved, inp.weather, inp.buildings, years, main, renovated)
     if sm.transport is not None:
         ds = ds.merge(results.transport_results(sm.transport, years, main))
+    if sm.network is not None:
+        ds = ds.merge(results.supply_results(inp.heat_units, main))
     if not attribution:
         return ds
     if not measures:
         return ds.merge(results.no_attribution_results(years, main))
     return ds.merge(results.attribution_results(
-        years, measures, runs, measure_costs(inp.buildings, measures, years),
+        years, measures, runs, measure_costs(inp.buildings, measures, years,
+                                             cost_share=supply_cost_shares(measures, years, main)),
         _measure_floor_area(inp.buildings, measures, years)))
+
+
+def _check_heat_met(inp: ScenarioInputs, years: Sequence[int], main: list[_YearResult]) -> None:
+    """Refuse a scenario whose district-heating units cannot meet the network's demand in some year."""
+    for year, r in zip(years, main):
+        net = r.network
+        if net.unmet_mwh > 1e-9 * (net.delivered_mwh + net.loss_mwh):
+            short = net.hourly["unmet_mw"]
+            hour = int(np.argmax(short))
+            raise InputError(
+                f"the network's units cannot meet its heat demand in {year}: {net.unmet_mwh:,.0f} MWh unmet, "
+                f"{short[hour]:,.1f} MW short in hour {hour}", file=inp.resolved.path,
+                key="supply.district_heating.network.units",
+                allowed="units (with the year's measures) whose available capacity covers the peak of the "
+                        "network's demand and loss, e.g. a peak boiler")
 
 
 #: Building-measure types whose reach counts as "renovated" for the social-reach KPIs.
@@ -265,12 +307,15 @@ def _renovated_floor_area(buildings: pd.DataFrame, measures: Mapping, years: lis
 
 
 def measure_costs(buildings: pd.DataFrame, measures: Mapping, years: Sequence[int], *,
-                  discount_rate: float = economics.DISCOUNT_RATE) -> pd.DataFrame:
+                  discount_rate: float = economics.DISCOUNT_RATE,
+                  cost_share: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Installations and costs of each measure in each year (:func:`smartcity.economics.cost_table`).
 
     Measures on the stock are paid per unit installed on the buildings they reach
     (:func:`stock.units_in_service`); the others as a whole, in proportion to their ramp
-    share (:func:`economics.share_in_service`).
+    share (:func:`economics.share_in_service`). ``cost_share`` gives the share of a
+    measure's money the district bears (default 1): a measure on the district-heating
+    network serves the whole network (:func:`supply_cost_shares`).
     """
     years = sorted({int(y) for y in years})
     active = enabled_measures(measures)
@@ -280,8 +325,33 @@ def measure_costs(buildings: pd.DataFrame, measures: Mapping, years: Sequence[in
         served = stock.units_in_service(buildings, of_stage(active, "stock"), first, years[-1])
         for mid, m in active.items():
             units = served[mid] if m.stage == "stock" else economics.share_in_service(m, first, years[-1])
-            rows += economics.measure_costs(mid, m, years, first, units, discount_rate=discount_rate)
+            found = economics.measure_costs(mid, m, years, first, units, discount_rate=discount_rate)
+            share = 1.0 if cost_share is None else float(cost_share.get(mid, 1.0))
+            if share != 1.0:
+                money = ("investment_eur", "reinvestment_eur", "om_eur", "annualised_eur", "annual_cost_eur")
+                found = [{**row, **{k: row[k] * share for k in money}} for row in found]
+            rows += found
     return economics.cost_table(rows, discount_rate=discount_rate)
+
+
+def supply_cost_shares(measures: Mapping, years: Sequence[int], main: Sequence[_YearResult]) -> dict[str, float]:
+    """The district's share of the costs of each measure on the district-heating network. [1]
+
+    A supply measure (a heat pump, the coal exit) serves every consumer of the network; the
+    district bears the share of its costs that its district-heat use is of the heat the
+    network delivers, in the first simulated year in which the measure acts (the last
+    simulated year if none), with all the scenario's measures in force.
+    """
+    dh = emissions.INVENTORY_CARRIERS.index("district_heat")
+    shares = {}
+    for mid, m in measures.items():
+        if m.stage != "supply" or main[0].network is None:
+            continue
+        acting = [i for i, y in enumerate(years) if y >= m.start_year]
+        r = main[acting[0] if acting else len(years) - 1]
+        delivered = r.network.delivered_mwh
+        shares[mid] = float(r.final_mwh[:, dh].sum()) / delivered if delivered > 0.0 else 0.0
+    return shares
 
 
 def run_scenarios(
@@ -323,6 +393,46 @@ def run_scenarios(
     ds.attrs.update(provenance_attrs(command))
     ds.attrs["scenarios"] = ", ".join(names)
     return ds
+
+
+def dispatch_year(path: str | Path, year: int | None = None) -> tuple[ScenarioInputs, int, NetworkYear]:
+    """The district-heating network of a scenario in one year, all its measures in force.
+
+    The buildings are simulated for the year (their hourly district-heat use joins the rest
+    of the network's demand) and the network dispatched with its hourly series.
+
+    Parameters
+    ----------
+    path : str or Path
+        Scenario file with ``supply.district_heating.mode = "dispatch"``.
+    year : int, optional
+        A simulated year of the scenario; default its last. [a]
+
+    Returns
+    -------
+    tuple
+        The scenario's inputs, the year and its :class:`~smartcity.energy.heat_supply.NetworkYear`.
+
+    Raises
+    ------
+    InputError
+        Bad inputs, a scenario without the network model, a year it does not simulate.
+    """
+    inp = load_inputs([path])[0]
+    model = inp.resolved.model
+    if inp.heat_units is None:
+        raise InputError("the scenario has no district-heating network model", file=inp.resolved.path,
+                         key="supply.district_heating.mode", value=model.supply.district_heating.mode,
+                         allowed="'dispatch' with a [supply.district_heating.network] table")
+    years = list(model.years)
+    year = years[-1] if year is None else year
+    if year not in years:
+        raise InputError("the scenario does not simulate this year", file=inp.resolved.path, key="--year",
+                         value=year, allowed=f"one of {years[0]}-{years[-1]} in steps of {model.scenario.year_step}")
+    sm = _ScenarioModel(inp, transport=False)  # the network sees the buildings' heat, not the travel
+    main = sm.simulate(enabled_measures(model.measures), [year], hourly_supply=True)
+    _check_heat_met(inp, [year], main)
+    return inp, year, main[0].network
 
 
 def run_building_file(path: str | Path, weather: str | Path | None = None) -> single_building.BuildingResult:

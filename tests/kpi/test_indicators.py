@@ -80,7 +80,8 @@ def test_economic_kpis(default_run, table):
     assert value(table, "investment", "baseline", 2030) == 0.0
     savings = value(table, "energy_cost_savings", "lighthouse", 2030)
     om = float(y["measure_om_cost"].sum())
-    assert value(table, "simple_payback", "lighthouse", 2030) == pytest.approx(invested / (savings - om))
+    net = savings - om  # the supply measures' operation can outweigh the district's energy-cost savings
+    assert value(table, "simple_payback", "lighthouse", 2030) == (pytest.approx(invested / net) if net > 0 else np.inf)
     annual = value(table, "measure_annual_cost", "lighthouse", 2030)
     reduction = value(table, "co2_reduction_vs_baseline", "lighthouse", 2030)
     assert value(table, "abatement_cost", "lighthouse", 2030) == pytest.approx((annual - savings) / reduction)

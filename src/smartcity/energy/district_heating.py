@@ -1,21 +1,24 @@
 """District heating seen from the district: the year's CO2 factor of delivered heat and the
-network loss, and what measures of stage ``supply`` change in them.
+network loss, or the network's units in service, and what measures of stage ``supply``
+change in them.
 
-Without a model of the network's production, the heat a district draws carries the year's
-factor of the scenario's trajectory (``supply.district_heating.emission_factor``, per heat
-delivered to the substations), and the heat produced for it is the delivered heat over
-(1 − network loss). Measures of stage ``supply`` act on :class:`SupplyYear` through its
-methods; the orchestrator (:mod:`smartcity.run`) reads the year's values back for the CO2
-inventory and the heat production.
+With ``mode = "factor"``, the heat a district draws carries the year's factor of the
+scenario's trajectory (``supply.district_heating.emission_factor``, per heat delivered to
+the substations), and the heat produced for it is the delivered heat over (1 − network
+loss). With ``mode = "dispatch"``, :class:`SupplyYear` holds the share of each production
+unit in service and the lowering of the network temperatures, and the orchestrator
+(:mod:`smartcity.run`) dispatches the network with them
+(:meth:`smartcity.energy.heat_supply.HeatNetworkModel.dispatch`). Measures of stage
+``supply`` act on :class:`SupplyYear` through its methods.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from smartcity.stages import apply_stage
 
-__all__ = ["SupplyYear", "supply_year"]
+__all__ = ["SupplyYear", "supply_year", "service_years", "units_in_service"]
 
 
 @dataclass
@@ -30,11 +33,45 @@ class SupplyYear:
         CO2 per unit of district heat delivered to the substations. [g/kWh]
     network_loss : float
         Share of the heat fed into the district-heating network lost before the substations. [1]
+    units : dict of str to float, optional
+        Share of each production unit of the network in service (``mode = "dispatch"``;
+        None otherwise). [1]
+    unit_years : dict of str to (str, int, int)
+        Status and first and last year each unit can produce (:func:`service_years`). [a]
+    temperature_reduction_k : float
+        How much the network's supply and return temperatures are lowered. [K]
     """
 
     year: int
     district_heat_factor: float
     network_loss: float
+    units: dict[str, float] | None = None
+    unit_years: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    temperature_reduction_k: float = 0.0
+
+    def commission_unit(self, unit: str, share: float) -> None:
+        """Put ``share`` of a planned unit's capacity in service (within its years). [1]"""
+        _, first, last = self._years(unit)
+        if first <= self.year <= last:
+            self.units[unit] = max(self.units[unit], _share(share))
+
+    def retire_unit(self, unit: str, share: float) -> None:
+        """Take ``share`` of a unit's capacity out of service. [1]"""
+        self._years(unit)
+        self.units[unit] *= 1.0 - _share(share)
+
+    def lower_network_temperatures(self, kelvin: float) -> None:
+        """Lower the network's supply and return temperatures by ``kelvin`` (>= 0). [K]"""
+        if not kelvin >= 0.0:
+            raise ValueError(f"kelvin = {kelvin!r}: must be a number >= 0 [K]")
+        self.temperature_reduction_k += kelvin
+
+    def _years(self, unit: str) -> tuple[str, int, int]:
+        if self.units is None:
+            raise ValueError("the supply has no network model (supply.district_heating.mode = 'factor')")
+        if unit not in self.units:
+            raise ValueError(f"unit {unit!r}: not a unit of the network")
+        return self.unit_years[unit]
 
     def scale_district_heat_factor(self, factor: float) -> None:
         """Multiply the CO2 factor of delivered district heat by ``factor`` (>= 0). [1]"""
@@ -49,7 +86,30 @@ class SupplyYear:
         self.network_loss *= factor
 
 
-def supply_year(supply, year: int, measures) -> SupplyYear:
+def service_years(units) -> dict[str, tuple[str, int, int]]:
+    """Status, commissioning and retirement year of each unit of a units table (a DataFrame)."""
+    return {u: (str(s), int(a), int(b)) for u, s, a, b in zip(
+        units["unit"], units["status"], units["commissioned"], units["retired"])}
+
+
+def units_in_service(years: dict[str, tuple[str, int, int]], year: int) -> dict[str, float]:
+    """Share of each unit in service in ``year`` before measures: existing units within their
+    years 1, the others 0 (``years``: :func:`service_years`). [1]
+
+    >>> units_in_service({"coal": ("existing", 1998, 2028), "hp": ("planned", 2025, 2100)}, 2029)
+    {'coal': 0.0, 'hp': 0.0}
+    """
+    return {u: 1.0 if status == "existing" and first <= year <= last else 0.0
+            for u, (status, first, last) in years.items()}
+
+
+def _share(share: float) -> float:
+    if not 0.0 <= share <= 1.0:
+        raise ValueError(f"share = {share!r}: must be in [0, 1]")
+    return float(share)
+
+
+def supply_year(supply, year: int, measures, unit_years=None) -> SupplyYear:
     """The supply of ``year`` under the scenario's ``[supply]`` table with the ``supply`` measures in force.
 
     Parameters
@@ -60,7 +120,12 @@ def supply_year(supply, year: int, measures) -> SupplyYear:
         Calendar year. [a]
     measures : mapping of str to measure
         Measures in force; those of stage ``supply`` with a share > 0 in ``year`` apply, in order.
+    unit_years : dict, optional
+        :func:`service_years` of the network's units table (``mode = "dispatch"``).
     """
     dh = supply.district_heating
     state = SupplyYear(int(year), float(dh.emission_factor.at([year])[0]), dh.network_loss.canonical)
+    if unit_years is not None:
+        state.units = units_in_service(unit_years, year)
+        state.unit_years = unit_years
     return apply_stage(measures, "supply", year, state)

@@ -19,7 +19,7 @@ from smartcity.checks import number, number_array
 from smartcity.energy.energi_data_service import CO2_EMISSION, LOCAL_STANDARD_TIME, PRICE_AREAS, read_hourly
 
 __all__ = ["PRICE_AREAS", "LOCAL_STANDARD_TIME", "GRID_SHAPE_PARAMETERS", "read_energinet_co2",
-           "default_grid_shape", "grid_intensity"]
+           "default_grid_shape", "grid_intensity", "align_hours"]
 
 _DAYS_PER_YEAR = 365.25
 
@@ -135,7 +135,7 @@ def default_grid_shape(index: pd.DatetimeIndex) -> np.ndarray:
     return shape / shape.mean()
 
 
-def _align_hours(values: np.ndarray, n_h: int) -> np.ndarray:
+def align_hours(values: np.ndarray, n_h: int) -> np.ndarray:
     """Match an hourly year to ``n_h`` hours by position, dropping or repeating 29 February."""
     n = values.shape[0]
     feb29 = slice(59 * 24, 60 * 24)
@@ -194,7 +194,7 @@ def grid_intensity(year: int, annual_mean_g_per_kwh, index: pd.DatetimeIndex, sh
         values = default_grid_shape(index)
     else:
         raw = shape.to_numpy(dtype=np.float64) if isinstance(shape, pd.Series) else shape
-        values = _align_hours(number_array("shape", raw, ndim=1, nonneg=True), len(index))
+        values = align_hours(number_array("shape", raw, ndim=1, nonneg=True), len(index))
     total = values.mean() if values.size else 0.0
     if not total > 0.0:
         raise ValueError("shape: all values are zero, so it cannot be scaled to a mean")

@@ -41,11 +41,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numba
 import numpy as np
 
 from smartcity.checks import first_bad, number, number_array
 
-__all__ = ["ALLOCATION_METHODS", "HEAT_EFFICIENCY", "fuel_to_heat", "district_heat_co2"]
+__all__ = ["ALLOCATION_METHODS", "HEAT_EFFICIENCY", "fuel_to_heat", "district_heat_co2", "carry_through_storage",
+           "warmup"]
 
 #: The conventions :func:`fuel_to_heat` knows.
 ALLOCATION_METHODS = ("200%", "125%", "energy")
@@ -183,19 +185,9 @@ def district_heat_co2(dispatch: Mapping[str, np.ndarray], *, fuel_per_heat, powe
 
     delivered = np.empty(n_h)
     stored = np.empty(n_h)
-    carbon = stored0 * initial_factor  # CO2 of the heat in the storage
-    charge, discharge, level = series["charge"], series["discharge"], series["level"]
-    for h in range(n_h):  # sequential: each hour's stored intensity depends on the last
-        into = charge[h] * intensity[h]
-        carbon += into
-        out = 0.0
-        if discharge[h] > 0.0:
-            before = level[h] + discharge[h]  # the storage's content just before the discharge
-            share = discharge[h] / before
-            out = carbon if share >= 1.0 - 1e-12 else carbon * share  # emptied: all of it, to the last bit
-            carbon -= out
-        delivered[h] = produced[h] - into + out
-        stored[h] = carbon
+    carry_through_storage(series["charge"], series["discharge"], series["level"], intensity, produced,
+                          stored0 * initial_factor, delivered, stored)
+    charge, discharge = series["charge"], series["discharge"]
     served = heat + discharge - charge - series["dumped"]
     return {
         "unit_co2": unit_co2,
@@ -204,3 +196,32 @@ def district_heat_co2(dispatch: Mapping[str, np.ndarray], *, fuel_per_heat, powe
         "stored_co2": stored,
         "factor": np.divide(delivered, served, out=np.full(n_h, np.nan), where=served > 1e-12 * np.maximum(heat, 1.0)),
     }
+
+
+@numba.njit(cache=True)
+def carry_through_storage(charge, discharge, level, intensity, produced, carbon, delivered, stored):
+    """Carry the CO2 of stored heat from the hour it is produced to the hour it is delivered.
+
+    Sequential (each hour's stored intensity depends on the last): the heat charged takes
+    the hour's production ``intensity`` along; a discharge takes the storage's share
+    ``discharge / (level + discharge)`` of its CO2 (all of it when emptied, to the last bit).
+    Fills ``delivered`` (CO2 on the heat served in the hour) and ``stored`` (CO2 in the
+    storage at the end of the hour) [t]; ``carbon`` is the CO2 in the storage at the start [t].
+    The plain-Python loop in ``tests/energy/test_heat_allocation.py`` is its reference.
+    """
+    for h in range(charge.shape[0]):
+        into = charge[h] * intensity[h]
+        carbon += into
+        out = 0.0
+        if discharge[h] > 0.0:
+            share = discharge[h] / (level[h] + discharge[h])  # of the content just before the discharge
+            out = carbon if share >= 1.0 - 1e-12 else carbon * share
+            carbon -= out
+        delivered[h] = produced[h] - into + out
+        stored[h] = carbon
+
+
+def warmup() -> None:
+    """Compile the storage kernel into numba's on-disk cache."""
+    one = np.ones(2)
+    carry_through_storage(one, one, one, one, one, 0.0, np.empty(2), np.empty(2))

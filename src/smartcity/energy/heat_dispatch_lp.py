@@ -133,7 +133,7 @@ def optimal_heat_dispatch(demand_mw, capacity_mw, cost_eur_per_mwh, must_run, st
         "production": np.maximum(production, 0.0),
         "charge": np.maximum(-flow, 0.0),
         "discharge": np.maximum(flow, 0.0),
-        "level": level,
+        "level": np.maximum(level, 0.0),  # the solver's tolerance leaves -1e-14 on an empty storage
         "dumped": np.maximum(-p["cooler"].to_numpy(), 0.0),
         "unmet": np.maximum(p["unserved"].to_numpy(), 0.0),
         "objective": np.asarray(float(network.objective)),

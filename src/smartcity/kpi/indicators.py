@@ -334,6 +334,21 @@ def co2_cumulative_reduction(r: ScenarioResults) -> xr.DataArray:
     return (co2_reduction_vs_baseline(r).fillna(0.0) * _weights(r)).cumsum("year")
 
 
+@kpi
+def district_heating_co2_factor(r: ScenarioResults) -> xr.DataArray:
+    return r.var("district_heating_emission_factor")
+
+
+@kpi
+def district_heating_renewable_share(r: ScenarioResults) -> xr.DataArray:
+    return 100.0 * r.var("district_heat_renewable_share")
+
+
+@kpi
+def district_heating_surplus_share(r: ScenarioResults) -> xr.DataArray:
+    return 100.0 * r.var("district_heat_surplus_share")
+
+
 # --------------------------------------------------------------------------------------
 # Mobility
 # --------------------------------------------------------------------------------------

@@ -48,7 +48,8 @@ UNITS: dict[str, dict[str, tuple[float, float]]] = {
     "cost_per_power": {"EUR/kW": (1.0, 0.0), "DKK/kW": (1 / DKK_PER_EUR, 0.0), "EUR/kWp": (1.0, 0.0),
                        "DKK/kWp": (1 / DKK_PER_EUR, 0.0)},
     "cost_per_energy": {"EUR/MWh": (1.0, 0.0), "EUR/kWh": (1e3, 0.0), "DKK/MWh": (1 / DKK_PER_EUR, 0.0),
-                        "DKK/kWh": (1e3 / DKK_PER_EUR, 0.0)},
+                        "DKK/kWh": (1e3 / DKK_PER_EUR, 0.0), "EUR/GJ": (3.6, 0.0), "DKK/GJ": (3.6 / DKK_PER_EUR, 0.0)},
+    "cost_per_mass": {"EUR/t": (1.0, 0.0), "DKK/t": (1 / DKK_PER_EUR, 0.0)},
     "cost_per_item": {"EUR": (1.0, 0.0), "DKK": (1 / DKK_PER_EUR, 0.0)},
     "cost_per_year": {"EUR/a": (1.0, 0.0), "kEUR/a": (1e3, 0.0), "DKK/a": (1 / DKK_PER_EUR, 0.0)},
     "share_per_year": {"1/a": (1.0, 0.0), "%/a": (0.01, 0.0)},
@@ -70,6 +71,7 @@ UNITS: dict[str, dict[str, tuple[float, float]]] = {
     "cost_per_energy_storage_year": {"EUR/(kWh a)": (1.0, 0.0), "DKK/(kWh a)": (1 / DKK_PER_EUR, 0.0)},
     "temperature_coefficient": {"1/K": (1.0, 0.0), "%/K": (0.01, 0.0)},
     "day_of_year": {"d": (1.0, 0.0)},
+    "diffusivity": {"m2/d": (1.0, 0.0), "m2/s": (86400.0, 0.0)},
     # transport costs, in Danish kroner like the transport model and its zones table
     "cost_sensitivity": {"1/DKK": (1.0, 0.0), "1/EUR": (1.0 / DKK_PER_EUR, 0.0)},
     "value_of_time": {"DKK/h": (1.0, 0.0), "EUR/h": (DKK_PER_EUR, 0.0)},

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -16,7 +17,8 @@ from smartcity.schema.distributions import uncertain_quantity
 from smartcity.schema.quantities import ScenarioPath, StrictModel, quantity, trajectory
 
 __all__ = [
-    "DistrictHeatingSupply", "ElectricitySupply", "HeatingCurve", "HeatPumpSupply", "BoilerSupply",
+    "DistrictHeatingSupply", "HeatNetwork", "Fuel", "SourceCycle", "DEFAULT_FUELS",
+    "ElectricitySupply", "HeatingCurve", "HeatPumpSupply", "BoilerSupply",
     "CoolingSupply", "PVSupply", "SupplySection", "PRICE_AREAS",
 ]
 
@@ -41,8 +43,222 @@ _EL_FACTOR_REASON = (
 )
 
 
+class SourceCycle(StrictModel):
+    """The yearly temperature cycle of a heat pump's source (seawater, treated wastewater).
+
+    ``T(d) = mean + amplitude · cos(2π (d − warmest_day) / 365.25)``, d the day of the year.
+    """
+
+    mean: quantity("temperature", ge=-5.0, le=40.0) = Field(  # type: ignore[valid-type]
+        description="Yearly mean temperature of the source [degC].")
+    amplitude: quantity("temperature_difference", ge=0.0, le=20.0) = Field(  # type: ignore[valid-type]
+        description="Half the seasonal swing [K].")
+    warmest_day: quantity("day_of_year", ge=1.0, le=366.0) = Field(  # type: ignore[valid-type]
+        description="Day of the year on which the source is warmest [d].")
+
+    def at(self, day_of_year) -> np.ndarray:
+        """Temperature on each day of the year (array-like, fractional days allowed). [degC]"""
+        day = np.asarray(day_of_year, dtype=np.float64)
+        return self.mean.canonical + self.amplitude.canonical * np.cos(
+            2.0 * np.pi * (day - self.warmest_day.canonical) / 365.25)
+
+
+class Fuel(StrictModel):
+    """``[supply.district_heating.network.fuels.<fuel>]``: what burning a fuel for heat costs and emits."""
+
+    price: trajectory("cost_per_energy", ge=-500.0, le=5000.0) = Field(  # type: ignore[valid-type]
+        description="Price at the plant per MWh of fuel (lower heating value), by year [EUR/MWh]; "
+                    "for waste, the gate fee received, negative.")
+    tax: trajectory("cost_per_energy", ge=0.0, le=5000.0) = Field(  # type: ignore[valid-type]
+        default=0.0, description="Energy and CO2 taxes per MWh of fuel for heat, by year [EUR/MWh].")
+    emission_factor: uncertain_quantity("emission_factor", ge=0.0, le=1000.0) = Field(  # type: ignore[valid-type]
+        description="Fossil CO2 per MWh of fuel [g/kWh] (waste: its fossil part).")
+    renewable_share: quantity("dimensionless", ge=0.0, le=1.0) = Field(  # type: ignore[valid-type]
+        default=0.0, description="Share of the fuel's energy that counts as renewable (biomass: 1) [1].")
+    emissions_trading: bool = Field(
+        default=True, description="True: plants burning the fuel pay the EU ETS allowance price on its CO2.")
+
+
+def _fuel(price, tax, factor, renewable, price_note, tax_note, factor_note, trading=True) -> dict:
+    return {
+        "emissions_trading": trading,
+        "price": {"year": [2000], "value": [price], "unit": "EUR/MWh", "assumption": True, "reason": price_note},
+        "tax": {"year": [2000], "value": [tax], "unit": "EUR/MWh", "assumption": True, "reason": tax_note},
+        "emission_factor": {"value": factor, "unit": "t/MWh", **factor_note},
+        "renewable_share": {"value": renewable, "unit": "1", "assumption": True,
+                            "reason": "biomass counts as renewable, fossil fuels do not; for waste the biogenic "
+                                      "share of its energy (about half in Danish incineration)"},
+    }
+
+
+_IPCC = "IPCC 2006 Guidelines, vol. 2, ch. 2, table 2.2 (default CO2 factors of stationary combustion)"
+_TAX_NOTE = ("Danish energy, CO2 and NOx taxes on fuels for heat are of the order of 20-35 EUR/MWh of fuel for "
+             "fossil fuels (Skatteministeriet, afgiftssatser); one flat figure stands in for the year-by-year rates")
+
+#: Default fuels of a district-heating network: prices, taxes, CO2 and renewable shares.
+DEFAULT_FUELS = {
+    "coal": _fuel(10.0, 25.0, 0.3406, 0.0,
+                  "steam coal at a Danish port about 8-12 EUR/MWh in 2014-2020 (API2 60-90 USD/t)", _TAX_NOTE,
+                  {"source": _IPCC + ": other bituminous coal 94.6 t/TJ"}),
+    "natural_gas": _fuel(25.0, 30.0, 0.202, 0.0,
+                         "wholesale natural gas (TTF) about 15-25 EUR/MWh in 2014-2020 plus transport", _TAX_NOTE,
+                         {"source": _IPCC + ": natural gas 56.1 t/TJ"}),
+    "fuel_oil": _fuel(40.0, 30.0, 0.267, 0.0,
+                      "light fuel oil for peak boilers, about 35-50 EUR/MWh in 2014-2020", _TAX_NOTE,
+                      {"source": _IPCC + ": gas/diesel oil 74.1 t/TJ"}),
+    "biomass": _fuel(25.0, 0.0, 0.0, 1.0,
+                     "wood chips and pellets for district heating about 20-30 EUR/MWh",
+                     "biomass for heat is exempt from the Danish energy and CO2 taxes",
+                     {"source": "IPCC 2006 Guidelines, vol. 2, ch. 2: CO2 of biomass combustion is reported "
+                                "as a memo item, not counted in the energy sector"}),
+    "waste": _fuel(-15.0, 10.0, 0.1332, 0.55,
+                   "gate fee for incinerated waste, paid to the plant; the price is its negative",
+                   "Danish waste-heat tax, of the order of 10 EUR/MWh of waste energy",
+                   {"assumption": True,
+                    "reason": "fossil CO2 of mixed municipal waste about 37 kg/GJ (the Danish inventory's "
+                              "standard factor for the fossil part of waste is of this order; not verified)"},
+                   trading=False),
+    "electricity": _fuel(0.0, 0.0, 0.0, 0.0,
+                         "unused: heat pumps and electric boilers pay the hourly electricity price",
+                         "unused: see electricity_tax", {"assumption": True,
+                                                         "reason": "grid electricity carries the grid's hourly "
+                                                                   "intensity, not a fuel factor"}),
+    "none": _fuel(0.0, 0.0, 0.0, 0.0, "no fuel", "no fuel",
+                  {"assumption": True, "reason": "surplus heat, solar heat and storages burn nothing"}),
+}
+
+
+class HeatNetwork(StrictModel):
+    """``[supply.district_heating.network]``: the whole network a district is connected to.
+
+    Read by :mod:`smartcity.energy.heat_supply`: the rest of the network's heat use (an annual
+    total shaped by the weather), the network's temperatures and loss, the production units
+    (a table file, schema ``heat_units``), fuels, prices and the CO2 allocation method.
+    """
+
+    units: ScenarioPath = Field(description="Table of the production units and storages (CSV or Parquet, "
+                                            "schema smartcity/schemas/heat_units.toml).")
+    rest_heat_delivered: uncertain_quantity("energy", ge=0.0, le=1e11) = Field(  # type: ignore[valid-type]
+        description="Heat delivered in a year to the network's consumers outside the district [MWh/a]; shaped "
+                    "hourly by the weather (space heating by heating degree-hours, hot water flat).")
+    degree_hour_base: quantity("temperature", ge=5.0, le=25.0) = Field(  # type: ignore[valid-type]
+        default={"value": 17.0, "unit": "degC",
+                 "source": "the Danish degree-day base: DMI's graddage count 17 degC minus the daily mean "
+                           "outdoor temperature"},
+        description="Outdoor temperature above which the rest of the network needs no space heat [degC].")
+    hot_water_share: quantity("dimensionless", ge=0.0, le=1.0) = Field(  # type: ignore[valid-type]
+        default={"value": 0.25, "unit": "1", "assumption": True,
+                 "reason": "hot water is about a quarter of the heat Danish district-heating customers use "
+                           "(dwellings 20-30 %); flat over the year"},
+        description="Share of the rest of the network's heat used for hot water (not weather-dependent) [1].")
+    supply_temperature_cold: quantity("temperature", ge=40.0, le=130.0) = Field(  # type: ignore[valid-type]
+        default={"value": 80.0, "unit": "degC", "assumption": True,
+                 "reason": "Danish city networks send about 75-85 degC in winter; Aalborg's curve was not found"},
+        description="Supply temperature at the design outdoor temperature (-12 degC) and below [degC].")
+    supply_temperature_warm: quantity("temperature", ge=40.0, le=130.0) = Field(  # type: ignore[valid-type]
+        default={"value": 70.0, "unit": "degC", "assumption": True,
+                 "reason": "Danish city networks send about 65-75 degC in summer"},
+        description="Supply temperature at 15 degC outdoors and above; linear in between [degC].")
+    return_temperature: quantity("temperature", ge=10.0, le=90.0) = Field(  # type: ignore[valid-type]
+        default={"value": 42.0, "unit": "degC", "assumption": True,
+                 "reason": "Danish networks' yearly mean return temperature is about 40-45 degC (Danish "
+                           "District Heating Association statistics, order of magnitude)"},
+        description="Return temperature [degC].")
+    pipe_depth: quantity("length", gt=0.0, le=5.0) = Field(  # type: ignore[valid-type]
+        default={"value": 0.8, "unit": "m", "assumption": True,
+                 "reason": "Danish distribution pipes lie with 0.6-1 m of cover"},
+        description="Depth of the pipes below ground [m].")
+    soil_diffusivity: quantity("diffusivity", gt=0.0, le=1.0) = Field(  # type: ignore[valid-type]
+        default={"value": 0.05, "unit": "m2/d", "assumption": True,
+                 "reason": "thermal diffusivity of moist soil about 0.5-0.8e-6 m2/s, 0.04-0.07 m2/d"},
+        description="Thermal diffusivity of the soil [m2/d].")
+    seawater: SourceCycle = Field(
+        default_factory=lambda: SourceCycle.model_validate({
+            "mean": {"value": 9.5, "unit": "degC", "assumption": True,
+                     "reason": "the Limfjord at Aalborg: about 2 degC in February, 17 degC in August"},
+            "amplitude": {"value": 7.5, "unit": "K", "assumption": True, "reason": "as the mean"},
+            "warmest_day": {"value": 225.0, "unit": "d", "assumption": True,
+                            "reason": "shallow fjord water peaks in early August"}}),
+        description="Temperature cycle of seawater heat pumps' source.")
+    wastewater: SourceCycle = Field(
+        default_factory=lambda: SourceCycle.model_validate({
+            "mean": {"value": 14.0, "unit": "degC", "assumption": True,
+                     "reason": "treated wastewater of Aalborg's eastern plant, 8 degC in winter (nordjyske.dk "
+                               "2021, FACTS); the summer figure reported (25 degC) is taken as a peak, the cycle "
+                               "held at 8-20 degC"},
+            "amplitude": {"value": 6.0, "unit": "K", "assumption": True, "reason": "as the mean"},
+            "warmest_day": {"value": 220.0, "unit": "d", "assumption": True,
+                            "reason": "sewage follows the air and the ground with a lag"}}),
+        description="Temperature cycle of wastewater heat pumps' source.")
+    electricity_price: trajectory("cost_per_energy", ge=-500.0, le=5000.0) = Field(  # type: ignore[valid-type]
+        default={"year": [2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2030],
+                 "value": [39.0, 30.8, 22.9, 26.7, 29.2, 44.0, 38.5, 21.3, 87.7, 211.0, 86.0, 69.0, 60.0],
+                 "unit": "EUR/MWh",
+                 "source": "Nord Pool day-ahead DK1 yearly mean prices 2013-2024 (approx., as published by "
+                           "Energinet and Nord Pool)",
+                 "assumption": True,
+                 "reason": "2030 is a projection between the pre-2021 level and the 2023-2024 level"},
+        description="Yearly mean day-ahead electricity price of the price area [EUR/MWh]; the hourly shape is "
+                    "`electricity_price_profile`'s or the built-in one.")
+    electricity_price_profile: ScenarioPath | None = Field(
+        default=None,
+        description="Energi Data Service 'Elspotprices' or 'DayAheadPrices' CSV export whose hourly shape is used "
+                    "(scaled to the yearly mean); omitted = the grid-intensity shape of "
+                    "smartcity.energy.grid.default_grid_shape, both being set by the marginal thermal plant.")
+    profile_year: int | None = Field(default=None, ge=2000, le=2100,
+                                     description="Year to take from `electricity_price_profile` [a].")
+    electricity_tax: trajectory("cost_per_energy", ge=0.0, le=5000.0) = Field(  # type: ignore[valid-type]
+        default={"year": [2014, 2020, 2021], "value": [60.0, 60.0, 20.0], "unit": "EUR/MWh", "assumption": True,
+                 "reason": "taxes and grid tariffs paid on electricity for district heat: the electric-heating "
+                           "tax was cut sharply under the 2020 climate agreement; order-of-magnitude figures"},
+        description="Taxes and tariffs per MWh of electricity used by heat pumps and electric boilers [EUR/MWh].")
+    co2_price: trajectory("cost_per_mass", ge=0.0, le=2000.0) = Field(  # type: ignore[valid-type]
+        default={"year": [2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2030],
+                 "value": [4.5, 6.0, 7.7, 5.3, 5.8, 15.5, 24.8, 24.8, 53.5, 80.9, 83.6, 65.0, 100.0],
+                 "unit": "EUR/t",
+                 "source": "EU ETS allowance yearly mean prices 2013-2024 (approx., EEX/ICE settlement averages)",
+                 "assumption": True, "reason": "2030 is a projection"},
+        description="Price of an EU ETS allowance, paid on fossil CO2 of CHP plants and boilers [EUR/t].")
+    fuels: dict[Literal["coal", "natural_gas", "fuel_oil", "biomass", "waste", "electricity", "none"], Fuel] = Field(
+        default_factory=lambda: {name: Fuel.model_validate(doc) for name, doc in DEFAULT_FUELS.items()},
+        description="Price, tax, fossil CO2 and renewable share of each fuel (a table replaces a default fuel whole).")
+    chp_tax_heat_efficiency: quantity("dimensionless", gt=0.0, le=2.0) = Field(  # type: ignore[valid-type]
+        default={"value": 1.2, "unit": "1", "source": "Danish energy-tax laws on fuels for combined heat and "
+                                                      "power, the 'V-formula': the taxed fuel for heat is the heat "
+                                                      "produced divided by 1.2 (approx.; the E-formula is the "
+                                                      "alternative)"},
+        description="A CHP plant pays the fuel tax on heat / this efficiency of fuel, not on all its fuel [1].")
+    allocation: Literal["200%", "125%", "energy"] = Field(
+        default="200%",
+        description="How a CHP plant's fuel is split between heat and power: the Danish district-heating "
+                    "industry's 200 % method (heat declarations), Energinet's 125 % method, or by energy.")
+    storage_window: quantity("time", ge=24.0, le=8760.0) = Field(  # type: ignore[valid-type]
+        default={"value": 168.0, "unit": "h", "assumption": True,
+                 "reason": "a week: heat is stored between the days of one weather spell (EnergyPLAN's market "
+                           "strategy compares with a moving mean in the same way)"},
+        description="Window of the moving mean the storage compares the marginal cost of heat with [h].")
+
+    @model_validator(mode="after")
+    def _temperatures(self) -> "HeatNetwork":
+        cold, warm = self.supply_temperature_cold.canonical, self.supply_temperature_warm.canonical
+        back = self.return_temperature.canonical
+        if not back < min(cold, warm):
+            raise PydanticCustomError(
+                "network_temperatures", "the return temperature is not below the supply temperature",
+                {"key": "return_temperature", "value": self.return_temperature.value,
+                 "allowed": f"a temperature below both supply temperatures ({min(cold, warm):g} degC)"})
+        return self
+
+
 class DistrictHeatingSupply(StrictModel):
-    """``[supply.district_heating]``: the district-heating network seen from the buildings."""
+    """``[supply.district_heating]``: the district-heating network seen from the buildings.
+
+    ``mode = "factor"`` (the default): delivered heat carries the year's ``emission_factor``.
+    ``mode = "dispatch"``: the network's production is simulated hour by hour
+    (:mod:`smartcity.energy.heat_supply`) from ``network``, and delivered heat carries the
+    hourly CO2 the dispatch gives; ``emission_factor`` is then unused.
+    """
+
 
     emission_factor: trajectory("emission_factor", ge=0.0, le=2000.0) = Field(  # type: ignore[valid-type]
         default={
@@ -69,6 +285,22 @@ class DistrictHeatingSupply(StrictModel):
                            "network (casing and pipe losses in the building's plant room)"},
         description="Useful heat per unit of district heat delivered to the substation [1].",
     )
+
+    mode: Literal["factor", "dispatch"] = Field(
+        default="factor",
+        description="'factor': the CO2 of district heat is the emission_factor trajectory; 'dispatch': it is "
+                    "computed hourly from the network's production units (network table required).")
+    network: HeatNetwork | None = Field(default=None, description="The network, its units and prices "
+                                                                  "(mode = 'dispatch').")
+
+    @model_validator(mode="after")
+    def _network_for_dispatch(self) -> "DistrictHeatingSupply":
+        if self.mode == "dispatch" and self.network is None:
+            raise PydanticCustomError(
+                "missing_network", "mode 'dispatch' needs the network",
+                {"key": "network", "allowed": "a [supply.district_heating.network] table with at least units and "
+                                              "rest_heat_delivered"})
+        return self
 
 
 class ElectricitySupply(StrictModel):

@@ -38,6 +38,12 @@ from smartcity.scenario.sections.measures.stock import (
     StockMeasure,
     VentilationHeatRecovery,
 )
+from smartcity.scenario.sections.measures.supply import (
+    SUPPLY_MEASURES,
+    HeatUnits,
+    NetworkTemperatureReduction,
+    SupplyMeasure,
+)
 from smartcity.scenario.sections.measures.travel import (
     TRAVEL_MEASURES,
     BRTLine,
@@ -56,7 +62,7 @@ __all__ = [
     "StockMeasure", "BuildingFilter", "EnvelopeRenovation", "VentilationHeatRecovery", "HeatingSwitch",
     "SmartThermostat", "SmartMeterFeedback", "RooftopPV", "Battery",
     "TravelMeasure", "BRTLine", "CycleInfrastructure", "ParkingPricing", "CarSharing", "EVIncentive",
-    "BusElectrification", "SmartCharging",
+    "BusElectrification", "SmartCharging", "SupplyMeasure", "HeatUnits", "NetworkTemperatureReduction",
 ]
 
 #: Measure type (the ``type`` key of a measure table) -> model class, in registration order.
@@ -126,5 +132,5 @@ def _validate_measure(value: Any, handler) -> MeasureBase:
 Measure = Annotated[Any, WrapValidator(_validate_measure)]
 
 
-for _cls in STOCK_MEASURES + TRAVEL_MEASURES:
+for _cls in STOCK_MEASURES + TRAVEL_MEASURES + SUPPLY_MEASURES:
     register_measure(_cls)
