@@ -36,7 +36,7 @@ from smartcity.results import OutputExistsError
 REPO = Path(__file__).resolve().parents[1]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ALL_FIGURES = {"co2_trajectory", "co2_wedges", "abatement_curve", "electricity_duration", "grid_import_heatmap",
-               "modal_split"}
+               "modal_split", "district_heat_factor", "heat_week_winter", "heat_duration"}
 TRANSPORT_DIMS = ("mode", "vehicle", "powertrain", "zone", "link", "line")
 
 
@@ -255,9 +255,12 @@ def test_default_report_draws_the_kpi_modules_curve(default_report):
 def test_inputs_and_sources_from_the_resolved_scenario(default_run):
     text = str(default_run["resolved_scenario"].sel(scenario="lighthouse").item())
     key = key_inputs(text).set_index("input")
-    for name in ("supply.district_heating.emission_factor", "supply.electricity.emission_factor"):
+    for name in ("supply.district_heating.network.electricity_price", "supply.electricity.emission_factor"):
         assert key.loc[name, "source"] not in ("", "not given")
         assert ";" in key.loc[name, "value"]  # a trajectory, year: value
+    # with the network model the typed factor is not an input; the network's are
+    assert "supply.district_heating.emission_factor" not in key.index
+    assert key.loc["supply.district_heating.network.units", "value"].endswith("units.csv")
     measures = [m for m in default_run["measure"].values]
     for m in measures:
         assert f"measures.{m}.investment" in key.index
@@ -363,3 +366,16 @@ def test_readme_figure_is_a_png():
     assert figures
     for path in figures:
         assert path.read_bytes().startswith(PNG_MAGIC)
+
+
+def test_report_without_the_network_model_draws_the_factor_only(default_run, tmp_path):
+    """Results of scenarios with a typed district-heating factor (mode 'factor') hold no supply group."""
+    from smartcity.results import schema
+
+    _, variables = schema()
+    ds = default_run.drop_vars([n for n, v in variables.items() if v.group == "supply" and n in default_run])
+    ds = ds.drop_dims("heat_unit")
+    path = write_report(ds, "lighthouse", tmp_path)
+    page = parse(path)
+    assert check_references(path, page) == ALL_FIGURES - {"heat_week_winter", "heat_duration"}
+    assert "the scenario's trajectory (no network model)" in page.plain

@@ -38,6 +38,17 @@ def add_commands(sub, common) -> None:
                        help="EPW or CSV weather file (default: the file's [weather] file, else the built-in "
                             "Aalborg reference year)")
     p_bld.add_argument("--json", action="store_true", help="print the results as JSON")
+    p_sup = sub.add_parser("supply", parents=[common], help="dispatch a scenario's district-heating network for a year",
+                           description="Simulate the scenario's buildings and its district-heating network "
+                                       "(supply.district_heating.mode = 'dispatch') in one year with all its "
+                                       "measures; print the dispatch by unit and write the figures (a winter and a "
+                                       "summer week of production with the storage, the heat duration curve) and "
+                                       "the table as CSV.")
+    p_sup.add_argument("scenario", type=Path, metavar="SCENARIO", help="scenario TOML file")
+    p_sup.add_argument("--year", type=int, metavar="Y", help="simulated year (default: the scenario's last)")
+    p_sup.add_argument("-o", "--output", type=Path, metavar="DIR",
+                       help="folder for the figures and supply_<year>.csv (default: none are written)")
+    p_sup.add_argument("--force", action="store_true", help="replace figures and table already in the folder")
     p_bbr = sub.add_parser("bbr", parents=[common], help="turn a BBR extract into a buildings table",
                            description="Map a CSV extract of the Danish building register (BBR) to a buildings "
                                        "table with TABULA DK envelopes; buildings outside the model's scope "
@@ -72,6 +83,7 @@ def add_commands(sub, common) -> None:
     p_wrm.set_defaults(handler=_cmd_warmup)
     p_bld.set_defaults(handler=_cmd_building)
     p_bbr.set_defaults(handler=_cmd_bbr)
+    p_sup.set_defaults(handler=_cmd_supply)
     p_asg.set_defaults(handler=_cmd_assign)
 
 
@@ -171,13 +183,14 @@ def _cmd_validate(args, command: str) -> int:
 
 
 def _cmd_warmup(args, command: str) -> int:
-    from smartcity.energy import balance, heat_dispatch, thermal
+    from smartcity.energy import balance, heat_allocation, heat_dispatch, thermal
     from smartcity.transport import assignment, transit
 
     start = time.perf_counter()
     thermal.warmup()
     balance.warmup()
     heat_dispatch.warmup()
+    heat_allocation.warmup()
     assignment.warmup()
     transit.warmup()
     if not args.quiet:
@@ -191,6 +204,38 @@ def _cmd_building(args, command: str) -> int:
 
     result = run_building_file(args.file, weather=args.weather)
     print(result.to_json() if args.json else single_building.format_result(result))
+    return 0
+
+
+def _cmd_supply(args, command: str) -> int:
+    from smartcity.report.html import check_folder, write_folder
+    from smartcity.report.supply import SUPPLY_FIGURES, dispatch_summary, network_totals, write_supply_figures
+    from smartcity.run import dispatch_year
+
+    outputs = ["figures", "supply.csv"]
+    if args.output is not None:
+        check_folder(args.output, outputs, force=args.force, what="a supply summary", folders=("figures",))
+    inp, year, net = dispatch_year(args.scenario, args.year)
+    name = inp.resolved.model.name
+    table = dispatch_summary(net, inp.heat_units)
+    if not args.quiet:
+        shown = table.copy()
+        for column in shown.columns[1:]:
+            shown[column] = shown[column].map(lambda x: f"{x:,.1f}" if abs(x) < 100 else f"{x:,.0f}")
+        shown.columns = ["kind", "heat GWh", "share %", "hours", "fuel GWh", "el. GWh", "power GWh", "CO2 t",
+                         "cost kEUR"]
+        print(f"district-heating dispatch of '{name}' in {year} ({inp.resolved.path})")
+        print(shown.to_string())
+        for label, value in network_totals(net).items():
+            print(f"{label:>40}: {value:,.1f}")
+    if args.output is not None:
+        def build(folder):
+            write_supply_figures(net, inp.heat_units, inp.weather.index, folder / "figures", title=f"{name} {year}")
+            table.to_csv(folder / "supply.csv", float_format="%.6g")
+
+        write_folder(args.output, outputs, build, force=args.force, what="a supply summary", folders=("figures",))
+        if not args.quiet:
+            print(f"wrote {args.output / 'supply.csv'} and {len(SUPPLY_FIGURES)} figures in {args.output / 'figures'}")
     return 0
 
 

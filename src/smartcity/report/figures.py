@@ -16,6 +16,8 @@ global state; matplotlib is imported when a figure is drawn, not with the module
 5. :func:`plot_modal_split` -- the modal split over the years;
 6. :func:`plot_uncertainty_band` and :func:`plot_tornado` -- a Monte Carlo band and Sobol' indices.
 
+The district-heating network's figures are in :mod:`smartcity.report.supply`.
+
 Colours are fixed per sector, mode and measure, so the same thing has the same colour in
 every figure; :func:`save_figure` writes PNG and SVG files byte for byte reproducibly.
 """
@@ -593,3 +595,4 @@ def plot_tornado(table: pd.DataFrame, *, title: str | None = None, top: int = 10
         ax.set_title(title)
     _finish_legend(ax, frameon=False, loc="lower right")
     return fig
+

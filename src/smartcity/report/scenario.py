@@ -53,6 +53,14 @@ from smartcity.report.figures import (
     save_figure,
 )
 from smartcity.report.html import PAGE_CSS, figure_html, note, table_html, write_folder
+from smartcity.report.supply import (
+    WINTER_WEEK_DAY,
+    heat_unit_colors,
+    plot_district_heat_factor,
+    plot_heat_duration,
+    plot_heat_week,
+    week_starting,
+)
 
 __all__ = ["write_report", "key_inputs", "scenario_quantities", "REPORT_FILE", "FIGURE_FOLDER", "REPORT_KPIS"]
 
@@ -188,7 +196,8 @@ def key_inputs(resolved_toml: str) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Same columns as :func:`scenario_quantities`: the emission method, the district-heating
-        and electricity emission factors and network loss, then for each enabled measure its
+        emission factor (or, with the network model, its units, allocation method, loss, demand
+        and prices), the grid's emission factor, then for each enabled measure its
         type, start year and lifetime, ramp and investment, each with its source.
     """
     doc = tomllib.loads(resolved_toml)
@@ -209,8 +218,18 @@ def key_inputs(resolved_toml: str) -> pd.DataFrame:
         plain("emissions.method", emissions["method"])
     if "electricity_factor" in emissions:
         plain("emissions.electricity_factor", emissions["electricity_factor"])
-    for key in ("supply.district_heating.emission_factor", "supply.district_heating.network_loss",
-                "supply.electricity.emission_factor"):
+    dh = doc.get("supply", {}).get("district_heating", {})
+    if dh.get("mode") == "dispatch":  # the factor is computed; its inputs are the network's
+        plain("supply.district_heating.mode", "dispatch", source="the CO2 of district heat from the network dispatch")
+        network = dh.get("network", {})
+        plain("supply.district_heating.network.units", network.get("units", ""), source="units table (sources per row)")
+        plain("supply.district_heating.network.allocation", network.get("allocation", "200%"))
+        keys = ["supply.district_heating.network_loss"] + [
+            f"supply.district_heating.network.{k}" for k in ("rest_heat_delivered", "electricity_price", "co2_price",
+                                                             "electricity_tax")]
+    else:
+        keys = ["supply.district_heating.emission_factor", "supply.district_heating.network_loss"]
+    for key in keys + ["supply.electricity.emission_factor"]:
         quantity(key)
     hourly = doc.get("supply", {}).get("electricity", {}).get("hourly_profile")
     if hourly:
@@ -543,6 +562,37 @@ def _render(ds: xr.Dataset, one: xr.Dataset, scenario: str, baseline: str | None
                          f"Heat map of grid import of {scenario}"))
     else:
         body.append(note("No electricity balance: the results hold no hourly electricity series."))
+    body.append("</section>")
+
+    # --- district heating
+    body.append('<section id="district-heating"><h2>District heating</h2>')
+    factors = pd.DataFrame({str(n): ds["district_heating_emission_factor"].sel(scenario=n).to_pandas()
+                            for n in ([baseline] if base is not None else []) + [scenario]})
+    body.append(draw("district_heat_factor", lambda: plot_district_heat_factor(factors),
+                     f"CO2 per kWh of district heat delivered, {first}–{last} [g/kWh]"
+                     + (": computed by the network dispatch." if "heat_production" in one
+                        else ": the scenario's trajectory (no network model)."),
+                     "CO2 factor of district heat by year"))
+    if "heat_production" in one:
+        at = one.sel(year=last)
+        units = [str(u) for u in one["heat_unit"].values]
+        colors = heat_unit_colors(units, [str(k) for k in one["heat_unit_kind"].values])
+        index = pd.date_range("2001-01-01", periods=at.sizes["hour"], freq="h")  # a common year, for the dates
+        production = pd.DataFrame(at["heat_production"].to_numpy(), index=index, columns=units)
+        week = week_starting(WINTER_WEEK_DAY, len(index))
+        body.append(draw("heat_week_winter",
+                         lambda: plot_heat_week(production.iloc[week], at["network_heat_demand"].to_numpy()[week],
+                                                at["heat_storage_level"].to_numpy()[week], colors,
+                                                title=f"District-heating production, a winter week: {scenario} {last}"),
+                         f"Hourly heat production of the district-heating network by unit in a winter week of {last} "
+                         "(stacked), the demand with the network loss (line) and the heat stored (dotted, right) "
+                         "[MW, MWh]; more: smartcity supply.",
+                         f"District-heating production in a winter week of {scenario}"))
+        body.append(draw("heat_duration",
+                         lambda: plot_heat_duration(production, colors,
+                                                    title=f"Heat duration curve by unit: {scenario} {last}"),
+                         f"The network's hours of {last} sorted by its production, each with its mix of units [MW].",
+                         f"Heat duration curve by unit of {scenario}"))
     body.append("</section>")
 
     # --- modal split
