@@ -95,7 +95,7 @@ def _aalborg_year(year):
     weather = reference_year()
     network = HeatNetworkModel(dh.network, units, weather, dh.network_loss.canonical)
     state = supply_year(model.supply, year, model.measures, service_years(units))
-    system = network.year_system(year, state.units, np.full(weather.n_hours, 10.0))
+    system = network.year_system(year, state.in_service, np.full(weather.n_hours, 10.0))
     return network, system, grid.grid_intensity(year, model.supply.electricity.emission_factor, weather.index)
 
 

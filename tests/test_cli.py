@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from smartcity import __version__
@@ -482,6 +483,8 @@ def test_report_writes_a_real_report(small_results, tmp_path):
         ("supply-measure-without-network",
          "key 'measures.portland_surplus_heat': a supply measure needs the district-heating network model"),
         ("dispatch-without-network", "key 'supply.district_heating.network': mode 'dispatch' needs the network"),
+        ("temperatures-too-low", "column 'lorenz_efficiency': heat pump 'wastewater_hp' cannot run at the network's "
+                                 "temperatures lowered by 40 K"),
     ],
 )
 def test_bad_supply_inputs_exit_2_and_write_nothing(district, tmp_path, case, expected):
@@ -503,6 +506,11 @@ def test_bad_supply_inputs_exit_2_and_write_nothing(district, tmp_path, case, ex
         _rewrite(light, 'retire = ["njv3"]', 'retire = ["njv9"]')
     elif case == "supply-measure-without-network":
         _rewrite(base, 'mode = "dispatch"', 'mode = "factor"')
+    elif case == "temperatures-too-low":
+        light.write_text(light.read_text(encoding="utf-8") + (
+            '\n[measures.cold_network]\ntype = "network_temperature_reduction"\nstart_year = 2025\n'
+            'ramp = { value = 100, unit = "%", by_year = 2025 }\nreduction = { value = 40, unit = "K" }\n'
+            'investment = { value = 1, unit = "MDKK" }\nlifetime_years = 30\n'), encoding="utf-8")
     elif case == "dispatch-without-network":
         text = base.read_text(encoding="utf-8")
         start = text.index("[supply.district_heating.network]")
@@ -511,6 +519,36 @@ def test_bad_supply_inputs_exit_2_and_write_nothing(district, tmp_path, case, ex
     out = tmp_path / "out"
     proc = run_cli("run", *map(str, scenarios), "-o", str(out))
     assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert expected in proc.stderr, proc.stderr
+    assert not out.exists()
+
+
+def test_supply_prints_the_dispatch_and_writes_its_figures(repo, tmp_path):
+    out = tmp_path / "supply"
+    proc = run_cli("supply", str(repo / "scenarios" / "aalborg-east" / "lighthouse.toml"), "--year", "2030",
+                   "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    for text in ("district-heating dispatch of 'lighthouse' in 2030", "seawater_hp", "heat_pump",
+                 "CO2 factor of delivered heat [g/kWh]", "renewable share [%]"):
+        assert text in proc.stdout, text
+    table = pd.read_csv(out / "supply.csv", index_col="unit")
+    assert table.loc["njv3", "heat [GWh/a]"] == 0.0 and table.loc["seawater_hp", "heat [GWh/a]"] > 100.0
+    assert table["share [%]"].sum() == pytest.approx(100.0)
+    for name in ("heat_week_winter", "heat_week_summer", "heat_duration"):
+        assert (out / "figures" / f"{name}.png").stat().st_size > 10_000, name
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["scenarios/essen-follower/baseline.toml"],
+     "key 'supply.district_heating.mode': the scenario has no district-heating network model; got 'factor'"),
+    (["scenarios/aalborg-east/baseline.toml", "--year", "2040"],
+     "key '--year': the scenario does not simulate this year"),
+])
+def test_supply_refuses_what_it_cannot_dispatch(repo, tmp_path, args, expected):
+    out = tmp_path / "supply"
+    proc = run_cli("supply", *[str(repo / a) if a.endswith(".toml") else a for a in args], "-o", str(out))
+    assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert expected in proc.stderr, proc.stderr
     assert not out.exists()

@@ -220,8 +220,11 @@ def _read_network(resolved: ResolvedScenario, cache: RunCache) -> tuple[pd.DataF
             raise InputError("electricity price file not found", file=resolved.path,
                              key="supply.district_heating.network.electricity_price_profile", value=str(path),
                              allowed="an existing CSV export of Energi Data Service's Elspotprices or DayAheadPrices")
-        price = energi_data_service.read_spot_prices(path, resolved.model.supply.electricity.price_area,
-                                                     network.profile_year)
+        area = resolved.model.supply.electricity.price_area
+        price_key = ("prices", area, network.profile_year) + _file_key(path)
+        price = cache.tables.get(price_key)
+        if price is None:
+            price = cache.tables[price_key] = energi_data_service.read_spot_prices(path, area, network.profile_year)
         if len(price) not in (8760, 8784):
             raise InputError("hourly electricity-price series is not one whole year", file=path,
                              value=f"{len(price)} hours",

@@ -106,9 +106,10 @@ class _ScenarioModel:
             self.irradiance = self.cache.irradiance[(weather_key, albedo)] = weather_mod.plane_irradiance(
                 inp.weather, thermal.WINDOW_TILT_DEG, np.asarray(thermal.WINDOW_AZIMUTHS_DEG), albedo=albedo)
         self.pv_cache = PVCache(inp.weather, model.supply, albedo)
-        # what the energy system of a stock depends on besides the stock (emission factors only after it)
-        supply_doc = model.supply.model_dump(mode="json", exclude={"electricity": {"emission_factor"},
-                                                                     "district_heating": {"emission_factor"}})
+        # what the energy system of a stock depends on besides the stock (emission factors and the
+        # district-heating network only after it)
+        supply_doc = model.supply.model_dump(mode="json", exclude={
+            "electricity": {"emission_factor"}, "district_heating": {"emission_factor", "mode", "network"}})
         self._energy_context = (weather_key, albedo, model.buildings.warmup_hours, len(inp.buildings),
                                 hashlib.sha256(repr(supply_doc).encode()).hexdigest())
         self._grid: dict[int, np.ndarray] = {}
@@ -123,6 +124,8 @@ class _ScenarioModel:
             self.network = self.cache.networks.get(key, lambda: HeatNetworkModel(
                 dh.network, inp.heat_units, inp.weather, dh.network_loss.canonical, inp.price_shape))
         self.transport = None
+        self._cars: dict[tuple, dict] = {}  # by the travel measures in force and the years
+        self._travel: dict[tuple, TransportEnergy] = {}  # ... and the year
         if inp.zone_system is not None and transport:
             key = (_json_key(model.transport), self.cache.ref(inp.zone_system), model.scenario.base_year)
             calibrated = self.cache.transport.get(key, lambda: DistrictTransport(
@@ -158,8 +161,9 @@ class _ScenarioModel:
         hourly charging load, :meth:`_account`) and ``supply`` (the year's supply,
         :func:`smartcity.energy.district_heating.supply_year`); then the CO2 inventory.
 
-        The stock changes only when a building is built or a measure's treated share
-        changes; years in which neither happens reuse the previous year's energy system,
+        Variants with the same travel measures (every building or supply measure alone) share
+        their travel and vehicles. The stock changes only when a building is built or a
+        measure's treated share changes; years in which neither happens reuse the previous year's energy system,
         and a stock already simulated (under another set of measures) is not simulated
         again. Emissions are always computed with the year's factors. ``hourly_supply`` keeps
         the hourly series of the district-heating network's dispatch (``mode = "dispatch"``).
@@ -170,8 +174,10 @@ class _ScenarioModel:
         last_state, last_energy = None, None
         built = self.inp.buildings["construction_year"].to_numpy()
         cars = None
-        if self.transport is not None:
-            cars = self.transport.car_fleet(on_travel, years, self.vehicles)
+        travel_key = (tuple(on_travel), tuple(int(y) for y in years))  # same travel measures, same travel
+        if self.transport is not None and travel_key not in self._cars:
+            self._cars[travel_key] = self.transport.car_fleet(on_travel, years, self.vehicles)
+        cars = self._cars.get(travel_key)
         for year in years:
             state = (int(np.sum(built <= year)),) + tuple(m.share(year) for m in stock_measures.values())
             if state != last_state:
@@ -185,8 +191,11 @@ class _ScenarioModel:
                 last_state = state
             travel = None
             if self.transport is not None:
-                travel = transport_energy(self.transport, self.transport.simulate_year(on_travel, year),
-                                          on_travel, year, cars, self.vehicles, self.weather.index)
+                travel = self._travel.get(travel_key + (year,))
+                if travel is None:
+                    travel = self._travel[travel_key + (year,)] = transport_energy(
+                        self.transport, self.transport.simulate_year(on_travel, year), on_travel, year, cars,
+                        self.vehicles, self.weather.index)
             supply_state = supply_year(self.model.supply, year, measures, self._unit_years)
             results.append(self._account(last_energy, travel, measures, supply_state, year, hourly_supply))
         return results
@@ -216,7 +225,7 @@ class _ScenarioModel:
         district_heat_factor = supply_state.district_heat_factor
         if self.network is not None:
             district_kw = sum(np.asarray(energy.final_energy_kw[s].get("district_heat", 0.0)) for s in BUILDING_SECTORS)
-            network = self.network.dispatch(year, supply_state.units, np.broadcast_to(district_kw, (n_h,)) / 1e3,
+            network = self.network.dispatch(year, supply_state.in_service, np.broadcast_to(district_kw, (n_h,)) / 1e3,
                                             grid_kw, lowered_k=supply_state.temperature_reduction_k,
                                             hourly=hourly_supply)
             district_heat_factor = network.factor_g_per_kwh

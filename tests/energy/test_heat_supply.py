@@ -73,6 +73,7 @@ def _units_file(tmp_path, old, new):
     ("chp,existing,1998,2100,420,coal,", "chp,existing,1998,2100,420,electricity,",
      "column 'fuel': a chp unit cannot use this fuel; got 'electricity'"),
     (",seawater,0.5,3,", ",,0.5,3,", "column 'heat_source': a heat pump needs a heat source"),
+    ("420,coal,0.48,0.88,", "420,coal,0.48,0,", "column 'power_to_heat': a chp unit makes power; got 0.0"),
     ("pit_storage,Pit heat storage,storage,planned,2027,2100,150,none,1,0,,0.5,3,0.0,false,1,12000,",
      "pit_storage,Pit heat storage,storage,planned,2027,2100,150,none,1,0,,0.5,3,0.0,false,1,0,",
      "column 'storage_mwh': a storage needs a volume; got 0.0"),
@@ -234,7 +235,7 @@ def test_supply_measures_commission_and_retire_units_within_their_years():
                            (2029, {"njv3": 0.0, "seawater_hp": 1.0, "pit_storage": 1.0, "portland_extension": 1.0})):
         state = supply_year(model.supply, year, model.measures, years)
         for unit, share in expected.items():
-            assert state.units[unit] == pytest.approx(share), (year, unit)
+            assert state.in_service[unit] == pytest.approx(share), (year, unit)
 
 
 def test_a_planned_unit_is_not_commissioned_before_its_year():
@@ -243,7 +244,7 @@ def test_a_planned_unit_is_not_commissioned_before_its_year():
     years = service_years(read_heat_units(model.supply.district_heating.network.units))
     state = supply_year(model.supply, 2020, {}, years)
     state.commission_unit("seawater_hp", 1.0)  # in the table from 2026
-    assert state.units["seawater_hp"] == 0.0
+    assert state.in_service["seawater_hp"] == 0.0
     with pytest.raises(ValueError, match="not a unit of the network"):
         state.retire_unit("nowhere", 1.0)
 
@@ -286,7 +287,7 @@ def test_the_rule_is_near_the_least_cost_dispatch_on_aalborgs_systems(year):
     weather = reference_year()
     network = HeatNetworkModel(dh.network, units, weather, dh.network_loss.canonical)
     state = supply_year(model.supply, year, model.measures, service_years(units))
-    system = network.year_system(year, state.units, np.full(weather.n_hours, 10.0))
+    system = network.year_system(year, state.in_service, np.full(weather.n_hours, 10.0))
     args = (system["demand"], system["capacity"], system["cost"], system["must_run"], system["storage"])
     rule = heat_dispatch(*args, window_hours=168)
     best = optimal_heat_dispatch(*args, final_mwh=float(rule["level"][-1]))
@@ -297,3 +298,49 @@ def test_the_rule_is_near_the_least_cost_dispatch_on_aalborgs_systems(year):
     rule_co2 = network.evaluate(system, rule, g).delivered_co2_t
     best_co2 = network.evaluate(system, best, g).delivered_co2_t
     assert rule_co2 == pytest.approx(best_co2, rel=0.05)
+
+
+def test_a_temperature_reduction_measure_lowers_the_network_temperatures():
+    from smartcity.scenario.sections.measures import NetworkTemperatureReduction
+
+    measure = NetworkTemperatureReduction.model_validate({
+        "type": "network_temperature_reduction", "start_year": 2025, "lifetime_years": 30,
+        "ramp": {"value": 50, "unit": "%/a"}, "reduction": {"value": 10, "unit": "K"},
+        "investment": {"value": 10, "unit": "MDKK"}})
+    model = load_scenario(AALBORG / "baseline.toml").model
+    years = service_years(read_heat_units(model.supply.district_heating.network.units))
+    assert supply_year(model.supply, 2024, {"cooler": measure}, years).temperature_reduction_k == 0.0
+    assert supply_year(model.supply, 2025, {"cooler": measure}, years).temperature_reduction_k == pytest.approx(5.0)
+    assert supply_year(model.supply, 2030, {"cooler": measure}, years).temperature_reduction_k == pytest.approx(10.0)
+
+
+def test_the_uncertain_factors_scale_heat_pumps_and_surplus_heat(aalborg):
+    model, units, weather = aalborg
+    network = model.network
+    weaker = network.model_copy(update={
+        "heat_pump_efficiency_factor": network.heat_pump_efficiency_factor.model_copy(update={"value": 0.8}),
+        "surplus_heat_availability_factor": network.surplus_heat_availability_factor.model_copy(update={"value": 0.5}),
+    })
+    other = HeatNetworkModel(weaker, units, weather, 0.2)
+    _, base_el, _ = model._temperature_dependent(0.0)
+    _, weak_el, _ = other._temperature_dependent(0.0)
+    hp = (units[units["kind"] != "storage"]["kind"] == "heat_pump").to_numpy()
+    np.testing.assert_allclose(weak_el[:, hp], base_el[:, hp] / 0.8, rtol=1e-12)  # COP scales with the efficiency
+    surplus = (units[units["kind"] != "storage"]["kind"] == "surplus_heat").to_numpy()
+    np.testing.assert_allclose(other._capacity[:, surplus], 0.5 * model._capacity[:, surplus], rtol=1e-12)
+
+
+def test_retiring_and_commissioning_one_unit_does_not_depend_on_the_measures_order():
+    model = load_scenario(AALBORG / "baseline.toml").model
+    years = service_years(read_heat_units(model.supply.district_heating.network.units))
+    first = supply_year(model.supply, 2030, {}, years)
+    first.retire_unit("seawater_hp", 1.0)
+    first.commission_unit("seawater_hp", 1.0)
+    second = supply_year(model.supply, 2030, {}, years)
+    second.commission_unit("seawater_hp", 1.0)
+    second.retire_unit("seawater_hp", 1.0)
+    assert first.in_service["seawater_hp"] == second.in_service["seawater_hp"] == 0.0
+    half = supply_year(model.supply, 2030, {}, years)
+    half.retire_unit("njv3", 0.5)
+    half.retire_unit("njv3", 0.5)
+    assert half.in_service["njv3"] == 0.25

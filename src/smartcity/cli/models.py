@@ -47,7 +47,7 @@ def add_commands(sub, common) -> None:
     p_sup.add_argument("scenario", type=Path, metavar="SCENARIO", help="scenario TOML file")
     p_sup.add_argument("--year", type=int, metavar="Y", help="simulated year (default: the scenario's last)")
     p_sup.add_argument("-o", "--output", type=Path, metavar="DIR",
-                       help="folder for the figures and supply_<year>.csv (default: none are written)")
+                       help="folder for the figures and supply.csv (default: none are written)")
     p_sup.add_argument("--force", action="store_true", help="replace figures and table already in the folder")
     p_bbr = sub.add_parser("bbr", parents=[common], help="turn a BBR extract into a buildings table",
                            description="Map a CSV extract of the Danish building register (BBR) to a buildings "

@@ -34,8 +34,10 @@ class SupplyYear:
     network_loss : float
         Share of the heat fed into the district-heating network lost before the substations. [1]
     units : dict of str to float, optional
-        Share of each production unit of the network in service (``mode = "dispatch"``;
-        None otherwise). [1]
+        Share of each production unit of the network built: in service before retirements
+        (``mode = "dispatch"``; None otherwise). [1]
+    kept : dict of str to float
+        Share of each unit's capacity left by the retirements of the year's measures. [1]
     unit_years : dict of str to (str, int, int)
         Status and first and last year each unit can produce (:func:`service_years`). [a]
     temperature_reduction_k : float
@@ -46,6 +48,7 @@ class SupplyYear:
     district_heat_factor: float
     network_loss: float
     units: dict[str, float] | None = None
+    kept: dict[str, float] = field(default_factory=dict)
     unit_years: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     temperature_reduction_k: float = 0.0
 
@@ -56,9 +59,14 @@ class SupplyYear:
             self.units[unit] = max(self.units[unit], _share(share))
 
     def retire_unit(self, unit: str, share: float) -> None:
-        """Take ``share`` of a unit's capacity out of service. [1]"""
+        """Take ``share`` of a unit's capacity out of service (whatever the order of the measures). [1]"""
         self._years(unit)
-        self.units[unit] *= 1.0 - _share(share)
+        self.kept[unit] = self.kept.get(unit, 1.0) * (1.0 - _share(share))
+
+    @property
+    def in_service(self) -> dict[str, float]:
+        """Share of each unit's capacity in service: built (or commissioned) times kept. [1]"""
+        return {u: built * self.kept.get(u, 1.0) for u, built in self.units.items()}
 
     def lower_network_temperatures(self, kelvin: float) -> None:
         """Lower the network's supply and return temperatures by ``kelvin`` (>= 0). [K]"""

@@ -69,8 +69,8 @@ def read_heat_units(path: str | Path, *, scenario_file=None, scenario_key: str |
     """Read and check a table of production units (schema ``heat_units``).
 
     Besides each value's type and range, a unit must be retired no earlier than it is
-    commissioned, burn a fuel its kind can burn, name the heat source of a heat pump (and
-    only of a heat pump), and a storage needs a volume and a charge power.
+    commissioned, burn a fuel its kind can burn, a CHP unit make power, a heat pump (and
+    only a heat pump) name its heat source, and a storage needs a volume and a charge power.
 
     Raises
     ------
@@ -87,6 +87,10 @@ def read_heat_units(path: str | Path, *, scenario_file=None, scenario_key: str |
         if row.fuel not in fuels:
             raise InputError(f"a {row.kind} unit cannot use this fuel", column="fuel", value=row.fuel,
                              allowed="one of " + ", ".join(repr(f) for f in fuels), **where)
+        if row.kind in ("chp", "waste_chp") and not row.power_to_heat > 0.0:
+            raise InputError(f"a {row.kind} unit makes power", column="power_to_heat", value=row.power_to_heat,
+                             allowed="a number > 0 [1] (net power per heat on the back-pressure line); a unit "
+                                     "without power is a 'boiler'", **where)
         if (row.kind == "heat_pump") != (row.heat_source != ""):
             raise InputError("a heat pump needs a heat source, and only a heat pump has one", column="heat_source",
                              value=row.heat_source,
@@ -257,9 +261,12 @@ class HeatNetworkModel:
         self._must_run = producers["must_run"].to_numpy(dtype=bool)
         self._surplus = kind == "surplus_heat"
         # hourly capacity at full service: nominal × availability, solar heat by irradiance [MW]
-        self._capacity = np.broadcast_to(
-            producers["heat_capacity_mw"].to_numpy(dtype=np.float64)
-            * producers["availability"].to_numpy(dtype=np.float64), (self.n_h, len(producers))).copy()
+        availability = producers["availability"].to_numpy(dtype=np.float64)
+        availability = np.where(kind == "surplus_heat",
+                                np.minimum(availability * network.surplus_heat_availability_factor.canonical, 1.0),
+                                availability)
+        self._capacity = np.broadcast_to(producers["heat_capacity_mw"].to_numpy(dtype=np.float64) * availability,
+                                         (self.n_h, len(producers))).copy()
         solar = kind == "solar_thermal"
         self._capacity[:, solar] *= np.clip(self.ghi / SOLAR_RATED_W_M2, 0.0, 1.0)[:, None]
         self._renewable_fuel = np.where(self._combustion, [f.renewable_share.canonical for f in fuels], 0.0)
@@ -291,8 +298,19 @@ class HeatNetworkModel:
             electricity[:, self._electric_boiler] = 1.0 / eta[self._electric_boiler]
             for j in np.flatnonzero(self._heat_pump):
                 unit = self._producers.iloc[j]
-                cop = large_heat_pump_cop(supply_c, return_c, self.source_c[unit["heat_source"]],
-                                          float(unit["source_cooling_k"]), float(unit["lorenz_efficiency"]))
+                efficiency = min(float(unit["lorenz_efficiency"]) * self.network.heat_pump_efficiency_factor.canonical,
+                                 1.0)
+                try:
+                    cop = large_heat_pump_cop(supply_c, return_c, self.source_c[unit["heat_source"]],
+                                              float(unit["source_cooling_k"]), efficiency)
+                except ValueError as exc:
+                    raise InputError(
+                        f"heat pump '{unit['unit']}' cannot run at the network's temperatures"
+                        + (f" lowered by {lowered_k:g} K" if lowered_k else "") + f" ({exc})",
+                        file=self.network.units, column="lorenz_efficiency", value=efficiency,
+                        allowed="a source colder than the network's return and a Lorenz efficiency (times "
+                                "heat_pump_efficiency_factor) that gives a COP >= 1; a smaller temperature "
+                                "reduction") from None
                 electricity[:, j] = 1.0 / cop
                 renewable[:, j] = 1.0 - 1.0 / cop  # the ambient heat
             found = self._by_temperature[lowered_k] = (loss, electricity, renewable)
@@ -325,9 +343,9 @@ class HeatNetworkModel:
                     float(fuel.price.at([year])[0]), fuel_tax_eur_per_mwh=0.0 if chp else tax,
                     co2_price_eur_per_t=co2_price if fuel.emissions_trading else 0.0,
                     emission_factor_t_per_mwh=float(self._fuel_factor[j]))
-                om = float(fixed[j]) + (tax / chp_tax_efficiency if chp else 0.0)
-                fixed[j] = float(heat_costs.boiler_heat_cost(per_fuel, 1.0 / self._fuel_per_heat[j],
-                                                             variable_om_eur_per_mwh=om))
+                # the variable cost (which may be negative) and a CHP plant's tax on its heat come on top
+                fixed[j] += float(heat_costs.boiler_heat_cost(per_fuel, 1.0 / self._fuel_per_heat[j]))
+                fixed[j] += tax / chp_tax_efficiency if chp else 0.0
         price = self.electricity_price(year)
         el_tax = float(self.network.electricity_tax.at([year])[0])
         return (fixed[None, :] - price[:, None] * self._power_per_heat[None, :]

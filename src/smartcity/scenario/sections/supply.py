@@ -7,10 +7,10 @@ pumps, PV) and :mod:`smartcity.energy.grid` (hourly grid intensity).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from smartcity.schema.distributions import uncertain_quantity
@@ -128,6 +128,21 @@ DEFAULT_FUELS = {
 }
 
 
+def _over_default_fuels(value):
+    """Fuel tables given in a scenario, each over its fuel's defaults (:data:`DEFAULT_FUELS`)."""
+    if not isinstance(value, dict):
+        return value  # let pydantic refuse it
+    merged = {name: dict(doc) for name, doc in DEFAULT_FUELS.items()}
+    for name, given in value.items():
+        if isinstance(given, Fuel):
+            given = given.model_dump(exclude_unset=False)
+        if name in merged and isinstance(given, dict):
+            merged[name].update(given)
+        else:
+            merged[name] = given  # an unknown fuel or a malformed table: refused with its key
+    return merged
+
+
 class HeatNetwork(StrictModel):
     """``[supply.district_heating.network]``: the whole network a district is connected to.
 
@@ -139,8 +154,9 @@ class HeatNetwork(StrictModel):
     units: ScenarioPath = Field(description="Table of the production units and storages (CSV or Parquet, "
                                             "schema smartcity/schemas/heat_units.toml).")
     rest_heat_delivered: uncertain_quantity("energy", ge=0.0, le=1e11) = Field(  # type: ignore[valid-type]
-        description="Heat delivered in a year to the network's consumers outside the district [MWh/a]; shaped "
-                    "hourly by the weather (space heating by heating degree-hours, hot water flat).")
+        description="Heat delivered in a year to the network's consumers outside the district [kWh/a; write the "
+                    "unit, e.g. GWh]; shaped hourly by the weather (space heating by heating degree-hours, hot "
+                    "water flat).")
     degree_hour_base: quantity("temperature", ge=5.0, le=25.0) = Field(  # type: ignore[valid-type]
         default={"value": 17.0, "unit": "degC",
                  "source": "the Danish degree-day base: DMI's graddage count 17 degC minus the daily mean "
@@ -190,6 +206,14 @@ class HeatNetwork(StrictModel):
             "warmest_day": {"value": 220.0, "unit": "d", "assumption": True,
                             "reason": "sewage follows the air and the ground with a lag"}}),
         description="Temperature cycle of wastewater heat pumps' source.")
+    heat_pump_efficiency_factor: uncertain_quantity("dimensionless", ge=0.5, le=2.0) = Field(  # type: ignore[valid-type]
+        default={"value": 1.0, "unit": "1", "source": "nominal: the units table's Lorenz efficiencies as they are"},
+        description="Factor on every heat pump's Lorenz efficiency (capped at 1) [1]: the heat pumps' COP as an "
+                    "uncertain input.")
+    surplus_heat_availability_factor: uncertain_quantity("dimensionless", ge=0.0, le=2.0) = Field(  # type: ignore[valid-type]
+        default={"value": 1.0, "unit": "1", "source": "nominal: the units table's availabilities as they are"},
+        description="Factor on the availability of every surplus-heat unit (capped at 1) [1]: how much surplus "
+                    "heat the industry delivers, as an uncertain input.")
     electricity_price: trajectory("cost_per_energy", ge=-500.0, le=5000.0) = Field(  # type: ignore[valid-type]
         default={"year": [2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2030],
                  "value": [39.0, 30.8, 22.9, 26.7, 29.2, 44.0, 38.5, 21.3, 87.7, 211.0, 86.0, 69.0, 60.0],
@@ -219,9 +243,11 @@ class HeatNetwork(StrictModel):
                  "source": "EU ETS allowance yearly mean prices 2013-2024 (approx., EEX/ICE settlement averages)",
                  "assumption": True, "reason": "2030 is a projection"},
         description="Price of an EU ETS allowance, paid on fossil CO2 of CHP plants and boilers [EUR/t].")
-    fuels: dict[Literal["coal", "natural_gas", "fuel_oil", "biomass", "waste", "electricity", "none"], Fuel] = Field(
+    fuels: Annotated[dict[Literal["coal", "natural_gas", "fuel_oil", "biomass", "waste", "electricity", "none"], Fuel],
+                     BeforeValidator(_over_default_fuels)] = Field(
         default_factory=lambda: {name: Fuel.model_validate(doc) for name, doc in DEFAULT_FUELS.items()},
-        description="Price, tax, fossil CO2 and renewable share of each fuel (a table replaces a default fuel whole).")
+        description="Price, tax, fossil CO2 and renewable share of each fuel; a fuel's table changes the keys it "
+                    "gives and keeps the defaults of the others.")
     chp_tax_heat_efficiency: quantity("dimensionless", gt=0.0, le=2.0) = Field(  # type: ignore[valid-type]
         default={"value": 1.2, "unit": "1", "source": "Danish energy-tax laws on fuels for combined heat and "
                                                       "power, the 'V-formula': the taxed fuel for heat is the heat "
