@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
 
 from smartcity.energy.heat_dispatch import heat_dispatch  # noqa: E402
 from smartcity.energy.heat_dispatch_lp import dispatch_cost, optimal_heat_dispatch  # noqa: E402
-from tests.energy.heat_systems import synthetic_network  # noqa: E402
+from tests.energy.heat_systems import aalborg_year, synthetic_network  # noqa: E402
 from tests.energy.reference_heat_dispatch import reference_heat_dispatch  # noqa: E402
 
 QUICK = os.environ.get("SMARTCITY_BENCH_QUICK") == "1"
@@ -80,28 +80,9 @@ def test_heat_dispatch_against_the_optimum(benchmark):
 AALBORG_YEARS = (2030,) if QUICK else (2014, 2025, 2030)
 
 
-def _aalborg_year(year):
-    import numpy as np
-
-    from smartcity.energy import grid
-    from smartcity.energy.district_heating import service_years, supply_year
-    from smartcity.energy.heat_supply import HeatNetworkModel, read_heat_units
-    from smartcity.scenario import load_scenario
-    from smartcity.weather import reference_year
-
-    model = load_scenario(ROOT / "scenarios" / "aalborg-east" / "lighthouse.toml").model
-    dh = model.supply.district_heating
-    units = read_heat_units(dh.network.units)
-    weather = reference_year()
-    network = HeatNetworkModel(dh.network, units, weather, dh.network_loss.canonical)
-    state = supply_year(model.supply, year, model.measures, service_years(units))
-    system = network.year_system(year, state.in_service, np.full(weather.n_hours, 10.0))
-    return network, system, grid.grid_intensity(year, model.supply.electricity.emission_factor, weather.index)
-
-
 def test_aalborg_dispatch_against_the_optimum(benchmark):
     for year in AALBORG_YEARS:
-        network, system, g = _aalborg_year(year)
+        network, system, g = aalborg_year(year)
         args = (system["demand"], system["capacity"], system["cost"], system["must_run"], system["storage"])
         rule = heat_dispatch(*args)
         if year == AALBORG_YEARS[-1]:

@@ -1,11 +1,12 @@
-"""Seeded synthetic heat networks for the dispatch tests and benchmarks.
+"""Heat networks for the dispatch tests and benchmarks: seeded synthetic ones and Aalborg's.
 
 :func:`synthetic_network` builds one year of a city network of the size of Aalborg's
 (peak about 500 MW): a weather-shaped demand and ten production units of the kinds the
 dispatch must handle (must-run waste and surplus heat, a CHP plant whose heat cost follows
 the electricity price, heat pumps and an electric boiler paying it over their COP, and
 fuel boilers for the peak), with a pit storage. The figures are round orders of magnitude
-for a synthetic test case, not data of any network.
+for a synthetic test case, not data of any network. :func:`aalborg_year` is the shipped
+Aalborg network of the lighthouse scenario in one year.
 """
 
 from __future__ import annotations
@@ -66,3 +67,32 @@ def synthetic_network(seed: int = 2028, hours: int = HOURS) -> dict:
                                initial_mwh=5000.0),
         "names": [u[0] for u in UNITS],
     }
+
+
+def aalborg_year(year: int, district_mw: float = 10.0):
+    """The lighthouse's Aalborg network in ``year`` (its supply measures in force), the district's use flat.
+
+    Returns
+    -------
+    tuple
+        The :class:`~smartcity.energy.heat_supply.HeatNetworkModel`, its
+        :meth:`~smartcity.energy.heat_supply.HeatNetworkModel.year_system` and the year's
+        hourly grid intensity [g/kWh].
+    """
+    from pathlib import Path
+
+    from smartcity.energy import grid
+    from smartcity.energy.district_heating import service_years, supply_year
+    from smartcity.energy.heat_supply import HeatNetworkModel, read_heat_units
+    from smartcity.scenario import load_scenario
+    from smartcity.weather import reference_year
+
+    root = Path(__file__).resolve().parents[2]
+    model = load_scenario(root / "scenarios" / "aalborg-east" / "lighthouse.toml").model
+    dh = model.supply.district_heating
+    units = read_heat_units(dh.network.units)
+    weather = reference_year()
+    network = HeatNetworkModel(dh.network, units, weather, dh.network_loss.canonical)
+    state = supply_year(model.supply, year, model.measures, service_years(units))
+    system = network.year_system(year, state.in_service, np.full(weather.n_hours, district_mw))
+    return network, system, grid.grid_intensity(year, model.supply.electricity.emission_factor, weather.index)

@@ -280,21 +280,15 @@ def test_the_rule_is_near_the_least_cost_dispatch_on_aalborgs_systems(year):
     """
     from smartcity.energy.heat_dispatch import heat_dispatch
     from smartcity.energy.heat_dispatch_lp import dispatch_cost, optimal_heat_dispatch
+    from tests.energy.heat_systems import aalborg_year
 
-    model = load_scenario(AALBORG / "lighthouse.toml").model
-    dh = model.supply.district_heating
-    units = read_heat_units(dh.network.units)
-    weather = reference_year()
-    network = HeatNetworkModel(dh.network, units, weather, dh.network_loss.canonical)
-    state = supply_year(model.supply, year, model.measures, service_years(units))
-    system = network.year_system(year, state.in_service, np.full(weather.n_hours, 10.0))
+    network, system, g = aalborg_year(year)
     args = (system["demand"], system["capacity"], system["cost"], system["must_run"], system["storage"])
     rule = heat_dispatch(*args, window_hours=168)
     best = optimal_heat_dispatch(*args, final_mwh=float(rule["level"][-1]))
     rule_cost, best_cost = dispatch_cost(rule, system["cost"]), dispatch_cost(best, system["cost"])
     assert best_cost <= rule_cost * (1 + 1e-7)
     assert rule_cost <= 1.03 * best_cost
-    g = grid.grid_intensity(year, model.supply.electricity.emission_factor, weather.index)
     rule_co2 = network.evaluate(system, rule, g).delivered_co2_t
     best_co2 = network.evaluate(system, best, g).delivered_co2_t
     assert rule_co2 == pytest.approx(best_co2, rel=0.05)
