@@ -149,6 +149,8 @@ def test_no_module_level_getattr():
     "import smartcity.cli",
     "import smartcity.scenario; smartcity.scenario.load_scenario('scenarios/aalborg-east/lighthouse.toml')",
     "import smartcity.schema.tables, smartcity.scenario.overrides, smartcity.energy.supply, smartcity.emissions",
+    "import smartcity.inputs; smartcity.inputs.load_inputs(['scenarios/aalborg-east/baseline.toml', "
+    "'scenarios/aalborg-east/lighthouse.toml'])",
 ])
 def test_reading_scenarios_imports_no_heavy_library(statement):
     code = f"import sys; {statement}; print(','.join(m for m in {HEAVY!r} if m in sys.modules))"

@@ -204,7 +204,7 @@ def _read_network(resolved: ResolvedScenario, cache: RunCache) -> tuple[pd.DataF
     if dh.mode != "dispatch":
         return None, None
     from smartcity.energy import energi_data_service
-    from smartcity.energy.heat_supply import read_heat_units
+    from smartcity.energy.district_heating import read_heat_units
 
     network = dh.network
     key = ("heat_units",) + (_file_key(network.units) if network.units.is_file() else (str(network.units),))

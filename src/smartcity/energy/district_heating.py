@@ -9,16 +9,33 @@ loss). With ``mode = "dispatch"``, :class:`SupplyYear` holds the share of each p
 unit in service and the lowering of the network temperatures, and the orchestrator
 (:mod:`smartcity.run`) dispatches the network with them
 (:meth:`smartcity.energy.heat_supply.HeatNetworkModel.dispatch`). Measures of stage
-``supply`` act on :class:`SupplyYear` through its methods.
+``supply`` act on :class:`SupplyYear` through its methods. The network's units table is read
+and checked here (:func:`read_heat_units`), without the dispatch's kernels, so that
+validating a scenario stays light.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import pandas as pd
+
+from smartcity.errors import InputError
+from smartcity.schema.tables import read_table, row_location
 from smartcity.stages import apply_stage
 
-__all__ = ["SupplyYear", "supply_year", "service_years", "units_in_service"]
+__all__ = ["SupplyYear", "supply_year", "service_years", "units_in_service", "read_heat_units", "COMBUSTION",
+           "ELECTRIC"]
+
+#: Kinds of unit that burn a fuel.
+COMBUSTION = ("chp", "waste_chp", "boiler")
+#: Kinds of unit that use grid electricity.
+ELECTRIC = ("heat_pump", "electric_boiler")
+#: Fuel a unit of each kind may use (a kind absent here burns nothing: fuel 'none').
+_FUELS_OF = {"chp": ("coal", "natural_gas", "fuel_oil", "biomass"), "waste_chp": ("waste",),
+             "boiler": ("natural_gas", "fuel_oil", "biomass", "coal"), "heat_pump": ("electricity",),
+             "electric_boiler": ("electricity",)}
 
 
 @dataclass
@@ -137,3 +154,47 @@ def supply_year(supply, year: int, measures, unit_years=None) -> SupplyYear:
         state.units = units_in_service(unit_years, year)
         state.unit_years = unit_years
     return apply_stage(measures, "supply", year, state)
+
+
+def read_heat_units(path: str | Path, *, scenario_file=None, scenario_key: str | None = None) -> pd.DataFrame:
+    """Read and check a table of production units (schema ``heat_units``).
+
+    Besides each value's type and range, a unit must be retired no earlier than it is
+    commissioned, burn a fuel its kind can burn, a CHP unit make power, a heat pump (and
+    only a heat pump) name its heat source, and a storage needs a volume and a charge power.
+
+    Raises
+    ------
+    InputError
+        Naming the file, line, column, value and what is allowed.
+    """
+    units = read_table(path, "heat_units", scenario_file=scenario_file, scenario_key=scenario_key)
+    for i, row in enumerate(units.itertuples(index=False)):
+        where = row_location(units, i)
+        if row.retired < row.commissioned:
+            raise InputError("the unit is retired before it is commissioned", column="retired", value=row.retired,
+                             allowed=f"a year >= commissioned ({row.commissioned})", **where)
+        fuels = _FUELS_OF.get(row.kind, ("none",))
+        if row.fuel not in fuels:
+            raise InputError(f"a {row.kind} unit cannot use this fuel", column="fuel", value=row.fuel,
+                             allowed="one of " + ", ".join(repr(f) for f in fuels), **where)
+        if row.kind in ("chp", "waste_chp") and not row.power_to_heat > 0.0:
+            raise InputError(f"a {row.kind} unit makes power", column="power_to_heat", value=row.power_to_heat,
+                             allowed="a number > 0 [1] (net power per heat on the back-pressure line); a unit "
+                                     "without power is a 'boiler'", **where)
+        if (row.kind == "heat_pump") != (row.heat_source != ""):
+            raise InputError("a heat pump needs a heat source, and only a heat pump has one", column="heat_source",
+                             value=row.heat_source,
+                             allowed="'air', 'seawater' or 'wastewater' for a heat pump, empty otherwise", **where)
+        if row.kind == "storage":
+            if not row.storage_mwh > 0.0:
+                raise InputError("a storage needs a volume", column="storage_mwh", value=row.storage_mwh,
+                                 allowed="a number > 0 [MWh]", **where)
+            if not row.heat_capacity_mw > 0.0:
+                raise InputError("a storage needs a charge and discharge power", column="heat_capacity_mw",
+                                 value=row.heat_capacity_mw, allowed="a number > 0 [MW]", **where)
+        elif row.storage_mwh != 0.0:
+            raise InputError("only a storage has a storage volume", column="storage_mwh", value=row.storage_mwh,
+                             allowed="0 for a unit of kind " + repr(row.kind), **where)
+    units.attrs = {"source_file": units.attrs.get("source_file"), "source_lines": units.attrs.get("source_lines")}
+    return units

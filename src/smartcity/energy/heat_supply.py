@@ -33,25 +33,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from smartcity.energy import grid, heat_costs, heat_network
+from smartcity.energy.district_heating import COMBUSTION, ELECTRIC, read_heat_units
 from smartcity.energy.heat_allocation import district_heat_co2
 from smartcity.energy.heat_dispatch import HeatStorage, heat_dispatch
 from smartcity.energy.large_heat_pump import large_heat_pump_cop
 from smartcity.errors import InputError
-from smartcity.schema.tables import read_table, row_location
 
 __all__ = ["read_heat_units", "HeatNetworkModel", "NetworkYear", "HOURLY", "demand_shape", "supply_temperature",
            "COMBUSTION", "ELECTRIC", "DESIGN_OUTDOOR_C", "WARM_OUTDOOR_C"]
 
-#: Kinds of unit that burn a fuel.
-COMBUSTION = ("chp", "waste_chp", "boiler")
-#: Kinds of unit that use grid electricity.
-ELECTRIC = ("heat_pump", "electric_boiler")
 #: Outdoor temperatures between which the supply temperature goes from its cold to its warm value. [°C]
 DESIGN_OUTDOOR_C = -12.0
 WARM_OUTDOOR_C = 15.0
@@ -59,55 +54,6 @@ WARM_OUTDOOR_C = 15.0
 MAX_KEPT_DISPATCHES = 512
 #: Irradiance at which a solar collector field delivers its rated heat. [W/m²]
 SOLAR_RATED_W_M2 = 1000.0
-#: Fuel a unit of each kind may use (a kind absent here burns nothing: fuel 'none').
-_FUELS_OF = {"chp": ("coal", "natural_gas", "fuel_oil", "biomass"), "waste_chp": ("waste",),
-             "boiler": ("natural_gas", "fuel_oil", "biomass", "coal"), "heat_pump": ("electricity",),
-             "electric_boiler": ("electricity",)}
-
-
-def read_heat_units(path: str | Path, *, scenario_file=None, scenario_key: str | None = None) -> pd.DataFrame:
-    """Read and check a table of production units (schema ``heat_units``).
-
-    Besides each value's type and range, a unit must be retired no earlier than it is
-    commissioned, burn a fuel its kind can burn, a CHP unit make power, a heat pump (and
-    only a heat pump) name its heat source, and a storage needs a volume and a charge power.
-
-    Raises
-    ------
-    InputError
-        Naming the file, line, column, value and what is allowed.
-    """
-    units = read_table(path, "heat_units", scenario_file=scenario_file, scenario_key=scenario_key)
-    for i, row in enumerate(units.itertuples(index=False)):
-        where = row_location(units, i)
-        if row.retired < row.commissioned:
-            raise InputError("the unit is retired before it is commissioned", column="retired", value=row.retired,
-                             allowed=f"a year >= commissioned ({row.commissioned})", **where)
-        fuels = _FUELS_OF.get(row.kind, ("none",))
-        if row.fuel not in fuels:
-            raise InputError(f"a {row.kind} unit cannot use this fuel", column="fuel", value=row.fuel,
-                             allowed="one of " + ", ".join(repr(f) for f in fuels), **where)
-        if row.kind in ("chp", "waste_chp") and not row.power_to_heat > 0.0:
-            raise InputError(f"a {row.kind} unit makes power", column="power_to_heat", value=row.power_to_heat,
-                             allowed="a number > 0 [1] (net power per heat on the back-pressure line); a unit "
-                                     "without power is a 'boiler'", **where)
-        if (row.kind == "heat_pump") != (row.heat_source != ""):
-            raise InputError("a heat pump needs a heat source, and only a heat pump has one", column="heat_source",
-                             value=row.heat_source,
-                             allowed="'air', 'seawater' or 'wastewater' for a heat pump, empty otherwise", **where)
-        if row.kind == "storage":
-            if not row.storage_mwh > 0.0:
-                raise InputError("a storage needs a volume", column="storage_mwh", value=row.storage_mwh,
-                                 allowed="a number > 0 [MWh]", **where)
-            if not row.heat_capacity_mw > 0.0:
-                raise InputError("a storage needs a charge and discharge power", column="heat_capacity_mw",
-                                 value=row.heat_capacity_mw, allowed="a number > 0 [MW]", **where)
-        elif row.storage_mwh != 0.0:
-            raise InputError("only a storage has a storage volume", column="storage_mwh", value=row.storage_mwh,
-                             allowed="0 for a unit of kind " + repr(row.kind), **where)
-    units.attrs = {"source_file": units.attrs.get("source_file"), "source_lines": units.attrs.get("source_lines")}
-    return units
-
 
 #: The hourly series of a dispatch kept on request (:meth:`HeatNetworkModel.dispatch` with ``hourly=True``).
 HOURLY = ("production_mw", "storage_charge_mw", "storage_discharge_mw", "storage_level_mwh", "demand_mw", "loss_mw",
