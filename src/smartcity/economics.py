@@ -91,7 +91,8 @@ def capital_recovery_factor(discount_rate: float, lifetime_years: float) -> floa
 
 
 def measure_costs(measure_id: str, measure, years: Iterable[int], first: int,
-                  served: Mapping[str, np.ndarray], *, discount_rate: float = DISCOUNT_RATE) -> list[dict]:
+                  served: Mapping[str, np.ndarray], *, discount_rate: float = DISCOUNT_RATE,
+                  cost_share: float = 1.0) -> list[dict]:
     """Rows of the cost table of one measure.
 
     Parameters
@@ -111,6 +112,9 @@ def measure_costs(measure_id: str, measure, years: Iterable[int], first: int,
         with the measure installed; zeros for measures not on buildings).
     discount_rate : float
         Real discount rate for ``annualised_eur``. [1/a]
+    cost_share : float
+        Share of the measure's money borne by the district, in [0, 1] (a measure on the
+        district-heating network serves the whole network). [1]
 
     Returns
     -------
@@ -118,7 +122,7 @@ def measure_costs(measure_id: str, measure, years: Iterable[int], first: int,
         One row per year with the columns :data:`COST_COLUMNS`.
     """
     basis = measure.investment_basis
-    unit_cost = measure.investment.canonical
+    unit_cost = measure.investment.canonical * cost_share
     units = served[basis]
     installed = np.maximum(np.diff(units, prepend=0.0), 0.0)  # no negative float noise
     buildings_served = served["buildings"]
@@ -132,7 +136,7 @@ def measure_costs(measure_id: str, measure, years: Iterable[int], first: int,
         earlier = [i - k * measure.lifetime_years for k in range(1, i // measure.lifetime_years + 1)]
         om = om_share * unit_cost * units[i]
         if om_cost is not None:
-            om += om_cost.canonical * served[measure.om_basis][i]
+            om += om_cost.canonical * cost_share * served[measure.om_basis][i]
         annualised = crf * unit_cost * units[i]
         rows.append({
             "measure": measure_id, "type": measure.type, "year": int(year), "installed_unit": basis,

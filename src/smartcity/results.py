@@ -466,7 +466,9 @@ def supply_results(units, results) -> xr.Dataset:
         The orchestrator's result of each year; ``network`` is the year's NetworkYear with
         its hourly series.
     """
-    producers = units[units["kind"] != "storage"]
+    from smartcity.energy.district_heating import producers as producing
+
+    producers = producing(units)
     nets = [r.network for r in results]
     values = {
         "heat_unit_kind": producers["kind"].to_numpy(dtype=str),

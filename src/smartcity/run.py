@@ -334,12 +334,9 @@ def measure_costs(buildings: pd.DataFrame, measures: Mapping, years: Sequence[in
         served = stock.units_in_service(buildings, of_stage(active, "stock"), first, years[-1])
         for mid, m in active.items():
             units = served[mid] if m.stage == "stock" else economics.share_in_service(m, first, years[-1])
-            found = economics.measure_costs(mid, m, years, first, units, discount_rate=discount_rate)
             share = 1.0 if cost_share is None else float(cost_share.get(mid, 1.0))
-            if share != 1.0:
-                money = ("investment_eur", "reinvestment_eur", "om_eur", "annualised_eur", "annual_cost_eur")
-                found = [{**row, **{k: row[k] * share for k in money}} for row in found]
-            rows += found
+            rows += economics.measure_costs(mid, m, years, first, units, discount_rate=discount_rate,
+                                            cost_share=share)
     return economics.cost_table(rows, discount_rate=discount_rate)
 
 

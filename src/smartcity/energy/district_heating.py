@@ -25,8 +25,8 @@ from smartcity.errors import InputError
 from smartcity.schema.tables import read_table, row_location
 from smartcity.stages import apply_stage
 
-__all__ = ["SupplyYear", "supply_year", "service_years", "units_in_service", "read_heat_units", "COMBUSTION",
-           "ELECTRIC"]
+__all__ = ["SupplyYear", "supply_year", "service_years", "units_in_service", "read_heat_units", "producers",
+           "COMBUSTION", "ELECTRIC"]
 
 #: Kinds of unit that burn a fuel.
 COMBUSTION = ("chp", "waste_chp", "boiler")
@@ -109,6 +109,11 @@ class SupplyYear:
         if not 0.0 <= factor * self.network_loss < 1.0:
             raise ValueError(f"factor = {factor!r}: the network loss must stay in [0, 1)")
         self.network_loss *= factor
+
+
+def producers(units: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a units table that produce heat (all but the storages), in table order."""
+    return units[units["kind"] != "storage"]
 
 
 def service_years(units) -> dict[str, tuple[str, int, int]]:

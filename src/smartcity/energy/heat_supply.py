@@ -39,6 +39,7 @@ import pandas as pd
 
 from smartcity.energy import grid, heat_costs, heat_network
 from smartcity.energy.district_heating import COMBUSTION, ELECTRIC, read_heat_units
+from smartcity.energy.district_heating import producers as producing
 from smartcity.energy.heat_allocation import district_heat_co2
 from smartcity.energy.heat_dispatch import HeatStorage, heat_dispatch
 from smartcity.energy.large_heat_pump import large_heat_pump_cop
@@ -192,7 +193,7 @@ class HeatNetworkModel:
             raw = price_shape.to_numpy(dtype=np.float64) if isinstance(price_shape, pd.Series) else price_shape
             shape = grid.align_hours(np.asarray(raw, dtype=np.float64), self.n_h)
         self.price_shape = shape / shape.mean()
-        producers = self.units[self.units["kind"] != "storage"]
+        producers = producing(self.units)
         kind = producers["kind"].to_numpy(dtype=str)
         eta = producers["heat_efficiency"].to_numpy(dtype=np.float64)
         self._producers = producers
@@ -297,8 +298,12 @@ class HeatNetworkModel:
         return (fixed[None, :] - price[:, None] * self._power_per_heat[None, :]
                 + (price + el_tax)[:, None] * electricity_per_heat)
 
+    def _state(self, year: int, shares: Mapping[str, float], lowered_k: float) -> tuple:
+        """What a year's system depends on: the year, each unit's share in service, the lowering. [a, 1, K]"""
+        return int(year), tuple(float(shares.get(u, 0.0)) for u in self.names), float(lowered_k)
+
     def _system(self, state: tuple, shares: Mapping[str, float]) -> _YearSystem:
-        year, in_service, lowered_k = state
+        year, _, lowered_k = state
         loss, electricity, renewable = self._temperature_dependent(lowered_k)
         share = np.array([float(shares.get(u, 0.0)) for u in self._producers["unit"]])
         return _YearSystem(
@@ -343,7 +348,7 @@ class HeatNetworkModel:
         temperatures and the contents of the two hourly inputs, so that variants of a run
         which differ in neither (a transport measure alone, say) dispatch once.
         """
-        state = (int(year), tuple(float(shares.get(u, 0.0)) for u in self.names), float(lowered_k))
+        state = self._state(year, shares, lowered_k)
         district = np.ascontiguousarray(district_mw, dtype=np.float64)
         grid_g = np.ascontiguousarray(grid_g_per_kwh, dtype=np.float64)
         key = state + (hashlib.sha256(district.tobytes() + grid_g.tobytes()).digest(),)
@@ -373,7 +378,7 @@ class HeatNetworkModel:
             ``cost`` (n_h, n_u) [MW], [EUR/MWh]; ``must_run`` (n_u,); ``storage``
             (HeatStorage); ``district`` (n_h,) [MW]; ``system`` (for :meth:`evaluate`).
         """
-        state = (int(year), tuple(float(shares.get(u, 0.0)) for u in self.names), float(lowered_k))
+        state = self._state(year, shares, lowered_k)
         system = self._system(state, shares)
         district = np.ascontiguousarray(district_mw, dtype=np.float64)
         return {"demand": system.rest_mw + district + system.loss_mw, "capacity": system.capacity,

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from smartcity.energy.district_heating import producers as producing
 from smartcity.report.figures import _FALLBACK_COLORS, _finish_legend, _new_figure, _thousands, save_figure
 
 __all__ = ["dispatch_summary", "network_totals", "write_supply_figures", "SUPPLY_FIGURES", "week_starting",
@@ -53,7 +54,7 @@ def dispatch_summary(net, units: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by unit; columns with their units in brackets.
     """
-    producers = units[units["kind"] != "storage"]
+    producers = producing(units)
     heat = net.production_mwh
     capacity = producers["heat_capacity_mw"].to_numpy(dtype=np.float64)
     total = heat.sum()
@@ -107,7 +108,7 @@ def write_supply_figures(net, units: pd.DataFrame, index: pd.DatetimeIndex, fold
     title : str
         Scenario and year, for the figure titles.
     """
-    producers = units[units["kind"] != "storage"]
+    producers = producing(units)
     names = producers["unit"].tolist()
     colors = heat_unit_colors(names, producers["kind"].tolist())
     production = pd.DataFrame(net.hourly["production_mw"], index=index, columns=names)
