@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -196,27 +197,30 @@ def test_sweep_on_local_cluster_matches_serial_run(uncertain_scenario, tmp_path)
         run_sweep([uncertain_scenario], out2, grid=[f"{EF}*=1,0.7"], samples=2)
     not_a_store = tmp_path / "notes"
     not_a_store.mkdir()
+    (not_a_store / "todo.txt").write_text("keep me")
     with pytest.raises(SmartcityError, match="not a Zarr store"):
         run_sweep([uncertain_scenario], not_a_store, grid=grid, force=True)
 
 
 def test_failing_task_is_reported_and_others_complete(small_scenario, tmp_path, capsys):
+    # A valid grid value whose task fails on the worker: a table file that is not there.
     out = tmp_path / "fail.zarr"
-    argv = ["sweep", str(small_scenario), "--grid", "weather.ground_albedo=0.1,1.5,0.3", "--workers", "1",
-            "-o", str(out)]
+    shutil.copy(small_scenario.parent / "buildings.csv", small_scenario.parent / "copy.csv")
+    argv = ["sweep", str(small_scenario), "--grid", "buildings.table=buildings.csv,missing.csv,copy.csv",
+            "--workers", "1", "-o", str(out)]
     assert main(argv) == 2
     err = capsys.readouterr().err
     lines = [line for line in err.splitlines() if line.startswith("failed:")]
     assert len(lines) == 1
-    assert "task 1 (scenario small, weather.ground_albedo=1.5)" in lines[0] and "out of range" in lines[0]
+    assert "task 1 (scenario small, buildings.table=missing.csv)" in lines[0] and "not found" in lines[0]
     ds = open_sweep(out)
     assert ds["done"].values.ravel().tolist() == [True, False, True]
     assert ds["failed"].values.ravel().tolist() == [False, True, False]
     assert np.isfinite(ds["co2"].values[0, [0, 2]]).all() and np.isnan(ds["co2"].values[0, 1]).all()
-    assert "weather.ground_albedo=1.5" in ds.attrs["failures"]
+    assert "buildings.table=missing.csv" in ds.attrs["failures"]
     # the summary of the store, without running
     assert main(["sweep", "--summary", "-o", str(out)]) == 0
-    assert "weather.ground_albedo=0.3" in capsys.readouterr().out
+    assert "buildings.table=copy.csv" in capsys.readouterr().out
 
 
 def _done(store: Path) -> np.ndarray | None:
@@ -285,3 +289,88 @@ def test_store_layout_in_the_docstring_matches_the_results_schema():
     rows = {" ".join(line.split()) for line in sweep_module.__doc__.splitlines()}
     for name, (dims, units, _) in sweep_module.RESULT_VARS.items():
         assert f"{name} task, {', '.join(dims)} {units}" in rows, name
+
+
+def test_damaged_store_is_refused_on_reading_and_repaired_on_resume(small_scenario, tmp_path, capsys):
+    # A finished task's chunk deleted or overwritten with garbage: reading the store is exit 2
+    # naming it; running the same sweep again computes exactly the damaged tasks anew.
+    store = tmp_path / "s.zarr"
+    argv = ["sweep", "-q", str(small_scenario), "--grid", "weather.ground_albedo=0.1,0.2,0.3", "--workers", "1",
+            "-o", str(store)]
+    assert main(argv) == 0
+    intact = open_sweep(store)["co2"].values.copy()
+    chunk = store / "co2" / "c" / "1" / "0" / "0"
+    for damage in ("deleted", "garbage"):
+        if damage == "deleted":
+            chunk.unlink()
+        else:
+            chunk.write_bytes(b"\x00garbage" * 10)
+        capsys.readouterr()
+        assert main(["kpi", str(store), "--format", "csv"]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith(f"error: {store}:") and "missing or damaged" in err and "task 1" in err
+        assert "\n" not in err and "Traceback" not in err
+        assert main(argv[:1] + argv[2:]) == 0
+        out = capsys.readouterr().out
+        assert "3 tasks, 2 done before (1 with damaged results computed again), 1 computed" in out
+        np.testing.assert_array_equal(open_sweep(store)["co2"].values, intact)
+    # broken metadata: every reader names the store, with exit 2
+    (store / "zarr.json").write_text("{ not json")
+    for command in (["kpi", str(store)], ["sweep", "--summary", "-o", str(store)], argv):
+        capsys.readouterr()
+        assert main(command) == 2, command
+        err = capsys.readouterr().err.strip()
+        assert err.startswith(f"error: {store}: cannot read the sweep store's metadata") and "\n" not in err
+
+
+def test_force_never_deletes_a_store_this_tool_did_not_write(small_scenario, tmp_path, capsys):
+    store = tmp_path / "other.zarr"
+    zarr.open_group(str(store), mode="w").create_array("x", shape=(2,), dtype="f8")
+    before = sorted(p.relative_to(store) for p in store.rglob("*"))
+    argv = ["sweep", str(small_scenario), "--workers", "1", "--force", "-o", str(store)]
+    assert main(argv) == 2
+    assert "not a smartcity sweep" in capsys.readouterr().err
+    assert sorted(p.relative_to(store) for p in store.rglob("*")) == before
+
+
+def test_grid_values_are_checked_before_any_task_runs(small_scenario, tmp_path, capsys):
+    store = tmp_path / "g.zarr"
+    for grid, expected in (("weather.ground_albedo=0.1,abc", "'abc'"), ("weather.ground_albedo=0.1,1.5", "1.5")):
+        assert main(["sweep", str(small_scenario), "--grid", grid, "--workers", "1", "-o", str(store)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("error: ") and "weather.ground_albedo" in err and expected in err and "\n" not in err
+        assert not store.exists()
+
+
+def test_a_store_in_use_is_refused(small_scenario, tmp_path, capsys):
+    from smartcity.writing import folder_lock
+
+    store = tmp_path / "busy.zarr"
+    with folder_lock(store):  # as another sweep holds it
+        assert main(["sweep", str(small_scenario), "--workers", "1", "-o", str(store)]) == 2
+    assert "another smartcity command is writing into the sweep store" in capsys.readouterr().err
+    assert not any(store.iterdir())
+
+
+def test_local_cluster_is_private():
+    # TLS with temporary credentials on 127.0.0.1: a plain TCP client cannot connect; the web
+    # server Dask always starts serves no page (no dashboard, API or metrics) unless asked.
+    import urllib.error
+    import urllib.request
+
+    from distributed import Client
+
+    from smartcity.sweep import _local_cluster
+
+    for dashboard, status in ((False, 404), (True, 200)):
+        with _local_cluster(1, dashboard=dashboard) as cluster:
+            assert cluster.scheduler_address.startswith("tls://127.0.0.1:")
+            url = f"http://127.0.0.1:{cluster.scheduler.http_server.port}/json/identity.json"
+            try:
+                code = urllib.request.urlopen(url, timeout=5).status
+            except urllib.error.HTTPError as exc:
+                code = exc.code
+            assert code == status
+            if not dashboard:
+                with pytest.raises(OSError):  # distributed's CommClosedError
+                    Client(cluster.scheduler_address.replace("tls://", "tcp://"), timeout="3s")

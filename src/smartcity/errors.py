@@ -11,15 +11,37 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["SmartcityError", "InputError"]
+__all__ = ["SmartcityError", "InputError", "OutputExistsError", "shorten", "MAX_ECHOED_CHARS"]
 
 _UNSET = object()
+
+
+#: Longest value echoed in a message [characters]; longer ones are cut in the middle.
+MAX_ECHOED_CHARS = 80
+
+
+def shorten(text: str, limit: int = MAX_ECHOED_CHARS) -> str:
+    """``text`` cut to about ``limit`` characters, keeping its start and end.
+
+    Examples
+    --------
+    >>> shorten("a" * 100 + "b" * 100, 20)
+    'aaaaaaaaaaaaa … bbbbb (200 characters)'
+    """
+    if len(text) <= limit:
+        return text
+    head, tail = (limit * 2) // 3, max(limit // 4, 1)
+    return f"{text[:head]} … {text[-tail:]} ({len(text)} characters)"
 
 
 class SmartcityError(Exception):
     """An expected failure (bad input, refused overwrite); the CLI exits with 2."""
 
     exit_code = 2
+
+
+class OutputExistsError(SmartcityError):
+    """An output exists and ``--force`` was not given (nothing is written)."""
 
 
 class InputError(SmartcityError, ValueError):
@@ -94,7 +116,7 @@ class InputError(SmartcityError, ValueError):
         if where:
             text = f"{where}: {text}"
         if self.has_value:
-            text += f"; got {self.value!r}"
+            text += f"; got {shorten(repr(self.value))}"
         if self.allowed:
             text += f"; allowed: {self.allowed}"
         return text

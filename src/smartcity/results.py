@@ -22,7 +22,6 @@ import datetime as _dt
 import functools
 import os
 import sys
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,7 +32,8 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from smartcity.errors import SmartcityError
+from smartcity.errors import OutputExistsError, SmartcityError
+from smartcity.writing import write_bytes_atomic
 
 __all__ = [
     "ENGINE", "Declared", "schema", "attributes", "dataset", "provenance_attrs", "check_dataset", "write_netcdf",
@@ -139,10 +139,6 @@ def dataset(values: Mapping[str, Any], coords: Mapping[str, Any], *,
     return xr.Dataset(data, coords={name: (name, labels, coordinates[name].attrs) for name, labels in coords.items()})
 
 
-class OutputExistsError(SmartcityError):
-    """The result file exists and overwriting was not asked for."""
-
-
 def provenance_attrs(command: str | None = None, now: _dt.datetime | None = None) -> dict[str, str]:
     """Run-level provenance attributes.
 
@@ -245,47 +241,13 @@ def write_netcdf(ds: xr.Dataset, path: str | Path, *, force: bool = False) -> Pa
     """
     check_dataset(ds)
     path = Path(path)
+    exists = f"{path}: a result already exists; pass --force to replace it or choose another output folder"
     if path.exists() and not force:
-        raise OutputExistsError(f"{path}: a result already exists; pass --force to replace it "
-                                "or choose another output folder")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        _default_permissions(tmp)
-        ds.to_netcdf(tmp, engine=ENGINE, encoding=_encoding(ds))
-        with open(tmp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        _publish(tmp, path, force)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
-
-
-def _default_permissions(path: Path) -> None:
-    """Give a temporary file the permissions a normally created file would have."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
-
-
-def _publish(tmp: Path, path: Path, force: bool) -> None:
-    """Move a complete temporary file to its final name in one step."""
-    if force:
-        os.replace(tmp, path)
-        return
-    try:
-        os.link(tmp, path)  # fails if the name appeared meanwhile: never overwrite
-    except FileExistsError:
-        raise OutputExistsError(f"{path}: a result already exists; pass --force to replace it") from None
-    except OSError:  # a file system without hard links
-        if path.exists():
-            raise OutputExistsError(f"{path}: a result already exists; pass --force to replace it") from None
-        os.replace(tmp, path)
-        return
-    tmp.unlink()
+        raise OutputExistsError(exists)
+    # Encoded in memory first: a full disk then fails in a plain write with one clear error,
+    # not inside the HDF5 library.
+    data = ds.to_netcdf(engine=ENGINE, encoding=_encoding(ds))
+    return write_bytes_atomic(data, path, force=force, what="the results")
 
 
 def is_sweep_store(path: str | Path) -> bool:
@@ -301,23 +263,8 @@ def open_result(path: str | Path) -> xr.Dataset:
 
 
 def write_text_atomic(text: str, path: str | Path, *, force: bool = False) -> Path:
-    """Write a text file atomically, never replacing an existing file unless ``force``."""
-    path = Path(path)
-    if path.exists() and not force:
-        raise OutputExistsError(f"{path}: file already exists; pass --force to replace it")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        _default_permissions(Path(tmp_name))
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    finally:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-    return path
+    """Write a text file (UTF-8) atomically, never replacing an existing file unless ``force``."""
+    return write_bytes_atomic(text.encode("utf-8"), path, force=force)
 
 
 def check_output_folder(folder: str | Path, result_name: str, *, force: bool = False) -> Path:

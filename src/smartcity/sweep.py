@@ -88,10 +88,12 @@ import datetime as _dt
 import hashlib
 import itertools
 import json
+import logging
 import re
 import shutil
 import sys
 import time
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +113,9 @@ from smartcity.scenario.overrides import (
     parse_value,
     with_overrides,
 )
+from smartcity.writing import folder_lock
+
+log = logging.getLogger("smartcity")
 
 __all__ = [
     "GridAxis", "OverrideKeyError", "RESULT_VARS", "SweepPlan", "SweepReport", "compact_result",
@@ -397,6 +402,8 @@ def plan_sweep(scenarios: Sequence[str | Path], grid: Sequence[GridAxis | str] =
         for axis in axes:
             try:
                 locate(resolved.model, axis.key, axis.op == "*=")
+                for value in axis.values:  # each value as the tasks will set it: refused now, not per task
+                    with_overrides(resolved, {axis.override_key: value}, source="sweep grid point")
             except InputError as exc:
                 raise exc.located(file=resolved.path) from None
         model = resolved.model
@@ -591,10 +598,11 @@ def run_task(task: Mapping) -> dict[str, Any]:
 
 def _require_engine() -> None:
     try:
+        import cryptography  # noqa: F401  (the local cluster's TLS credentials)
         import distributed  # noqa: F401
         import zarr
     except ImportError as exc:
-        raise SmartcityError(f"sweeps need dask[distributed] and zarr >= 3 ({exc}); install them with "
+        raise SmartcityError(f"sweeps need dask[distributed], zarr >= 3 and cryptography ({exc}); install them with "
                              "pip install 'smartcity[dask]'") from None
     if int(zarr.__version__.split(".")[0]) < 3:
         raise SmartcityError(f"sweeps need zarr >= 3 (installed: {zarr.__version__}); pip install 'zarr>=3'")
@@ -621,6 +629,7 @@ def _create_store(path: Path, plan: SweepPlan):
         ("failed", "bool", False, "-", "the task failed in its last run (message in the group's 'failures')"),
         ("run", "i4", -1, "-", "index into the group's 'runs' of the run that computed or failed the task"),
         ("duration", "f8", np.nan, "s", "wall time of the task on its worker"),
+        ("checksum", "i8", -1, "-", "CRC-32 of the task's results as written (checked on reading and resuming)"),
     ):
         arr = group.create_array(name, shape=(n,), chunks=(1,), dtype=dtype, fill_value=fill,
                                  dimension_names=("task",), compressors=None)
@@ -632,23 +641,88 @@ def _create_store(path: Path, plan: SweepPlan):
 
 
 def _open_store(path: Path, plan: SweepPlan, force: bool):
-    """The store for ``plan``: created, or reopened if it holds the same plan."""
+    """The store for ``plan``: created in the (locked, existing) folder ``path``, or reopened if
+    it holds the same plan. With ``force`` only a store this tool wrote is discarded."""
+    if not is_sweep_store(path):
+        return _create_store(path, plan), False
+    meta = _store_meta(path)
+    if meta is not None and meta.get("fingerprint") == plan.fingerprint and not force:
+        return _open_group(path, "r+"), True
+    if meta is None:
+        raise SmartcityError(f"{path}: a Zarr store that is not a smartcity sweep; it is left as it is: remove "
+                             "it yourself or choose another output with -o")
+    if not force:
+        raise SmartcityError(f"{path}: holds another sweep (different scenarios, scenario or input files, grid "
+                             "or samples); pass --force to discard it and start afresh, or choose another output "
+                             "with -o")
+    for child in path.iterdir():  # the folder itself stays: it carries the lock
+        shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+    return _create_store(path, plan), False
+
+
+def _open_group(path: Path, mode: str):
+    """Open the store's group; unreadable metadata is an error naming the store."""
     import zarr
 
-    if path.exists():
-        if not path.is_dir() or not is_sweep_store(path):
-            raise SmartcityError(f"{path}: exists and is not a Zarr store; choose another output with -o")
-        group = zarr.open_group(str(path), mode="r+")
-        meta = group.attrs.get("smartcity_sweep")
-        if meta is not None and meta.get("fingerprint") == plan.fingerprint and not force:
-            return group, True
-        if not force:
-            what = "another sweep (different scenarios, scenario or input files, grid or samples)" if meta else \
-                "a Zarr store that is not a smartcity sweep"
-            raise SmartcityError(f"{path}: holds {what}; pass --force to discard it and start afresh, or choose "
-                                 "another output with -o")
-        shutil.rmtree(path)
-    return _create_store(path, plan), False
+    try:
+        return zarr.open_group(str(path), mode=mode)
+    except Exception as exc:  # broken zarr.json (JSONDecodeError), wrong format, ...
+        raise SmartcityError(f"{path}: cannot read the sweep store's metadata ({_message(exc)}); the store is "
+                             "damaged: run the sweep again with -o to another store") from None
+
+
+def _store_meta(path: Path) -> dict | None:
+    """The plan attribute of the store at ``path`` (None: a Zarr store this tool did not write)."""
+    return _open_group(path, "r").attrs.get("smartcity_sweep")
+
+
+def _task_checksum(rows: Sequence[np.ndarray]) -> int:
+    """CRC-32 of one task's results (one row of each result array, in store order)."""
+    crc = 0
+    for row in rows:
+        crc = zlib.crc32(np.ascontiguousarray(row, dtype="<f8").tobytes(), crc)
+    return crc
+
+
+def _result_arrays(group) -> list[str]:
+    return list(RESULT_VARS) + (["kpi_value"] if "kpi_value" in group else [])
+
+
+def _read_rows(group, name: str, tasks: Sequence[int]) -> tuple[dict[int, np.ndarray], set[int]]:
+    """Rows ``tasks`` of the array ``name``, and the tasks whose chunk cannot be read."""
+    arr = group[name]
+    try:
+        whole = np.asarray(arr[:])
+        return {i: whole[i] for i in tasks}, set()
+    except Exception:  # a damaged chunk somewhere: read row by row to find it
+        rows, bad = {}, set()
+        for i in tasks:
+            try:
+                rows[i] = np.asarray(arr[i])
+            except Exception:
+                bad.add(i)
+        return rows, bad
+
+
+def _done_and_damaged(group) -> tuple[np.ndarray, list[int]]:
+    """Which tasks are done, and which of those have results missing or changed since they were
+    written (a deleted or corrupted chunk: the checksum does not match)."""
+    n = int(group["done"].shape[0])
+    rows, bad = _read_rows(group, "done", range(n))
+    done = np.array([bool(rows.get(i, False)) for i in range(n)])
+    if "checksum" not in group:  # written before checksums were kept
+        return done, []
+    finished = [int(i) for i in np.flatnonzero(done)]
+    sums, bad_sums = _read_rows(group, "checksum", finished)
+    damaged = set(bad_sums)
+    values = {}
+    for name in _result_arrays(group):
+        values[name], unreadable = _read_rows(group, name, finished)
+        damaged |= unreadable
+    for i in finished:
+        if i not in damaged and _task_checksum([values[name][i] for name in values]) != int(sums[i]):
+            damaged.add(i)
+    return done, sorted(damaged)
 
 
 def _utc() -> str:
@@ -671,6 +745,7 @@ class SweepReport:
     failed: list[tuple[int, str]]
     wall_s: float
     resumed: bool
+    damaged: int = 0
 
     @property
     def ok(self) -> bool:
@@ -693,7 +768,8 @@ def run_sweep(scenarios: Sequence[str | Path], output: str | Path, *, grid: Sequ
               samples: int = 0, workers: int = 2, scheduler: str | None = None, force: bool = False,
               on_progress: Callable[[int, int], None] | None = None,
               on_failure: Callable[[int, str], None] | None = None, plan: SweepPlan | None = None,
-              design: str = "lhs", baseline: str | None = "baseline", batch: int | None = None) -> SweepReport:
+              design: str = "lhs", baseline: str | None = "baseline", batch: int | None = None,
+              dashboard: bool = False) -> SweepReport:
     """Run (or resume) a sweep and stream its results to a Zarr store.
 
     Parameters
@@ -724,19 +800,37 @@ def run_sweep(scenarios: Sequence[str | Path], output: str | Path, *, grid: Sequ
         Reference scenario of the KPIs "vs baseline".
     batch : int, optional
         Samples per job (default: :func:`_batch_size`); results are identical for any batch.
+    dashboard : bool
+        Serve Dask's dashboard of the local cluster on a random local port (logged).
 
     Returns
     -------
     SweepReport
     """
     _require_engine()
-    from distributed import Client, LocalCluster, as_completed
-
     start = time.perf_counter()
     plan = plan or plan_sweep(scenarios, grid, samples, design=design, baseline=baseline)
     path = Path(output)
+    if path.exists() and not (path.is_dir() and (is_sweep_store(path) or not any(path.iterdir()))):
+        raise SmartcityError(f"{path}: exists and is not a Zarr store; choose another output with -o")
+    with folder_lock(path, what="the sweep store"):
+        return _run_locked(plan, path, start, workers=workers, scheduler=scheduler, force=force,
+                           on_progress=on_progress, on_failure=on_failure, batch=batch, dashboard=dashboard)
+
+
+def _run_locked(plan: SweepPlan, path: Path, start: float, *, workers, scheduler, force, on_progress, on_failure,
+                batch, dashboard) -> SweepReport:
+    """:func:`run_sweep` once the store's folder is locked."""
+    from distributed import Client, as_completed
+
     group, resumed = _open_store(path, plan, force)
-    done = np.asarray(group["done"][:], dtype=bool)
+    done, damaged = _done_and_damaged(group)
+    for i in damaged:  # recomputed below
+        group["done"][i] = False
+        done[i] = False
+    if damaged:
+        log.warning("%s: %d finished task(s) had missing or damaged results (%s); they are computed again",
+                    path, len(damaged), ", ".join(map(str, damaged[:5])) + (", ..." if len(damaged) > 5 else ""))
     pending = [i for i in range(plan.n_tasks) if not done[i]]
     pending_set = set(pending)
     runs = list(group.attrs.get("runs", []))
@@ -753,8 +847,9 @@ def run_sweep(scenarios: Sequence[str | Path], output: str | Path, *, grid: Sequ
         if scheduler is None:
             if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
                 raise SmartcityError(f"--workers must be a positive integer; got {workers!r}")
-            # a free port for the dashboard: the default (8787) may be taken by another sweep on the machine
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+            cluster = _local_cluster(workers, dashboard=dashboard)
+            if dashboard:
+                log.warning("the Dask dashboard of this sweep: %s", cluster.dashboard_link)
         else:
             cluster = None
         try:
@@ -782,10 +877,12 @@ def run_sweep(scenarios: Sequence[str | Path], output: str | Path, *, grid: Sequ
                             continue
                         finished += 1
                         if "error" not in result:
-                            for name in RESULT_VARS:
-                                group[name][i] = result[name]
-                            if plan.kpis:
-                                group["kpi_value"][i] = result["kpi"]
+                            rows = []
+                            for name in _result_arrays(group):
+                                row = np.asarray(result["kpi" if name == "kpi_value" else name], dtype=np.float64)
+                                group[name][i] = row
+                                rows.append(row)
+                            group["checksum"][i] = _task_checksum(rows)
                             group["duration"][i] = float(result["duration"])
                             group["failed"][i] = False
                             group["run"][i] = run_index
@@ -810,7 +907,31 @@ def run_sweep(scenarios: Sequence[str | Path], output: str | Path, *, grid: Sequ
     wall = time.perf_counter() - start
     record.update({"computed": computed, "failed": len(failed), "finished": True, "wall_s": round(wall, 3)})
     group.attrs.update({"runs": runs + [record], "failures": failures})
-    return SweepReport(path, plan.n_tasks, plan.n_tasks - len(pending), computed, failed, wall, resumed)
+    return SweepReport(path, plan.n_tasks, plan.n_tasks - len(pending), computed, failed, wall, resumed,
+                       damaged=len(damaged))
+
+
+def _local_cluster(workers: int, dashboard: bool = False):
+    """A local Dask cluster that only this process can use.
+
+    The scheduler and workers talk TLS with temporary credentials, so other local users
+    cannot submit tasks to it; they listen on 127.0.0.1 only. Without ``dashboard`` the
+    scheduler's web server (which Dask always starts) gets a random port and serves no page
+    (no dashboard, status, metrics or API routes); with it, the dashboard is on a random
+    local port (see ``cluster.dashboard_link``).
+    """
+    import warnings
+
+    import dask
+    from distributed import LocalCluster
+
+    web = {} if dashboard else {"distributed.scheduler.http.routes": [], "distributed.worker.http.routes": []}
+    with warnings.catch_warnings(), dask.config.set(web):
+        if not log.isEnabledFor(logging.INFO):
+            warnings.simplefilter("ignore")  # Dask's own port and shutdown warnings, shown with -v
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, security=True,
+                            host="127.0.0.1", dashboard_address="127.0.0.1:0" if dashboard else None,
+                            scheduler_kwargs={"dashboard": dashboard, "dashboard_address": "127.0.0.1:0"})
 
 
 # --------------------------------------------------------------------------------------
@@ -829,17 +950,21 @@ def open_sweep(path: str | Path) -> xr.Dataset:
     attributes hold the plan, the runs and the failures (as JSON text).
     """
     _require_engine()
-    import zarr
 
     from smartcity.results import attributes
 
     path = Path(path)
     if not is_sweep_store(path):
         raise SmartcityError(f"{path}: not a Zarr store")
-    group = zarr.open_group(str(path), mode="r")
+    group = _open_group(path, "r")
     meta = group.attrs.get("smartcity_sweep")
     if meta is None:
         raise SmartcityError(f"{path}: a Zarr store that is not a smartcity sweep")
+    _, damaged = _done_and_damaged(group)
+    if damaged:
+        listed = ", ".join(map(str, damaged[:5])) + (", ..." if len(damaged) > 5 else "")
+        raise SmartcityError(f"{path}: the results of {len(damaged)} finished task(s) are missing or damaged "
+                             f"(task {listed}); run the same sweep command again to compute them anew")
     shape = tuple(meta["shape"])
     grid = [GridAxis(g["key"], g["op"], tuple(g["values"])) for g in meta["grid"]]
     points = list(itertools.product(*(a.values for a in grid)))

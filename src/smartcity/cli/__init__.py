@@ -1,8 +1,9 @@
 """The ``smartcity`` command line.
 
 Exit status: 0 success; 2 an expected error (bad input, refused overwrite) reported as one
-line without a traceback; 1 an unexpected error (a bug), whose traceback goes to the log file
-named in the message.
+line without a traceback, with nothing written; 1 an unexpected error (a bug), whose traceback
+goes to the log file in the user's cache folder named in the message; 130 interrupted (Ctrl-C)
+and 143 terminated (SIGTERM), with the temporaries removed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from smartcity import __version__
 from smartcity.cli import models, monitor, sweep, tables
 from smartcity.cli._common import LOG_FILE
 from smartcity.errors import SmartcityError
+from smartcity.writing import Terminated, terminate_on_sigterm
 
 __all__ = ["main", "build_parser"]
 
@@ -50,16 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fallback_log_dir() -> Path:
+def log_dir() -> Path:
+    """The user's cache folder of the tool, where tracebacks of unexpected errors are kept."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "smartcity"
-
-
-def _log_path(args) -> Path:
-    out = getattr(args, "output", None)
-    if out is not None and Path(out).is_dir():
-        return Path(out) / LOG_FILE
-    return _fallback_log_dir() / LOG_FILE
 
 
 def _write_log(path: Path, text: str) -> Path | None:
@@ -72,6 +68,12 @@ def _write_log(path: Path, text: str) -> Path | None:
         return None
 
 
+def _quiet_broken_pipe() -> None:
+    """A reader that stopped early (``smartcity ... | head``): leave quietly, as ``cat`` does."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # Python's final flush of stdout must not fail again
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``smartcity`` command; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -82,23 +84,27 @@ def main(argv: list[str] | None = None) -> int:
     command = "smartcity " + shlex.join(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s: %(message)s", stream=sys.stderr)
+    terminate_on_sigterm()
     try:
         return args.handler(args, command)
-    except SmartcityError as exc:
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
-        _write_log(_log_path(args), f"{stamp} {command}\n{traceback.format_exc()}\n")
+    except SmartcityError as exc:  # a refusal: one line, nothing written anywhere
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Terminated:
+        print("terminated; nothing was written under the final file names", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("interrupted; nothing was written under the final file names", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        return 0
     except Exception as exc:  # a bug: keep the traceback, show one line
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
-        where = _write_log(_log_path(args), f"{stamp} {command}\n{traceback.format_exc()}\n")
+        where = _write_log(log_dir() / LOG_FILE, f"{stamp} {command}\n{traceback.format_exc()}\n")
         hint = f"; the traceback is in {where}" if where else ""
         print(f"internal error: {type(exc).__name__}: {exc}{hint}", file=sys.stderr)
         return 1
-    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -125,31 +125,32 @@ def _cmd_run(args, command: str) -> int:
 
     from smartcity.results import check_output_folder, write_netcdf, write_text_atomic
     from smartcity.run import default_scenarios, load_inputs, run_scenarios
+    from smartcity.writing import folder_lock
 
     paths = args.scenarios or default_scenarios()
     out_dir: Path = args.output
-    result_path = check_output_folder(out_dir, RESULT_FILE, force=args.force)
+    check_output_folder(out_dir, RESULT_FILE, force=args.force)
     start = time.perf_counter()
     inputs = load_inputs(paths)
-    show = not args.quiet and sys.stderr.isatty()
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=console(stderr=True), disable=not show, transient=True) as bar:
-        task = bar.add_task("simulating", total=len(inputs))
-        done = {"n": 0}
+    with folder_lock(out_dir):
+        # Again, now that the folder is ours: another run may have finished meanwhile.
+        result_path = check_output_folder(out_dir, RESULT_FILE, force=args.force)
+        show = not args.quiet and sys.stderr.isatty()
+        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                      console=console(stderr=True), disable=not show, transient=True) as bar:
+            task = bar.add_task("simulating", total=len(inputs))
+            done = {"n": 0}
 
-        def progress(label: str, fraction: float) -> None:
-            bar.update(task, description=label, completed=done["n"] + fraction)
-            if fraction >= 1.0:
-                done["n"] += 1
+            def progress(label: str, fraction: float) -> None:
+                bar.update(task, description=label, completed=done["n"] + fraction)
+                if fraction >= 1.0:
+                    done["n"] += 1
 
-        ds = run_scenarios(paths, command=command, progress=progress, inputs=inputs)
-    try:
+            ds = run_scenarios(paths, command=command, progress=progress, inputs=inputs)
         written = write_netcdf(ds, result_path, force=args.force)
         for inp in inputs:  # re-runnable copies: paths relative to the output folder
             write_text_atomic(inp.resolved.to_toml(base=out_dir), out_dir / f"{inp.resolved.name}.resolved.toml",
                               force=True)
-    except OSError as exc:
-        raise SmartcityError(f"{out_dir}: cannot write results ({exc.strerror or exc})") from exc
     elapsed = time.perf_counter() - start
     log.info("wrote %s in %.2f s", written, elapsed)
     if not args.quiet:

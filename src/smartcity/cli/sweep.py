@@ -8,6 +8,7 @@ from pathlib import Path
 
 from smartcity.cli._common import console
 from smartcity.errors import SmartcityError
+from smartcity.writing import Terminated
 
 log = logging.getLogger("smartcity")
 
@@ -38,8 +39,11 @@ def add_commands(sub, common) -> None:
                        help="worker processes of the local cluster (default: 2)")
     p_swp.add_argument("--scheduler", metavar="ADDRESS", default=None,
                        help="address of a running Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)")
+    p_swp.add_argument("--dashboard", action="store_true",
+                       help="serve Dask's dashboard of the local cluster on a random local port (printed)")
     p_swp.add_argument("--force", action="store_true",
-                       help="discard a store that holds another sweep (or this one) and start afresh")
+                       help="discard a sweep store this tool wrote that holds another sweep (or this one) and "
+                            "start afresh (other folders are never deleted)")
     p_swp.add_argument("--summary", action="store_true",
                        help="only print the summary of the store (no scenarios needed, nothing computed)")
     p_swp.set_defaults(handler=_cmd_sweep)
@@ -65,10 +69,10 @@ def _cmd_sweep(args, command: str) -> int:
         raise SmartcityError(f"--workers must be at least 1; got {args.workers}")
     if args.samples < 0:
         raise SmartcityError(f"--samples must be >= 0; got {args.samples}")
-    if not args.verbose:  # the scheduler's and workers' start/stop chatter (set on importing distributed)
+    if not args.verbose:  # the scheduler's and workers' chatter and warnings (set on importing distributed)
         import distributed  # noqa: F401
 
-        logging.getLogger("distributed").setLevel(logging.WARNING)
+        logging.getLogger("distributed").setLevel(logging.ERROR)
     plan = plan_sweep(args.scenarios, args.grid, args.samples, design=args.design, baseline=args.baseline)
     show = not args.quiet and sys.stderr.isatty()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -87,13 +91,16 @@ def _cmd_sweep(args, command: str) -> int:
 
         try:
             report = run_sweep(args.scenarios, args.output, plan=plan, workers=args.workers,
-                               scheduler=args.scheduler, force=args.force, on_progress=progress, on_failure=failure)
-        except KeyboardInterrupt:
-            print(f"interrupted; the finished tasks are kept in {args.output}: run the same command again to "
+                               scheduler=args.scheduler, force=args.force, on_progress=progress, on_failure=failure,
+                               dashboard=args.dashboard)
+        except KeyboardInterrupt as exc:
+            how = "terminated" if isinstance(exc, Terminated) else "interrupted"
+            print(f"{how}; the finished tasks are kept in {args.output}: run the same command again to "
                   "resume", file=sys.stderr)
-            return 130
+            return 143 if isinstance(exc, Terminated) else 130
     if not args.quiet:
-        print(f"sweep {report.path}: {report.n_tasks} tasks, {report.already_done} done before, "
+        repaired = f" ({report.damaged} with damaged results computed again)" if report.damaged else ""
+        print(f"sweep {report.path}: {report.n_tasks} tasks, {report.already_done} done before{repaired}, "
               f"{report.computed} computed, {len(report.failed)} failed in {report.wall_s:.1f} s")
         _print_summary(open_sweep(report.path))
     return 2 if report.failed else 0

@@ -26,8 +26,8 @@ def add_commands(sub, common) -> None:
                        help="csv, md, latex, xlsx or html (default: from the -o suffix, else a table on screen)")
     p_kpi.add_argument("--years", metavar="YEARS", default=None,
                        help="comma-separated years, e.g. 2020,2025,2030 (default: base year and last year)")
-    p_kpi.add_argument("--baseline", metavar="NAME", default="baseline",
-                       help="reference scenario of the 'vs baseline' KPIs (default: baseline)")
+    p_kpi.add_argument("--baseline", metavar="NAME", default=None,
+                       help="reference scenario of the 'vs baseline' KPIs (default: baseline, if the results have it)")
     p_kpi.add_argument("--point", type=int, default=0, metavar="N",
                        help="grid point of a sweep store (default: 0, the first)")
     p_kpi.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the table to FILE")
@@ -57,8 +57,8 @@ def add_commands(sub, common) -> None:
     p_cmp.add_argument("--year", metavar="YEAR", default=None, help="year (default: the last year in common)")
     p_cmp.add_argument("--format", metavar="FORMAT", default=None,
                        help="csv, md, latex, xlsx or html (default: from the -o suffix, else a table on screen)")
-    p_cmp.add_argument("--baseline", metavar="NAME", default="baseline",
-                       help="reference scenario of the 'vs baseline' KPIs (default: baseline)")
+    p_cmp.add_argument("--baseline", metavar="NAME", default=None,
+                       help="reference scenario of the 'vs baseline' KPIs (default: baseline, if the results have it)")
     p_cmp.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the table to FILE")
     p_cmp.add_argument("--force", action="store_true", help="replace an existing output file")
     p_rep = sub.add_parser("report", parents=[common], help="HTML report with figures of one scenario",
@@ -72,8 +72,8 @@ def add_commands(sub, common) -> None:
                        help="report folder (default: ./report)")
     p_rep.add_argument("--scenario", metavar="NAME", default=None,
                        help="scenario to report on (default: the last one that is not the baseline)")
-    p_rep.add_argument("--baseline", metavar="NAME", default="baseline",
-                       help="scenario to compare with (default: baseline)")
+    p_rep.add_argument("--baseline", metavar="NAME", default=None,
+                       help="scenario to compare with (default: baseline, if the results have it)")
     p_rep.add_argument("--sweep", type=Path, metavar="OUT.zarr", default=None,
                        help="a Monte Carlo sweep of the scenario: adds the uncertainty section (CO2 band, KPI "
                             "percentiles; Sobol' tornado chart and top drivers for --design saltelli)")
@@ -90,7 +90,7 @@ def _parse_years(text: str | None, option: str = "--years") -> list[int] | None:
     years = []
     for part in text.split(","):
         part = part.strip()
-        if not part.isdigit() or not 1900 <= int(part) <= 2200:
+        if not part.isdigit():  # whether the results hold the year is checked with the results
             raise SmartcityError(f"{option}: {part!r} is not a year; give years as 2020,2025,2030")
         years.append(int(part))
     return years
@@ -160,6 +160,16 @@ def _load_results(inputs: list[Path], quiet: bool, command: str) -> dict:
     return results
 
 
+def _baseline(results: dict, asked: str | None) -> str:
+    """The reference scenario: the one asked for, which the results must hold, or ``baseline``."""
+    names = list(dict.fromkeys(str(n) for ds in results.values() for n in ds["scenario"].values))
+    if asked is None:
+        return "baseline"
+    if asked not in names:
+        raise SmartcityError(f"--baseline {asked}: no such scenario in the results; they hold {', '.join(names)}")
+    return asked
+
+
 def _emit_table(df, args) -> int:
     from smartcity.kpi import format_for, render_table, rich_table, write_table
 
@@ -206,7 +216,7 @@ def _cmd_kpi(args, command: str) -> int:
         table = kpi_percentile_table(open_sweep(args.inputs[0]), years=years, point=args.point)
         return _emit_table(table, args)
     results = _load_results(args.inputs, args.quiet, command)
-    return _emit_table(kpi_table(results, years=years, baseline=args.baseline), args)
+    return _emit_table(kpi_table(results, years=years, baseline=_baseline(results, args.baseline)), args)
 
 
 def _cmd_compare(args, command: str) -> int:
@@ -217,7 +227,8 @@ def _cmd_compare(args, command: str) -> int:
     if years is not None and len(years) != 1:
         raise SmartcityError("--year: give one year")
     results = _load_results(args.inputs, args.quiet, command)
-    table = compare_table(results, year=None if years is None else years[0], baseline=args.baseline)
+    table = compare_table(results, year=None if years is None else years[0],
+                          baseline=_baseline(results, args.baseline))
     return _emit_table(table, args)
 
 
@@ -236,6 +247,7 @@ def _cmd_report(args, command: str) -> int:
 
         sweep = open_sweep(args.sweep)
     results = _load_results([] if args.input is None else [args.input], args.quiet, command)
+    args.baseline = _baseline(results, args.baseline)
     [ds] = results.values()
     names = [str(n) for n in ds["scenario"].values]
     scenario = args.scenario
@@ -288,9 +300,10 @@ def _cmd_sensitivity(args, command: str) -> int:
             frame = frame.assign(sd=[f"{sd:,.4g} {unit}" for sd, unit in zip(frame["sd"], frame["unit"])])
             frame = frame[["kpi", "rank", "input", "ST", "ST_low", "ST_high", "S1", "sd"]]
     if args.output is not None:
-        tmp = args.output.with_name(f".{args.output.name}.tmp")
-        frame.to_csv(tmp, index=False, lineterminator="\n")
-        tmp.replace(args.output)
+        from smartcity.writing import write_bytes_atomic
+
+        write_bytes_atomic(frame.to_csv(index=False, lineterminator="\n").encode("utf-8"), args.output,
+                           force=args.force, what="the table")
         if not args.quiet:
             print(f"wrote {args.output}")
         return 0

@@ -233,7 +233,7 @@ def abatement_curve(ds: xr.Dataset, scenario: str, year: int | None = None, *,
     curve = curve.sort_values(["cost_eur_per_t", "abatement_t", "measure"], ascending=[True, False, True],
                               kind="stable").reset_index(drop=True)
     ends = curve["abatement_t"].cumsum().to_numpy()
-    curve["cumulative_t"] = np.concatenate([[0.0], ends[:-1]])
+    curve["cumulative_t"] = np.concatenate([[0.0], ends[:-1]]) if len(ends) else ends  # none active: empty
     curve["end_t"] = ends
     curve = curve[_CURVE_COLUMNS]
     curve.attrs.update(excluded=excluded[_CURVE_COLUMNS].to_dict("records"), total_t=total, year=year,

@@ -22,8 +22,6 @@ import datetime as _dt
 import html
 import io
 import math
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -40,7 +38,7 @@ from smartcity.kpi.definitions import (
     load_primary_energy_factors,
 )
 from smartcity.kpi.indicators import REGISTRY, NotAvailable, scenario_results
-from smartcity.results import OutputExistsError
+from smartcity.writing import write_bytes_atomic
 
 __all__ = ["FORMATS", "SUFFIXES", "kpi_table", "compare_table", "render_table", "write_table", "format_for",
            "rich_table", "footer_lines", "default_years", "as_datasets"]
@@ -356,6 +354,10 @@ def format_for(path: str | Path | None, fmt: str | None) -> str:
     if fmt is not None:
         if fmt not in FORMATS:
             raise SmartcityError(f"unknown table format '{fmt}'; allowed: {', '.join(FORMATS)}")
+        implied = SUFFIXES.get(Path(path).suffix.lower()) if path is not None else None
+        if implied is not None and implied != fmt:
+            raise SmartcityError(f"{path}: --format {fmt} does not match the file's suffix (a {implied} file); "
+                                 f"name the file *{_suffix_of(fmt)} or drop --format")
         return fmt
     if path is None:
         return "csv"
@@ -364,6 +366,10 @@ def format_for(path: str | Path | None, fmt: str | None) -> str:
         raise SmartcityError(f"{path}: cannot tell the table format from the suffix '{suffix}'; use "
                              f"--format {{{','.join(FORMATS)}}} or one of {', '.join(sorted(SUFFIXES))}")
     return SUFFIXES[suffix]
+
+
+def _suffix_of(fmt: str) -> str:
+    return next(suffix for suffix, f in SUFFIXES.items() if f == fmt)
 
 
 def fmt_number(x: float, *, nan: str = "–", inf: str = "∞") -> str:
@@ -554,41 +560,6 @@ def render_table(df: pd.DataFrame, fmt: str) -> str | bytes:
     return {"csv": _csv, "md": _md, "latex": _latex, "xlsx": _xlsx, "html": _html}[fmt](df)
 
 
-def _write_atomic(data: bytes, path: Path, force: bool) -> Path:
-    if path.is_dir():
-        raise SmartcityError(f"{path}: is a folder; give a file name with -o")
-    if path.exists() and not force:
-        raise OutputExistsError(f"{path}: file already exists; pass --force to replace it")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise SmartcityError(f"{path}: cannot write the table ({exc.strerror or exc})") from None
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if force:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # never replaces a file that appeared meanwhile
-            except FileExistsError:
-                raise OutputExistsError(f"{path}: file already exists; pass --force to replace it") from None
-            except OSError:  # no hard links on this file system
-                os.replace(tmp, path)
-    except OSError as exc:
-        raise SmartcityError(f"{path}: cannot write the table ({exc.strerror or exc})") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
-
-
 def write_table(df: pd.DataFrame, path: str | Path, fmt: str | None = None, *, force: bool = False) -> Path:
     """Write the table to ``path`` atomically.
 
@@ -618,7 +589,7 @@ def write_table(df: pd.DataFrame, path: str | Path, fmt: str | None = None, *, f
     fmt = format_for(path, fmt)
     content = render_table(df, fmt)
     data = content if isinstance(content, bytes) else content.encode("utf-8")
-    return _write_atomic(data, path, force)
+    return write_bytes_atomic(data, path, force=force, what="the table")
 
 
 def rich_table(df: pd.DataFrame):

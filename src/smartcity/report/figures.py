@@ -76,6 +76,12 @@ _SAVE_RC = {"svg.hashsalt": "smartcity-report", "svg.fonttype": "path", "savefig
 # --------------------------------------------------------------------------------------------
 
 
+def _year_limits(ax, years) -> None:
+    """The x axis from the first to the last year (half a year either side of a single year)."""
+    pad = 0.5 if years.min() == years.max() else 0.0
+    ax.set_xlim(years.min() - pad, years.max() + pad)
+
+
 def _colors_for(names: Iterable[str], known: Mapping[str, str]) -> dict[str, str]:
     """Known colours for known names; the others take fallback colours in order of appearance."""
     colors, k = {}, 0
@@ -213,7 +219,7 @@ def plot_co2_trajectory(
     ax.set_xlabel("year [a]")
     ax.set_ylabel("CO2 emissions [t/a]")
     ax.set_title(f"CO2 emissions by sector: {scenario}" + (f" vs {baseline}" if baseline_total is not None else ""))
-    ax.set_xlim(years.min(), years.max())
+    _year_limits(ax, years)
     ax.set_ylim(bottom=min(0.0, float(values.min())))
     ax.xaxis.get_major_locator().set_params(integer=True)
     _thousands(ax.yaxis)
@@ -324,7 +330,7 @@ def plot_measure_wedges(
     ax.set_xlabel("year [a]")
     ax.set_ylabel("CO2 emissions [t/a]")
     ax.set_title(f"CO2 reduction by measure (each alone; interaction remainder): {scenario}")
-    ax.set_xlim(years.min(), years.max())
+    _year_limits(ax, years)
     ax.set_ylim(bottom=0.0)
     ax.xaxis.get_major_locator().set_params(integer=True)
     _thousands(ax.yaxis)
@@ -515,7 +521,7 @@ def plot_modal_split(
         ax.set_title(name)
         ax.set_xlabel("year [a]")
         ax.set_ylabel("share of trips [%]")
-        ax.set_xlim(years.min(), years.max())
+        _year_limits(ax, years)
         ax.set_ylim(0.0, 100.0)
         ax.xaxis.get_major_locator().set_params(integer=True)
     _finish_legend(axes[-1], reverse_after=0, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,

@@ -13,16 +13,15 @@ import html
 import math
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from smartcity.errors import SmartcityError
+from smartcity.errors import OutputExistsError, SmartcityError
 from smartcity.kpi.tables import fmt_number
-from smartcity.results import OutputExistsError
+from smartcity.writing import default_permissions, describe_os_error, folder_lock, publish, temporary_folder
 
 __all__ = ["PAGE_CSS", "table_html", "note", "figure_html", "check_folder", "write_folder"]
 
@@ -195,17 +194,26 @@ def write_folder(out_dir: str | Path, outputs: Sequence[str], build: Callable[[P
     check_folder(out_dir, outputs, force=force, what=what, folders=folders)
     created = not out_dir.exists()
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{outputs[-1]}.", suffix=".tmp", dir=out_dir))
+        with folder_lock(out_dir, what="the report folder"):
+            _write_folder_locked(out_dir, outputs, build, force=force, what=what, folders=folders)
+    except BaseException:
+        if created:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+
+
+def _write_folder_locked(out_dir: Path, outputs: Sequence[str], build: Callable[[Path], None], *, force: bool,
+                         what: str, folders: Sequence[str]) -> None:
+    check_folder(out_dir, outputs, force=force, what=what, folders=folders)  # again, now that it is ours
+    try:
+        tmp = temporary_folder(out_dir, outputs[-1])
     except OSError as exc:
-        raise SmartcityError(f"{out_dir}: cannot create the report folder ({exc.strerror or exc})") from None
+        raise SmartcityError(f"{out_dir}: cannot create the report folder ({describe_os_error(exc)})") from None
     moved: list[Path] = []
     try:
         build(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
         for path in [tmp, *tmp.rglob("*")]:
-            os.chmod(path, (0o777 if path.is_dir() else 0o666) & ~umask)
+            default_permissions(path, folder=path.is_dir())
         *first, page = outputs
         for name in first:
             target = out_dir / name
@@ -215,26 +223,13 @@ def write_folder(out_dir: str | Path, outputs: Sequence[str], build: Callable[[P
                 os.rename(target, tmp / f"old-{name}")  # deleted with the temporary folder
             os.rename(tmp / name, target)
             moved.append(target)
-        _publish_page(tmp / page, out_dir / page, force, what)
-    except BaseException:
+        publish(tmp / page, out_dir / page, force, f"{out_dir / page}: {what} already exists; pass --force to "
+                "replace it")
+    except BaseException as exc:
         for target in moved:
             shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
-        shutil.rmtree(tmp, ignore_errors=True)
-        if created:
-            shutil.rmtree(out_dir, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise SmartcityError(f"{out_dir}: cannot write {what} ({describe_os_error(exc)})") from None
         raise
-    shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _publish_page(source: Path, page: Path, force: bool, what: str) -> None:
-    if force:
-        os.replace(source, page)
-        return
-    try:
-        os.link(source, page)  # fails if the name appeared meanwhile: never overwrite
-    except FileExistsError:
-        raise OutputExistsError(f"{page}: {what} already exists; pass --force to replace it") from None
-    except OSError:  # a file system without hard links
-        if page.exists():
-            raise OutputExistsError(f"{page}: {what} already exists; pass --force to replace it") from None
-        os.replace(source, page)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -528,8 +528,13 @@ def _render(ds: xr.Dataset, one: xr.Dataset, scenario: str, baseline: str | None
     elif not measures:
         body.append(note(f"No abatement curve: the scenario '{scenario}' has no measures."))
     else:
-        body.append(note("No abatement curve: no measure of this scenario avoids CO2"
-                          + (f" in {curve.attrs['year']}." if curve is not None and "year" in curve.attrs else ".")))
+        year = curve.attrs.get("year") if curve is not None else None
+        in_force = year is None or "measure_annual_cost" not in one or bool(
+            (one["measure_annual_cost"].sel(year=year, measure=measures) != 0).any()
+            or (one["co2_reduction_by_measure"].sel(year=year, measure=measures) != 0).any())
+        body.append(note(("No abatement curve: no measure of this scenario avoids CO2" if in_force else
+                          "No abatement curve: no measure of this scenario is in force yet")
+                         + (f" in {year}." if year is not None else ".")))
     body.append("</section>")
 
     # --- electricity

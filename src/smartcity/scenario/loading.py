@@ -33,7 +33,7 @@ from pydantic import BaseModel, ValidationError
 from smartcity.errors import InputError
 from smartcity.scenario.models import Scenario, path_keys
 from smartcity.scenario.sections.measures import MEASURE_TYPES, measure_class
-from smartcity.schema.files import input_error, read_toml
+from smartcity.schema.files import MAX_TOML_BYTES, check_regular_file, input_error, read_toml
 from smartcity.schema.quantities import Quantity, Trajectory
 
 __all__ = ["ResolvedScenario", "load_scenario", "read_toml", "resolve_document", "scenario_error", "quantities"]
@@ -215,6 +215,9 @@ def resolve_document(path: str | Path) -> tuple[dict, tuple[Path, ...], dict]:
             raise InputError("is a folder, not a scenario file", file=referrer or current,
                              key="scenario.extends" if referrer else None, value=str(current),
                              allowed="a .toml file")
+        if referrer is not None:  # a parent named by 'extends': a device or pipe is refused there
+            check_regular_file(current, what="parent scenario file", max_bytes=MAX_TOML_BYTES, file=referrer,
+                               key="scenario.extends")
         doc = read_toml(current)
         chain.append(current)
         docs.append(doc)

@@ -40,7 +40,7 @@ from smartcity.scenario.keys import (
     parse_value,
     split_key,
 )
-from smartcity.scenario.loading import ResolvedScenario, scenario_error
+from smartcity.scenario.loading import ResolvedScenario, _absolutise_paths, scenario_error
 from smartcity.scenario.models import Scenario
 from smartcity.scenario.sections.uncertainty import ScaleFactor
 from smartcity.schema.quantities import Trajectory
@@ -158,6 +158,7 @@ def with_overrides(resolved: ResolvedScenario, overrides: Mapping[str, Value], *
         else:
             holder[parts[-1]] = new
         targets.append((key, value))
+    _absolutise_paths(document, resolved.path)  # a file set by an override is relative to the scenario file
     try:
         model = Scenario.model_validate(document)
     except ValidationError as exc:

@@ -26,29 +26,76 @@ from pydantic import BaseModel, ValidationError
 
 from smartcity.errors import InputError
 
-__all__ = ["read_toml", "parse_data_file", "read_data_file", "input_error", "model_of", "model_at", "field_at"]
+__all__ = ["MAX_TOML_BYTES", "check_regular_file", "read_toml", "parse_data_file", "read_data_file", "input_error",
+           "model_of", "model_at", "field_at"]
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+#: Largest scenario, building or data TOML file read [bytes]: scenario files are a few kB; anything
+#: larger is not one (a wrong file, a device) and is refused before it is read into memory.
+MAX_TOML_BYTES = 10 * 1024 * 1024
+
+#: The UTF-8 byte order mark some Windows editors put at the start of a file.
+_BOM = "\ufeff"
+
+
+def check_regular_file(path: Path, *, what: str = "file", max_bytes: int | None = None, **where) -> None:
+    """Refuse what cannot be read as an input file: a missing file, a folder, a device or FIFO,
+    or a file larger than ``max_bytes``.
+
+    ``where`` (``file``, ``key``) locates the reference in the message when ``path`` was named
+    by another file (e.g. a scenario's ``extends``); otherwise the message names ``path``.
+
+    Raises
+    ------
+    InputError
+    """
+    import stat
+
+    located = where or {"file": path}
+    value = {"value": str(path)} if where else {}
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{what} not found", **located, **value) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the {what} ({exc.strerror or exc})", **located, **value) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"is a folder, not a {what}", **located, **value, allowed="a regular file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"not a regular file (a device, pipe or socket), not a {what}", **located, **value,
+                         allowed="a regular file")
+    if max_bytes is not None and info.st_size > max_bytes:
+        raise InputError(f"too large for a {what} ({info.st_size / 1e6:,.1f} MB)", **located, **value,
+                         allowed=f"at most {max_bytes / 1e6:,.0f} MB")
 
 
 def read_toml(path: Path) -> dict:
     """Parse one TOML file, turning syntax errors into an :class:`InputError` with the line.
 
+    A UTF-8 byte order mark at the start is accepted (some editors write one).
+
     Raises
     ------
     InputError
-        A missing file, a folder, text that is not UTF-8, or invalid TOML (with its line and
-        column).
+        A missing file, a folder, a device or FIFO, a file over :data:`MAX_TOML_BYTES`, text
+        that is not UTF-8, or invalid TOML (with its line and column).
     """
     path = Path(path)
+    check_regular_file(path, what="scenario file", max_bytes=MAX_TOML_BYTES)
     try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise InputError("scenario file not found", file=path) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a scenario file", file=path, allowed="a .toml file") from None
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_TOML_BYTES + 1)  # the size may have changed since the check
+    except OSError as exc:
+        raise InputError(f"cannot read the scenario file ({exc.strerror or exc})", file=path) from None
+    if len(data) > MAX_TOML_BYTES:
+        raise InputError("too large for a scenario file", file=path, allowed=f"at most {MAX_TOML_BYTES / 1e6:,.0f} MB")
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path) from None
+    text = text.removeprefix(_BOM)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -96,10 +143,11 @@ def read_data_file(model: type[BaseModel], path, shipped: str, what: str):
     if path is None:
         return _shipped_data_file(model, shipped)
     path = Path(path)
+    check_regular_file(path, what=f"{what} file", max_bytes=MAX_TOML_BYTES)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read the {what} file ({exc.strerror or exc})", file=path) from None
+        text = path.read_text(encoding="utf-8").removeprefix(_BOM)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the {what} file ({getattr(exc, 'strerror', None) or exc})", file=path) from None
     return parse_data_file(model, text, str(path))
 
 
