@@ -315,3 +315,53 @@ def test_report_before_any_measure_is_in_force(tmp_path, capsys):
     assert main(["report", "-q", str(tmp_path / "out"), "--baseline", "small", "-o", str(tmp_path / "report")]) == 0
     page = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
     assert "no measure of this scenario is in force yet in 2015" in page
+
+
+# --------------------------------------------------------------------------------------
+# accepted, but probably not meant: warnings
+# --------------------------------------------------------------------------------------
+
+
+def test_warnings_for_a_late_measure_and_unsourced_quantities(small_scenario, caplog):
+    small_scenario.write_text(small_scenario.read_text().replace(
+        'ground_albedo = { value = 0.2, unit = "1", assumption = true, reason = "test" }',
+        'ground_albedo = { value = 0.2, unit = "1" }') + textwrap.dedent("""
+        [measures.late]
+        type = "smart_meter_feedback"
+        start_year = 2030
+        ramp = { value = 50, unit = "%/a", assumption = true, reason = "test" }
+        heat_saving_share = { value = 3, unit = "%", assumption = true, reason = "test" }
+        electricity_saving_share = { value = 3, unit = "%", assumption = true, reason = "test" }
+        investment = { value = 10, unit = "DKK/m2", assumption = true, reason = "test" }
+        lifetime_years = 10
+    """), encoding="utf-8")
+    assert main(["validate", str(small_scenario)]) == 0
+    err = "\n".join(caplog.messages)  # logged as warnings (on stderr as "WARNING: ...")
+    assert (f"{small_scenario}, key 'measures.late.start_year': the measure starts in 2030, after the "
+            "last simulated year 2017") in err
+    assert f"{small_scenario}: 1 quantity has no source (weather.ground_albedo)" in err
+
+
+def test_inherited_transport_of_another_district_warns_and_can_be_dropped(tmp_path, capsys, caplog):
+    import shutil
+
+    district = tmp_path / "aalborg-east"
+    shutil.copytree(REPO / "scenarios" / "aalborg-east", district,
+                    ignore=shutil.ignore_patterns("*.py", "*.md", "__pycache__"))
+    other = tmp_path / "other"
+    other.mkdir()
+    child = other / "district.toml"
+    child.write_text('[scenario]\nextends = "../aalborg-east/baseline.toml"\nname = "other"\n', encoding="utf-8")
+    assert main(["validate", str(child)]) == 0
+    err = "\n".join(caplog.messages)
+    caplog.clear()
+    assert "the [transport] table (zones, residents, network) is inherited from" in err and 'drop = ["transport"]' in err
+    child.write_text('[scenario]\nextends = "../aalborg-east/baseline.toml"\nname = "other"\ndrop = ["transport"]\n',
+                     encoding="utf-8")
+    assert main(["validate", "--resolved", str(child)]) == 0
+    out = capsys.readouterr().out
+    assert not caplog.messages and "[transport]" not in out and "drop" not in out
+    child.write_text('[scenario]\nextends = "../aalborg-east/baseline.toml"\nname = "other"\ndrop = ["transprt"]\n',
+                     encoding="utf-8")
+    err = _validate(child, capsys)
+    assert f"{child}, key 'scenario.drop': nothing inherited under this key to drop; got 'transprt'" in err

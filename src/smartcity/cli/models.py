@@ -120,6 +120,15 @@ def _run_summary(ds):
     return Group(*parts)
 
 
+def warn_about(inputs) -> None:
+    """Log what the scenarios probably did not mean (:func:`smartcity.scenario.scenario_warnings`)."""
+    from smartcity.scenario import scenario_warnings
+
+    for inp in inputs:
+        for line in scenario_warnings(inp.resolved):
+            log.warning("%s", line)
+
+
 def _cmd_run(args, command: str) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -132,6 +141,7 @@ def _cmd_run(args, command: str) -> int:
     check_output_folder(out_dir, RESULT_FILE, force=args.force)
     start = time.perf_counter()
     inputs = load_inputs(paths)
+    warn_about(inputs)
     with folder_lock(out_dir):
         # Again, now that the folder is ours: another run may have finished meanwhile.
         result_path = check_output_folder(out_dir, RESULT_FILE, force=args.force)
@@ -172,6 +182,7 @@ def _cmd_validate(args, command: str) -> int:
             failures += 1
             print(f"error: {exc}", file=sys.stderr)
             continue
+        warn_about([inp])
         model = inp.resolved.model
         if args.resolved:
             print(inp.resolved.to_toml())
@@ -217,6 +228,7 @@ def _cmd_supply(args, command: str) -> int:
     if args.output is not None:
         check_folder(args.output, outputs, force=args.force, what="a supply summary", folders=("figures",))
     inp, year, net = dispatch_year(args.scenario, args.year)
+    warn_about([inp])
     name = inp.resolved.model.name
     table = dispatch_summary(net, inp.heat_units)
     if not args.quiet:

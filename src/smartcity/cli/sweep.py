@@ -74,6 +74,11 @@ def _cmd_sweep(args, command: str) -> int:
 
         logging.getLogger("distributed").setLevel(logging.ERROR)
     plan = plan_sweep(args.scenarios, args.grid, args.samples, design=args.design, baseline=args.baseline)
+    from smartcity.scenario import load_scenario, scenario_warnings
+
+    for path in args.scenarios:
+        for line in scenario_warnings(load_scenario(path)):
+            log.warning("%s", line)
     show = not args.quiet and sys.stderr.isatty()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console(stderr=True), disable=not show, transient=True) as bar:

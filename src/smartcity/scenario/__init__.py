@@ -10,8 +10,8 @@
 
 from __future__ import annotations
 
-from smartcity.scenario.loading import ResolvedScenario, load_scenario, quantities, read_toml
+from smartcity.scenario.loading import ResolvedScenario, load_scenario, quantities, read_toml, scenario_warnings
 from smartcity.scenario.models import Scenario
 from smartcity.schema.quantities import Quantity
 
-__all__ = ["ResolvedScenario", "Scenario", "Quantity", "load_scenario", "quantities", "read_toml"]
+__all__ = ["ResolvedScenario", "Scenario", "Quantity", "load_scenario", "quantities", "read_toml", "scenario_warnings"]

@@ -36,7 +36,8 @@ from smartcity.scenario.sections.measures import MEASURE_TYPES, measure_class
 from smartcity.schema.files import MAX_TOML_BYTES, check_regular_file, input_error, read_toml
 from smartcity.schema.quantities import Quantity, Trajectory
 
-__all__ = ["ResolvedScenario", "load_scenario", "read_toml", "resolve_document", "scenario_error", "quantities"]
+__all__ = ["ResolvedScenario", "load_scenario", "read_toml", "resolve_document", "scenario_error", "quantities",
+           "scenario_warnings"]
 
 
 @dataclass(frozen=True)
@@ -235,10 +236,36 @@ def resolve_document(path: str | Path) -> tuple[dict, tuple[Path, ...], dict]:
     for file, doc in zip(reversed(chain), reversed(docs)):
         doc = copy.deepcopy(doc)
         _absolutise_paths(doc, file)
+        _drop_inherited(merged, origins, doc, file)
         merged = _merge(merged, doc, origins, file)
     if isinstance(merged.get("scenario"), dict):
         merged["scenario"].pop("extends", None)
+        merged["scenario"].pop("drop", None)
     return merged, tuple(chain), origins
+
+
+def _drop_inherited(merged: dict, origins: dict, doc: dict, file: Path) -> None:
+    """Remove from ``merged`` (what ``file`` inherits) the keys its ``scenario.drop`` names."""
+    info = doc.get("scenario")
+    drop = info.get("drop") if isinstance(info, dict) else None
+    if drop is None:
+        return
+    allowed = 'a list of dotted keys the parents set, e.g. drop = ["transport", "measures.plusbus"]'
+    if not isinstance(drop, list) or not all(isinstance(k, str) and k for k in drop):
+        raise InputError("drop must be a list of dotted keys", file=file, key="scenario.drop", value=drop,
+                         allowed=allowed)
+    for dotted in drop:
+        parts = dotted.split(".")
+        holder = merged
+        for part in parts[:-1]:
+            holder = holder.get(part) if isinstance(holder, dict) else None
+        if not isinstance(holder, dict) or parts[-1] not in holder or parts[0] == "scenario":
+            raise InputError("nothing inherited under this key to drop", file=file, key="scenario.drop",
+                             value=dotted, allowed=allowed + " (not in [scenario])")
+        del holder[parts[-1]]
+        here = tuple(parts)
+        for stale in [k for k in origins if k[: len(here)] == here]:
+            del origins[stale]
 
 
 def scenario_error(exc: ValidationError, document: dict, origins: dict, top: Path) -> InputError:
@@ -298,3 +325,33 @@ def quantities(model: BaseModel, prefix: str = "") -> list[tuple[str, Quantity |
                 if isinstance(v, BaseModel):
                     found.extend(quantities(v, f"{key}.{k}."))
     return found
+
+
+def scenario_warnings(resolved: ResolvedScenario) -> list[str]:
+    """What a valid scenario probably did not mean: one line each, naming the file and key.
+
+    * a measure that starts after the last simulated year (it does nothing in the run);
+    * quantities written in the scenario's files with neither a ``source`` nor
+      ``assumption = true`` (the package's own defaults all carry one);
+    * a ``[transport]`` table inherited from a scenario in another folder (usually another
+      district: its zones, residents and network), which ``scenario.drop = ["transport"]`` removes.
+    """
+    model = resolved.model
+    last = model.scenario.last_year
+    out = []
+    for mid, measure in model.measures.items():
+        if measure.enabled and measure.start_year > last:
+            out.append(f"{resolved.path}, key 'measures.{mid}.start_year': the measure starts in "
+                       f"{measure.start_year}, after the last simulated year {last}; it does nothing in this run")
+    unsourced = [key for key, q in quantities(model)
+                 if not q.source and not q.assumption and tuple(key.split(".")) in resolved.origins]
+    if unsourced:
+        listed = ", ".join(unsourced[:5]) + (f" and {len(unsourced) - 5} more" if len(unsourced) > 5 else "")
+        out.append(f"{resolved.path}: {len(unsourced)} quantit{'y has' if len(unsourced) == 1 else 'ies have'} no "
+                   f"source ({listed}); add source = \"document, table, year\" or assumption = true with a reason")
+    origin = resolved.origins.get(("transport",))
+    if model.transport is not None and origin is not None and Path(origin).parent != resolved.path.parent:
+        out.append(f"{resolved.path}: the [transport] table (zones, residents, network) is inherited from {origin}, "
+                   "a scenario in another folder; if this district has no transport model of its own, remove it "
+                   "with drop = [\"transport\"] in [scenario]")
+    return out

@@ -26,6 +26,11 @@ class ScenarioInfo(StrictModel):
     extends: str | None = Field(
         default=None, description="Parent scenario file (relative to this file) whose keys this file overrides.",
     )
+    drop: list[str] | None = Field(
+        default=None,
+        description="Dotted keys of tables or values inherited through 'extends' that this scenario does not "
+                    "have, e.g. [\"transport\", \"measures.plusbus\"]; applied before this file's own keys.",
+    )
 
     @model_validator(mode="after")
     def _years_consistent(self) -> "ScenarioInfo":
