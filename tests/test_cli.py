@@ -426,7 +426,7 @@ def test_compare_side_by_side(small_results, tmp_path, capsys):
     assert "<table" in (tmp_path / "cmp.html").read_text(encoding="utf-8")
     capsys.readouterr()
     assert main(["compare", str(result), "--year", "2030"]) == 2
-    assert "year 2030 is not in the results" in one_error_line(capsys)
+    assert "--year 2030: not a year of the results (simulated years: 2015-2017)" in one_error_line(capsys)
 
 
 def test_compare_two_results_files(small_results, tmp_path, capsys):
@@ -509,8 +509,9 @@ def test_bad_supply_inputs_exit_2_and_write_nothing(district, tmp_path, case, ex
     elif case == "temperatures-too-low":
         light.write_text(light.read_text(encoding="utf-8") + (
             '\n[measures.cold_network]\ntype = "network_temperature_reduction"\nstart_year = 2025\n'
-            'ramp = { value = 100, unit = "%", by_year = 2025 }\nreduction = { value = 40, unit = "K" }\n'
-            'investment = { value = 1, unit = "MDKK" }\nlifetime_years = 30\n'), encoding="utf-8")
+            'ramp = { value = 100, unit = "%", by_year = 2025, source = "test" }\n'
+            'reduction = { value = 40, unit = "K", source = "test" }\n'
+            'investment = { value = 1, unit = "MDKK", source = "test" }\nlifetime_years = 30\n'), encoding="utf-8")
     elif case == "dispatch-without-network":
         text = base.read_text(encoding="utf-8")
         start = text.index("[supply.district_heating.network]")

@@ -108,7 +108,8 @@ def test_bad_scale_factors_are_named(small_scenario):
         'scale = { value = 6.0, unit = "1", assumption = true, reason = "t" }\n')
     path = small_scenario.parent / "range.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError, match="scale factor gives a value the key does not allow"):
+    with pytest.raises(InputError, match="key 'uncertainty.albedo.scale': the scale factor gives "
+                                         "weather.ground_albedo a value the key does not allow"):
         load_inputs([path])
 
 

@@ -91,6 +91,8 @@ class InputError(SmartcityError, ValueError):
         self.key = key
         self.row = row
         self.column = column
+        if hasattr(value, "item") and getattr(value, "shape", None) == ():  # a numpy scalar: its plain value
+            value = value.item()
         self.value = None if value is _UNSET else value
         self.has_value = value is not _UNSET
         self.allowed = allowed
@@ -103,7 +105,7 @@ class InputError(SmartcityError, ValueError):
         if self.file is not None:
             parts.append(self.file)
         if self.key is not None:
-            parts.append(f"key '{self.key}'")
+            parts.append(f"key '{shorten(self.key)}'")
         if self.row is not None:
             parts.append(f"{'line' if self.line else 'row'} {self.row}")
         if self.column is not None:

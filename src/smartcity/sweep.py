@@ -186,14 +186,17 @@ def parse_grid(text: str) -> GridAxis:
     """
     match = _GRID.match(text)
     if not match or not match.group(1):
-        raise InputError("not a grid option", value=text,
+        raise InputError("not a grid option", key="--grid", value=text,
                          allowed="KEY=V1,V2,... (set) or KEY*=F1,F2,... (scale), e.g. "
                                  "supply.electricity.emission_factor*=0.8,1,1.2")
     key, op, rest = match.group(1), match.group(2), match.group(3)
     parts = [p for p in rest.split(",")]
     if not rest.strip() or any(not p.strip() for p in parts):
         raise InputError("empty value in a grid option", key=key, value=text, allowed="comma-separated values")
-    values = tuple(parse_value(p) for p in parts)
+    try:
+        values = tuple(parse_value(p) for p in parts)
+    except InputError as exc:
+        raise exc.located(key=f"--grid {key}") from None
     if op == "*=":
         bad = [v for v in values if isinstance(v, bool) or not isinstance(v, (int, float))]
         if bad:
@@ -814,8 +817,15 @@ def run_sweep(scenarios: Sequence[str | Path], output: str | Path, *, grid: Sequ
     if path.exists() and not (path.is_dir() and (is_sweep_store(path) or not any(path.iterdir()))):
         raise SmartcityError(f"{path}: exists and is not a Zarr store; choose another output with -o")
     with folder_lock(path, what="the sweep store"):
-        return _run_locked(plan, path, start, workers=workers, scheduler=scheduler, force=force,
-                           on_progress=on_progress, on_failure=on_failure, batch=batch, dashboard=dashboard)
+        fresh = not is_sweep_store(path)
+        try:
+            return _run_locked(plan, path, start, workers=workers, scheduler=scheduler, force=force,
+                               on_progress=on_progress, on_failure=on_failure, batch=batch, dashboard=dashboard)
+        except SmartcityError:  # refused before any task ran (e.g. no scheduler there): leave nothing behind
+            if fresh:
+                for child in path.iterdir():
+                    shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+            raise
 
 
 def _run_locked(plan: SweepPlan, path: Path, start: float, *, workers, scheduler, force, on_progress, on_failure,
@@ -1019,6 +1029,7 @@ def open_sweep(path: str | Path) -> xr.Dataset:
     ds = xr.Dataset(data, coords=coords)
     ds.attrs.update({
         "title": "smartcity sweep results",
+        "store": str(path),
         "fingerprint": meta["fingerprint"],
         "baseline": meta.get("baseline") or "",
         "plan": json.dumps({k: v for k, v in meta.items() if k != "fingerprint"}),

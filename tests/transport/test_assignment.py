@@ -430,4 +430,4 @@ def test_cli_assign_bad_input_is_one_line(braess_files, capsys):
     assert err.startswith("error: ") and "braess_net.tntp, line 11: link to an unknown node" in err
     net.write_text(BRAESS_NET, encoding="utf-8")
     assert main(["assign", str(net), str(trips), "--gap", "-1"]) == 2
-    assert "gap = -1.0: must be a finite number >= 0" in capsys.readouterr().err
+    assert "key '--gap': must be a finite number >= 0; got -1.0" in capsys.readouterr().err

@@ -134,7 +134,7 @@ def test_unsourced_trajectory_point_is_rejected(tmp_path):
 
 
 def test_missing_or_unreadable_file(tmp_path):
-    with pytest.raises(InputError, match="cannot read"):
+    with pytest.raises(InputError, match="vehicles file not found"):
         load_vehicle_data(tmp_path / "nowhere.toml")
     with pytest.raises(InputError, match="not valid TOML"):
         load_vehicle_data(_write(tmp_path, "[cars\n"))

@@ -175,7 +175,7 @@ def test_bad_flow_line(tmp_path):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(InputError, match="cannot read the file"):
+    with pytest.raises(InputError, match="absent.tntp: TNTP file not found"):
         read_tntp_network(tmp_path / "absent.tntp")
 
 

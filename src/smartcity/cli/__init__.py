@@ -21,7 +21,7 @@ from smartcity import __version__
 from smartcity.cli import models, monitor, sweep, tables
 from smartcity.cli._common import LOG_FILE
 from smartcity.errors import SmartcityError
-from smartcity.writing import Terminated, terminate_on_sigterm
+from smartcity.writing import Terminated, describe_os_error, terminate_on_sigterm
 
 __all__ = ["main", "build_parser"]
 
@@ -99,12 +99,22 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _quiet_broken_pipe()
         return 0
-    except Exception as exc:  # a bug: keep the traceback, show one line
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
-        where = _write_log(log_dir() / LOG_FILE, f"{stamp} {command}\n{traceback.format_exc()}\n")
-        hint = f"; the traceback is in {where}" if where else ""
-        print(f"internal error: {type(exc).__name__}: {exc}{hint}", file=sys.stderr)
-        return 1
+    except OSError as exc:
+        if exc.filename is not None:  # the file system refused (a name too long, no permission, ...)
+            print(f"error: {exc.filename}: {describe_os_error(exc)}", file=sys.stderr)
+            return 2
+        return _internal_error(exc, command)
+    except Exception as exc:
+        return _internal_error(exc, command)
+
+
+def _internal_error(exc: Exception, command: str) -> int:
+    """A bug: the traceback goes to the log in the user's cache folder, one line to the terminal."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+    where = _write_log(log_dir() / LOG_FILE, f"{stamp} {command}\n{traceback.format_exc()}\n")
+    hint = f"; the traceback is in {where}" if where else ""
+    print(f"internal error: {type(exc).__name__}: {exc}{hint}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

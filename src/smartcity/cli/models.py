@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from smartcity.cli._common import RESULT_FILE, console
-from smartcity.errors import SmartcityError
+from smartcity.errors import InputError, SmartcityError
 
 log = logging.getLogger("smartcity")
 
@@ -255,7 +255,13 @@ def _cmd_supply(args, command: str) -> int:
 def _cmd_bbr(args, command: str) -> int:
     from smartcity.energy import bbr
 
-    result = bbr.import_bbr(args.extract, default_heating_system=args.default_heating)
+    try:
+        result = bbr.import_bbr(args.extract, default_heating_system=args.default_heating)
+    except InputError as exc:
+        if exc.key != "default_heating_system":
+            raise
+        raise InputError(exc.problem, key="--default-heating", value=args.default_heating,
+                         allowed=exc.allowed) from None
     written = bbr.write_buildings_csv(result.buildings, args.output, force=args.force)
     if not args.quiet:
         print(f"{result.summary()}\nwrote {written}")

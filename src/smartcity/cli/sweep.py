@@ -67,6 +67,8 @@ def _cmd_sweep(args, command: str) -> int:
         raise SmartcityError("name the scenario files to sweep (or pass --summary to read a store)")
     if args.workers < 1:
         raise SmartcityError(f"--workers must be at least 1; got {args.workers}")
+    if args.scheduler is not None:
+        _check_address(args.scheduler)
     if args.samples < 0:
         raise SmartcityError(f"--samples must be >= 0; got {args.samples}")
     if not args.verbose:  # the scheduler's and workers' chatter and warnings (set on importing distributed)
@@ -109,3 +111,16 @@ def _cmd_sweep(args, command: str) -> int:
               f"{report.computed} computed, {len(report.failed)} failed in {report.wall_s:.1f} s")
         _print_summary(open_sweep(report.path))
     return 2 if report.failed else 0
+
+
+def _check_address(address: str) -> None:
+    """Refuse a ``--scheduler`` value that is not an address before anything is written."""
+    from distributed.comm import parse_address
+    from distributed.comm.addressing import parse_host_port
+
+    try:
+        _, location = parse_address(address)
+        parse_host_port(location)
+    except ValueError as exc:
+        raise SmartcityError(f"--scheduler {address}: not a scheduler address ({exc}); give e.g. "
+                             "tcp://host:8786") from None

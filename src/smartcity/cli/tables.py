@@ -227,6 +227,13 @@ def _cmd_compare(args, command: str) -> int:
     if years is not None and len(years) != 1:
         raise SmartcityError("--year: give one year")
     results = _load_results(args.inputs, args.quiet, command)
+    if years is not None:
+        for label, ds in results.items():
+            simulated = [int(y) for y in ds["year"].values]
+            if years[0] not in simulated:
+                where = "" if len(results) == 1 else f" of {label}"
+                raise SmartcityError(f"--year {years[0]}: not a year of the results{where} (simulated years: "
+                                     f"{simulated[0]}-{simulated[-1]})")
     table = compare_table(results, year=None if years is None else years[0],
                           baseline=_baseline(results, args.baseline))
     return _emit_table(table, args)

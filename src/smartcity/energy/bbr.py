@@ -101,6 +101,7 @@ import pandas as pd
 
 from smartcity.energy.archetypes import TABULA_TYPE_OF_USE, TERTIARY, archetype_code, archetype_row, tabula_archetypes
 from smartcity.errors import InputError
+from smartcity.schema.files import check_regular_file
 
 __all__ = [
     "USE_CODES",
@@ -416,6 +417,8 @@ def _field_of_column(name: str) -> str | None:
 
 
 def _read_text(path: Path) -> str:
+    if path.exists() and not path.is_dir():
+        check_regular_file(path, what="BBR extract")  # a device or pipe would be read without end
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

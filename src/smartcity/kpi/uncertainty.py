@@ -37,7 +37,13 @@ SENSITIVITY_KPIS = ("co2_total", "co2_reduction_vs_baseline", "co2_reduction_vs_
 
 def _require_kpis(ds: xr.Dataset) -> None:
     if "kpi_value" not in ds:
-        raise SmartcityError("the sweep store holds no KPIs (made by an older smartcity): run the sweep again")
+        raise _refusal(ds, "the sweep store holds no KPIs (made by an older smartcity): run the sweep again")
+
+
+def _refusal(ds: xr.Dataset, text: str) -> SmartcityError:
+    """An error naming the sweep store ``ds`` was read from (:func:`smartcity.sweep.open_sweep`)."""
+    store = ds.attrs.get("store")
+    return SmartcityError(f"{store}: {text}" if store else text)
 
 
 def _years(ds: xr.Dataset, years: Sequence[int] | None) -> list[int]:
@@ -46,13 +52,14 @@ def _years(ds: xr.Dataset, years: Sequence[int] | None) -> list[int]:
         return [have[0], have[-1]] if len(have) > 1 else have
     missing = [y for y in years if int(y) not in have]
     if missing:
-        raise SmartcityError(f"year {missing[0]} is not in the sweep (it holds {have[0]}-{have[-1]})")
+        raise _refusal(ds, f"year {missing[0]} is not in the sweep (it holds {have[0]}-{have[-1]})")
     return [int(y) for y in years]
 
 
 def _point(ds: xr.Dataset, point: int) -> int:
     if not 0 <= int(point) < ds.sizes["point"]:
-        raise SmartcityError(f"grid point {point} is not in the sweep (it has {ds.sizes['point']})")
+        raise _refusal(ds, f"grid point {point} is not in the sweep (it has {ds.sizes['point']}; --point 0 to "
+                           f"{ds.sizes['point'] - 1})")
     return int(point)
 
 
@@ -88,7 +95,7 @@ def kpi_percentile_table(ds: xr.Dataset, *, ids: Sequence[str] | None = None, ye
         recorded = [str(x) for x in ds["kpi"].values]
         unknown = [i for i in ids if i not in recorded]
         if unknown:
-            raise SmartcityError(f"KPI {unknown[0]!r} is not recorded by the sweep; it records {', '.join(recorded)}")
+            raise _refusal(ds, f"KPI {unknown[0]!r} is not recorded by the sweep; it records {', '.join(recorded)}")
         ds = ds.sel(kpi=list(ids))
     values = ds["kpi_value"].isel(point=point).sel(year=years)  # (scenario, sample, kpi, year)
     n = ds.sizes["sample"]
@@ -132,14 +139,14 @@ def _design_outputs(ds: xr.Dataset, kpi: str, year: int, scenario: str, point: i
     plan_inputs = [str(x) for x in ds["input"].values] if "input" in ds.coords else []
     base = int(ds["sample"].attrs.get("base_samples", 0))
     if ds["sample"].attrs.get("design") != "saltelli" or not base:
-        raise SmartcityError("Sobol' indices need a sweep with Saltelli's design: smartcity sweep ... "
-                             "--samples N --design saltelli")
+        raise _refusal(ds, "Sobol' indices need a sweep with Saltelli's design: smartcity sweep ... "
+                           "--samples N --design saltelli")
     k = len(plan_inputs)
     y = ds["kpi_value"].sel(kpi=kpi, year=year, scenario=scenario).isel(point=point).values
     if y.shape[0] != base * (k + 2):
-        raise SmartcityError(f"the sweep's {y.shape[0]} samples are not a Saltelli design of {base} x ({k} + 2)")
+        raise _refusal(ds, f"the sweep's {y.shape[0]} samples are not a Saltelli design of {base} x ({k} + 2)")
     if not np.all(np.isfinite(y)):
-        raise SmartcityError(f"{int(np.sum(~np.isfinite(y)))} of {y.size} runs of {scenario} have no value of "
+        raise _refusal(ds, f"{int(np.sum(~np.isfinite(y)))} of {y.size} runs of {scenario} have no value of "
                              f"{kpi} in {year} (failed or not done; or not available): finish the sweep first")
     return y[:base], y[base:2 * base], y[2 * base:].reshape(k, base), plan_inputs
 
@@ -184,11 +191,11 @@ def sensitivity_table(ds: xr.Dataset, kpi: str = "co2_total", *, year: int | Non
     point = _point(ds, point)
     ids = [str(x) for x in ds["kpi"].values]
     if kpi not in ids:
-        raise SmartcityError(f"KPI {kpi!r} is not recorded by the sweep; it records {', '.join(ids)}")
+        raise _refusal(ds, f"KPI {kpi!r} is not recorded by the sweep; it records {', '.join(ids)}")
     names = [str(s) for s in ds["scenario"].values]
     scenario = names[-1] if scenario is None else scenario
     if scenario not in names:
-        raise SmartcityError(f"scenario {scenario!r} is not in the sweep; it holds {', '.join(names)}")
+        raise _refusal(ds, f"scenario {scenario!r} is not in the sweep; it holds {', '.join(names)}")
     year = int(ds["year"].values[-1]) if year is None else int(year)
     _years(ds, [year])
     ya, yb, yab, inputs = _design_outputs(ds, kpi, year, scenario, point)
@@ -221,7 +228,11 @@ def top_drivers(ds: xr.Dataset, kpis: Sequence[str] = SENSITIVITY_KPIS, *, year:
         without a baseline in the sweep) are left out.
     """
     rows = []
-    recorded = set(str(x) for x in ds["kpi"].values)
+    recorded = [str(x) for x in ds["kpi"].values]
+    if kpis is not SENSITIVITY_KPIS:  # asked for by name: each must be there
+        unknown = [k for k in kpis if k not in recorded]
+        if unknown:
+            raise _refusal(ds, f"KPI {unknown[0]!r} is not recorded by the sweep; it records {', '.join(recorded)}")
     for kpi in kpis:
         if kpi not in recorded:
             continue

@@ -195,8 +195,11 @@ def apply_scale_factors(resolved: ResolvedScenario) -> ResolvedScenario:
     try:
         out = with_overrides(without, overrides, from_years=from_years, source=f"scaled by {names}")
     except InputError as exc:
-        raise InputError(f"a scale factor gives a value the key does not allow: {exc.problem}",
-                         file=resolved.path, key=exc.key, value=exc.value if exc.has_value else None,
+        named = [n for n, factor in factors.items() if exc.key is not None and
+                 (exc.key == factor.key or exc.key.startswith(factor.key + "."))]
+        key = f"uncertainty.{named[0]}.scale" if len(named) == 1 else exc.key
+        raise InputError(f"the scale factor gives {exc.key} a value the key does not allow: {exc.problem}",
+                         file=resolved.path, key=key, value=exc.value if exc.has_value else None,
                          allowed=exc.allowed) from None
     return out
 

@@ -51,6 +51,7 @@ References
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -608,6 +609,11 @@ def run_assignment_files(
     from smartcity.results import write_text_atomic
     from smartcity.transport.network import read_tntp_network, read_tntp_trips
 
+    for option, value in (("--gap", gap), ("--toll-factor", toll_factor), ("--distance-factor", distance_factor)):
+        if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
+            raise InputError("must be a finite number >= 0", key=option, value=value, allowed="e.g. 1e-5")
+    if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
+        raise InputError("must be an integer >= 1", key="--max-iter", value=max_iter, allowed="e.g. 10000")
     network = read_tntp_network(network_file)
     demand = read_tntp_trips(trips_file, network.n_zones)
     try:

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from smartcity.errors import InputError
+from smartcity.schema.files import check_regular_file
 
 __all__ = ["Network", "network_from_arrays", "read_tntp_network", "read_tntp_trips", "read_tntp_flows"]
 
@@ -212,6 +213,7 @@ def network_from_arrays(
 
 
 def _read_lines(path: Path) -> list[str]:
+    check_regular_file(path, what="TNTP file")
     try:
         return path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError as exc:

@@ -161,7 +161,7 @@ def _check_zones(zones: pd.DataFrame) -> tuple[str, ...]:
                 value = int(b) if column == "node" else b
                 raise _fail(zones, i, column, f"zone '{zone}' has a different {column} in another year "
                             f"(row {row_location(zones, j)['row']})", value,
-                            f"the same {column} in all rows of a zone: {a!r}")
+                            f"the same {column} in all rows of a zone: {a.item() if hasattr(a, 'item') else a!r}")
     if not (zones["kind"] == "internal").any():
         raise InputError("no internal zone", file=zones.attrs.get("source_file"), column="kind",
                          allowed="at least one zone of kind 'internal' (the studied district)")

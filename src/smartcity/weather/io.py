@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from smartcity.errors import InputError
+from smartcity.schema.files import check_regular_file
 from smartcity.weather.container import COLUMNS, UNITS, Weather, _row, validate_weather
 from smartcity.weather.solar import _day_of_year, _erbs, solar_position
 
@@ -284,6 +285,8 @@ def write_weather_csv(weather: Weather, path: str | Path, *, decimals: int = 2,
 
 def _read_text(path: Path) -> str:
     """The file's text, or an InputError naming the file."""
+    if path.exists():  # a device or pipe would be read without end
+        check_regular_file(path, what="weather file")
     try:
         return path.read_text(encoding="utf-8-sig", errors="replace")
     except FileNotFoundError as exc:

@@ -10,6 +10,7 @@ plug-in or a test — is accepted by the next scenario read. See
 
 from __future__ import annotations
 
+import difflib
 import typing
 from collections.abc import Mapping
 from typing import Annotated, Any
@@ -114,6 +115,11 @@ def _validate_measure(value: Any, handler) -> MeasureBase:
     if not isinstance(value, Mapping):
         raise PydanticCustomError("model_type", "a measure is a table", {"allowed": "a [measures.<id>] table"})
     if "type" not in value:
+        close = difflib.get_close_matches("type", [k for k in value if isinstance(k, str)], n=1)
+        if close:  # a misspelt 'type': name the key as written
+            raise PydanticCustomError("missing_measure_type",
+                                      "unknown key (did you mean 'type'?); a measure needs a type",
+                                      {"key": close[0], "allowed": one_of(MEASURE_TYPES)})
         raise PydanticCustomError("missing_measure_type", "a measure needs a type",
                                   {"key": "type", "allowed": one_of(MEASURE_TYPES)})
     cls = MEASURE_TYPES.get(value["type"]) if isinstance(value["type"], str) else None
