@@ -84,6 +84,39 @@ def test_sensitivity_output_ignores_a_planted_symlink(tmp_path, monkeypatch):
     assert ".tmp\")" not in source and "write_bytes_atomic(" in source
 
 
+def test_absurd_process_ids_in_names_are_left_alone(tmp_path):
+    odd = tmp_path / ".x.sc99999999999-a.tmp"  # not a process id of this machine: not ours to judge
+    odd.write_text("?")
+    assert remove_stale_temporaries(tmp_path) == [] and odd.exists()
+
+
+def test_a_refused_lock_leaves_the_holders_folder_and_failures_remove_what_they_created(tmp_path):
+    from smartcity.errors import SmartcityError
+
+    out = tmp_path / "new" / "out"
+    with folder_lock(out):
+        with pytest.raises(SmartcityError, match="another smartcity command"):
+            with folder_lock(out):
+                pass
+        assert out.is_dir()  # the refused call did not remove the holder's (empty) folder
+    with pytest.raises(RuntimeError):
+        with folder_lock(out / "a" / "b"):
+            raise RuntimeError("a failure inside the lock")
+    assert not (out / "a").exists() and out.is_dir()  # the chain it created is gone, the rest stays
+
+
+def test_a_failed_write_removes_the_folders_it_created(tmp_path, monkeypatch):
+    from smartcity.errors import SmartcityError
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(writing.os, "fsync", full)
+    with pytest.raises(SmartcityError, match="No space left on device"):
+        write_bytes_atomic(b"x", tmp_path / "a" / "b" / "k.csv")
+    assert listing(tmp_path) == []
+
+
 # --------------------------------------------------------------------------------------
 # a full disk
 # --------------------------------------------------------------------------------------
@@ -204,7 +237,8 @@ def test_refusals_write_no_log_anywhere(small_scenario, tmp_path, monkeypatch, c
 
 
 @pytest.mark.parametrize("args", [["building", "{building}"], ["building", "{building}", "--json"],
-                                  ["validate", "--resolved", "{scenario}"]], ids=["text", "json", "resolved"])
+                                  ["validate", "--resolved", "{scenario}"], ["validate", "{scenario}"]],
+                         ids=["text", "json", "resolved", "rich"])
 def test_closed_pipe_is_quiet(small_scenario, args):
     # `smartcity building FILE | head -1`: the reader is gone before the output is written;
     # no traceback, exit 0, as other command-line tools do.

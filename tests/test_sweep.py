@@ -314,6 +314,13 @@ def test_damaged_store_is_refused_on_reading_and_repaired_on_resume(small_scenar
         out = capsys.readouterr().out
         assert "3 tasks, 2 done before (1 with damaged results computed again), 1 computed" in out
         np.testing.assert_array_equal(open_sweep(store)["co2"].values, intact)
+    # a store written before checksums were kept resumes, and gains them
+    shutil.rmtree(store / "checksum")
+    zarr.open_group(str(store), mode="r+")["done"][1] = False
+    assert main(argv[:1] + argv[2:]) == 0
+    assert "3 tasks, 2 done before, 1 computed" in capsys.readouterr().out
+    assert (store / "checksum").is_dir()
+    np.testing.assert_array_equal(open_sweep(store)["co2"].values, intact)
     # broken metadata: every reader names the store, with exit 2
     (store / "zarr.json").write_text("{ not json")
     for command in (["kpi", str(store)], ["sweep", "--summary", "-o", str(store)], argv):
@@ -374,3 +381,30 @@ def test_local_cluster_is_private():
             if not dashboard:
                 with pytest.raises(OSError):  # distributed's CommClosedError
                     Client(cluster.scheduler_address.replace("tls://", "tcp://"), timeout="3s")
+
+
+def test_a_new_store_keeps_its_lock(small_scenario, tmp_path):
+    # Creating the store must not replace the locked folder (Zarr's mode "w" deletes and re-creates it).
+    from smartcity.sweep import _open_store
+    from smartcity.writing import folder_lock
+
+    store = tmp_path / "locked.zarr"
+    plan = plan_sweep([small_scenario])
+    with folder_lock(store):
+        _open_store(store, plan, force=False)
+        with pytest.raises(SmartcityError, match="another smartcity command"):
+            with folder_lock(store):
+                pass
+
+
+def test_checksums_do_not_depend_on_the_nan_written(tmp_path):
+    # An all-NaN row is not stored (it equals the fill value) and reads back as Zarr's NaN; a NaN
+    # with the sign bit set (0/0 on x86) must give the same checksum.
+    from smartcity.sweep import _stored_row, _task_checksum
+
+    negative = -np.full(3, np.nan)
+    assert np.signbit(negative).all()
+    arr = zarr.open_group(str(tmp_path / "g.zarr"), mode="w").create_array(
+        "x", shape=(2, 3), chunks=(1, 3), dtype="f8", fill_value=np.nan)
+    arr[0] = _stored_row(negative)
+    assert _task_checksum([negative]) == _task_checksum([np.asarray(arr[0])])

@@ -611,12 +611,26 @@ def _require_engine() -> None:
         raise SmartcityError(f"sweeps need zarr >= 3 (installed: {zarr.__version__}); pip install 'zarr>=3'")
 
 
+#: Per-task arrays added to stores written by earlier versions: name -> (dtype, fill, units, long name).
+_TASK_ARRAYS = {"checksum": ("i8", -1, "-", "CRC-32 of the task's results as written (checked on reading and "
+                                           "resuming; -1: not known)")}
+
+
+def _add_task_array(group, name: str, n: int, dtype=None, fill=None, units=None, long_name=None) -> None:
+    if dtype is None:
+        dtype, fill, units, long_name = _TASK_ARRAYS[name]
+    arr = group.create_array(name, shape=(n,), chunks=(1,), dtype=dtype, fill_value=fill,
+                             dimension_names=("task",), compressors=None)
+    arr.attrs.update({"units": units, "long_name": long_name})
+
+
 def _create_store(path: Path, plan: SweepPlan):
     import zarr
 
     n, ny = plan.n_tasks, len(plan.years)
     sizes = {"year": ny, **{k: len(v) for k, v in plan.labels.items()}}
-    group = zarr.open_group(str(path), mode="w")
+    # "w-": create in the (empty, locked) folder; "w" would delete and re-create the folder and so drop its lock
+    group = zarr.open_group(str(path), mode="w-")
     for name, (dims, units, long_name) in RESULT_VARS.items():
         shape = (n,) + tuple(sizes[d] for d in dims)
         arr = group.create_array(name, shape=shape, chunks=(1,) + shape[1:], dtype="f8", fill_value=np.nan,
@@ -632,11 +646,9 @@ def _create_store(path: Path, plan: SweepPlan):
         ("failed", "bool", False, "-", "the task failed in its last run (message in the group's 'failures')"),
         ("run", "i4", -1, "-", "index into the group's 'runs' of the run that computed or failed the task"),
         ("duration", "f8", np.nan, "s", "wall time of the task on its worker"),
-        ("checksum", "i8", -1, "-", "CRC-32 of the task's results as written (checked on reading and resuming)"),
+        ("checksum",) + _TASK_ARRAYS["checksum"],
     ):
-        arr = group.create_array(name, shape=(n,), chunks=(1,), dtype=dtype, fill_value=fill,
-                                 dimension_names=("task",), compressors=None)
-        arr.attrs.update({"units": units, "long_name": long_name})
+        _add_task_array(group, name, n, dtype, fill, units, long_name)
     group.attrs.update({"smartcity_sweep": {**plan.to_json(), "fingerprint": plan.fingerprint,
                                             "n_tasks": n, "shape": list(plan.shape)},
                         "runs": [], "failures": {}})
@@ -650,7 +662,10 @@ def _open_store(path: Path, plan: SweepPlan, force: bool):
         return _create_store(path, plan), False
     meta = _store_meta(path)
     if meta is not None and meta.get("fingerprint") == plan.fingerprint and not force:
-        return _open_group(path, "r+"), True
+        group = _open_group(path, "r+")
+        if "checksum" not in group:  # a store written before checksums were kept
+            _add_task_array(group, "checksum", plan.n_tasks)
+        return group, True
     if meta is None:
         raise SmartcityError(f"{path}: a Zarr store that is not a smartcity sweep; it is left as it is: remove "
                              "it yourself or choose another output with -o")
@@ -679,11 +694,18 @@ def _store_meta(path: Path) -> dict | None:
     return _open_group(path, "r").attrs.get("smartcity_sweep")
 
 
+def _stored_row(values) -> np.ndarray:
+    """A task's row as the store keeps it: float64 with one NaN bit pattern (Zarr does not keep a
+    chunk that is all fill value, and reads it back as its own NaN, whatever NaN was written)."""
+    row = np.asarray(values, dtype=np.float64)
+    return np.where(np.isnan(row), np.nan, row)
+
+
 def _task_checksum(rows: Sequence[np.ndarray]) -> int:
     """CRC-32 of one task's results (one row of each result array, in store order)."""
     crc = 0
     for row in rows:
-        crc = zlib.crc32(np.ascontiguousarray(row, dtype="<f8").tobytes(), crc)
+        crc = zlib.crc32(np.ascontiguousarray(_stored_row(row), dtype="<f8").tobytes(), crc)
     return crc
 
 
@@ -723,7 +745,9 @@ def _done_and_damaged(group) -> tuple[np.ndarray, list[int]]:
         values[name], unreadable = _read_rows(group, name, finished)
         damaged |= unreadable
     for i in finished:
-        if i not in damaged and _task_checksum([values[name][i] for name in values]) != int(sums[i]):
+        if i in damaged or int(sums[i]) == -1:  # -1: written before checksums were kept
+            continue
+        if _task_checksum([values[name][i] for name in values]) != int(sums[i]):
             damaged.add(i)
     return done, sorted(damaged)
 
@@ -889,7 +913,7 @@ def _run_locked(plan: SweepPlan, path: Path, start: float, *, workers, scheduler
                         if "error" not in result:
                             rows = []
                             for name in _result_arrays(group):
-                                row = np.asarray(result["kpi" if name == "kpi_value" else name], dtype=np.float64)
+                                row = _stored_row(result["kpi" if name == "kpi_value" else name])
                                 group[name][i] = row
                                 rows.append(row)
                             group["checksum"][i] = _task_checksum(rows)
@@ -949,6 +973,15 @@ def _local_cluster(workers: int, dashboard: bool = False):
 # --------------------------------------------------------------------------------------
 
 
+def _read_array(group, name: str, path: Path) -> np.ndarray:
+    """A whole array of the store; a chunk that cannot be read is an error naming the store."""
+    try:
+        return np.asarray(group[name][:])
+    except Exception as exc:  # a corrupted chunk (codec error), a missing array
+        raise SmartcityError(f"{path}: cannot read the array '{name}' of the sweep store ({_message(exc)}); "
+                             "run the same sweep command again to compute damaged tasks anew") from None
+
+
 def open_sweep(path: str | Path) -> xr.Dataset:
     """A sweep store as a Dataset with dimensions ``(scenario, point, sample, year, ...)``.
 
@@ -981,16 +1014,15 @@ def open_sweep(path: str | Path) -> xr.Dataset:
     lead = ("scenario", "point", "sample")
     data = {}
     for name, (dims, units, long_name) in RESULT_VARS.items():
-        values = np.asarray(group[name][:])
+        values = _read_array(group, name, path)
         data[name] = (lead + dims, values.reshape(shape + values.shape[1:]), {"units": units, "long_name": long_name})
     kpis = meta.get("kpis", [])
     if kpis and "kpi_value" in group:
-        values = np.asarray(group["kpi_value"][:])
+        values = _read_array(group, "kpi_value", path)
         data["kpi_value"] = (lead + ("kpi", "year"), values.reshape(shape + values.shape[1:]),
                        {"long_name": "headline KPIs (smartcity.kpi); units in kpi_unit"})
     for name in ("done", "failed", "duration"):
-        arr = group[name]
-        data[name] = (lead, np.asarray(arr[:]).reshape(shape), dict(arr.attrs))
+        data[name] = (lead, _read_array(group, name, path).reshape(shape), dict(group[name].attrs))
     data["task"] = (lead, np.arange(int(np.prod(shape))).reshape(shape), {"units": "-", "long_name": "task index"})
     coords: dict[str, Any] = {
         "scenario": ("scenario", [s["name"] for s in meta["scenarios"]], {"units": "-", "long_name": "scenario name"}),

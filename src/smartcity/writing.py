@@ -6,7 +6,8 @@ writing process's id (``.results.nc.sc1234-k2j9.tmp``): a later write into the s
 removes the temporaries of processes that no longer run (a killed run, a power cut). A
 command that writes a whole folder (a run, a sweep store, a report) holds an exclusive lock
 on it, so two commands never write into one folder at once; the lock is an ``flock`` on the
-folder itself and leaves no file behind. SIGTERM is turned into :class:`Terminated`, which
+folder itself and leaves no file behind (it holds between processes of one machine; on a
+network file system shared by several machines it is not a guarantee). SIGTERM is turned into :class:`Terminated`, which
 unwinds like Ctrl-C and removes the temporaries on its way out.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
 import re
 import shutil
@@ -28,8 +30,10 @@ __all__ = ["OutputExistsError", "Terminated", "temporary_file", "temporary_folde
            "write_bytes_atomic", "publish", "default_permissions", "folder_lock", "terminate_on_sigterm",
            "describe_os_error"]
 
+log = logging.getLogger("smartcity")
+
 #: A temporary of this tool: ``.<final name>.sc<pid>-<random>.tmp`` (file or folder).
-_TEMPORARY = re.compile(r"^\..+\.sc(?P<pid>\d+)-[A-Za-z0-9_]+\.tmp$")
+_TEMPORARY = re.compile(r"^\..+\.sc(?P<pid>\d{1,10})-[A-Za-z0-9_]+\.tmp$")
 
 
 class Terminated(KeyboardInterrupt):
@@ -60,7 +64,7 @@ def _pid_running(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # someone else's process
+    except (PermissionError, OverflowError, ValueError):  # someone else's process, or not a process id
         return True
     return True
 
@@ -69,7 +73,9 @@ def remove_stale_temporaries(folder: str | Path) -> list[Path]:
     """Remove the temporaries this tool left in ``folder`` from processes that no longer run.
 
     Returns the removed paths. Files of other programs and temporaries of running processes
-    are left alone; a folder that cannot be listed is skipped.
+    are left alone; a folder that cannot be listed is skipped. Process ids are those of this
+    machine: a folder shared with other machines or containers that write into it at the same
+    time is not supported.
     """
     removed: list[Path] = []
     try:
@@ -173,6 +179,7 @@ def write_bytes_atomic(data: bytes | memoryview, path: str | Path, *, force: boo
     if path.exists() and not force:
         raise OutputExistsError(exists)
     tmp: Path | None = None
+    created = _first_missing(path.parent)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = temporary_file(path.parent, path.name)
@@ -190,7 +197,33 @@ def write_bytes_atomic(data: bytes | memoryview, path: str | Path, *, force: boo
     finally:
         if tmp is not None and tmp.exists():
             tmp.unlink()
+        if created is not None and not path.exists():
+            _remove_empty_chain(path.parent, created)
     return path
+
+
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost folder of ``folder``'s path that does not exist yet (None: it exists)."""
+    missing = None
+    for candidate in [folder, *folder.parents]:
+        try:
+            if candidate.exists():
+                break
+        except OSError:
+            break
+        missing = candidate
+    return missing
+
+
+def _remove_empty_chain(folder: Path, top: Path) -> None:
+    """Remove ``folder`` and its parents up to ``top`` while they are empty."""
+    for candidate in [folder, *folder.parents]:
+        try:
+            candidate.rmdir()
+        except OSError:
+            return
+        if candidate == top:
+            return
 
 
 @contextlib.contextmanager
@@ -209,23 +242,28 @@ def folder_lock(folder: str | Path, what: str = "the output folder") -> Iterator
     import fcntl
 
     folder = Path(folder)
-    created = not folder.exists()
+    created = _first_missing(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
+        if created is not None:
+            _remove_empty_chain(folder, created)
         raise SmartcityError(f"{folder}: cannot create {what} ({describe_os_error(exc)})") from None
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise SmartcityError(f"{folder}: another smartcity command is writing into {what}; wait for it to "
-                                 "finish or choose another folder with -o") from None
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:  # the other command keeps the folder: nothing here to clean up
+        os.close(fd)
+        raise SmartcityError(f"{folder}: another smartcity command is writing into {what}; wait for it to "
+                             "finish or choose another folder with -o") from None
+    except OSError as exc:  # a file system without locks (some network mounts): go on unlocked
+        log.warning("%s: cannot lock %s (%s); make sure no other command writes into it", folder, what,
+                    exc.strerror or exc)
+    try:
         yield folder
     except BaseException:
-        if created:
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # only if empty
+        if created is not None:  # still locked: remove what this call created, if left empty
+            _remove_empty_chain(folder, created)
         raise
     finally:
         os.close(fd)  # releases the lock

@@ -9,6 +9,7 @@ and 143 terminated (SIGTERM), with the temporaries removed.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import shlex
@@ -68,6 +69,24 @@ def _write_log(path: Path, text: str) -> Path | None:
         return None
 
 
+#: File-system refusals a user can act on (permissions, space, names): exit 2, one line.
+_REFUSED_BY_THE_SYSTEM = {errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.ENAMETOOLONG,
+                          errno.EROFS, errno.ENOTDIR, errno.EISDIR, errno.EEXIST, errno.ELOOP, errno.EMFILE,
+                          errno.ENFILE, errno.ETXTBSY, errno.EBUSY}
+
+
+def _stdout_closed() -> bool:
+    """Whether the reader of standard output has gone (a pipe whose other end is closed)."""
+    import select
+
+    try:
+        poller = select.poll()
+        poller.register(sys.__stdout__.fileno(), select.POLLERR)
+        return any(event & select.POLLERR for _, event in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll, or stdout is not a file descriptor
+        return True
+
+
 def _quiet_broken_pipe() -> None:
     """A reader that stopped early (``smartcity ... | head``): leave quietly, as ``cat`` does."""
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -96,11 +115,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing was written under the final file names", file=sys.stderr)
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError as exc:
+        if not _stdout_closed():  # another pipe broke (e.g. to a worker process): not the reader leaving
+            return _internal_error(exc, command)
         _quiet_broken_pipe()
         return 0
     except OSError as exc:
-        if exc.filename is not None:  # the file system refused (a name too long, no permission, ...)
+        if exc.filename is not None and exc.errno in _REFUSED_BY_THE_SYSTEM:
             print(f"error: {exc.filename}: {describe_os_error(exc)}", file=sys.stderr)
             return 2
         return _internal_error(exc, command)

@@ -158,9 +158,14 @@ def _cmd_run(args, command: str) -> int:
 
             ds = run_scenarios(paths, command=command, progress=progress, inputs=inputs)
         written = write_netcdf(ds, result_path, force=args.force)
-        for inp in inputs:  # re-runnable copies: paths relative to the output folder
-            write_text_atomic(inp.resolved.to_toml(base=out_dir), out_dir / f"{inp.resolved.name}.resolved.toml",
-                              force=True)
+        try:
+            for inp in inputs:  # re-runnable copies: paths relative to the output folder
+                write_text_atomic(inp.resolved.to_toml(base=out_dir),
+                                  out_dir / f"{inp.resolved.name}.resolved.toml", force=True)
+        except BaseException:
+            if not args.force:  # all or nothing (with --force the earlier result is already replaced)
+                written.unlink(missing_ok=True)
+            raise
     elapsed = time.perf_counter() - start
     log.info("wrote %s in %.2f s", written, elapsed)
     if not args.quiet:

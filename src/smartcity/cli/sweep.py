@@ -58,7 +58,9 @@ def _cmd_sweep(args, command: str) -> int:
         TimeElapsedColumn,
     )
 
-    from smartcity.sweep import _print_summary, open_sweep, plan_sweep, run_sweep
+    from smartcity.sweep import _print_summary, _require_engine, open_sweep, plan_sweep, run_sweep
+
+    _require_engine()  # before anything imports distributed: a missing extra is one line
 
     if args.summary:
         _print_summary(open_sweep(args.output))

@@ -192,14 +192,9 @@ def write_folder(out_dir: str | Path, outputs: Sequence[str], build: Callable[[P
     """
     out_dir = Path(out_dir)
     check_folder(out_dir, outputs, force=force, what=what, folders=folders)
-    created = not out_dir.exists()
-    try:
-        with folder_lock(out_dir, what="the report folder"):
-            _write_folder_locked(out_dir, outputs, build, force=force, what=what, folders=folders)
-    except BaseException:
-        if created:
-            shutil.rmtree(out_dir, ignore_errors=True)
-        raise
+    # the lock removes the folder again if this call created it and fails (the outputs are then gone)
+    with folder_lock(out_dir, what="the report folder"):
+        _write_folder_locked(out_dir, outputs, build, force=force, what=what, folders=folders)
 
 
 def _write_folder_locked(out_dir: Path, outputs: Sequence[str], build: Callable[[Path], None], *, force: bool,

@@ -322,7 +322,9 @@ def quantities(model: BaseModel, prefix: str = "") -> list[tuple[str, Quantity |
             found.extend(quantities(value, key + "."))
         elif isinstance(value, dict):
             for k, v in value.items():
-                if isinstance(v, BaseModel):
+                if isinstance(v, (Quantity, Trajectory)):
+                    found.append((f"{key}.{k}", v))
+                elif isinstance(v, BaseModel):
                     found.extend(quantities(v, f"{key}.{k}."))
     return found
 
@@ -343,13 +345,16 @@ def scenario_warnings(resolved: ResolvedScenario) -> list[str]:
         if measure.enabled and measure.start_year > last:
             out.append(f"{resolved.path}, key 'measures.{mid}.start_year': the measure starts in "
                        f"{measure.start_year}, after the last simulated year {last}; it does nothing in this run")
-    unsourced = [key for key, q in quantities(model)
-                 if not q.source and not q.assumption and tuple(key.split(".")) in resolved.origins]
-    if unsourced:
-        listed = ", ".join(unsourced[:5]) + (f" and {len(unsourced) - 5} more" if len(unsourced) > 5 else "")
-        out.append(f"{resolved.path}: {len(unsourced)} quantit{'y has' if len(unsourced) == 1 else 'ies have'} no "
+    unsourced: dict[Path, list[str]] = {}  # by the file that wrote them
+    for key, q in quantities(model):
+        origin = resolved.origins.get(tuple(key.split(".")))
+        if not q.source and not q.assumption and origin is not None:
+            unsourced.setdefault(Path(origin), []).append(key)
+    for file, keys in unsourced.items():
+        listed = ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+        out.append(f"{file}: {len(keys)} quantit{'y has' if len(keys) == 1 else 'ies have'} no "
                    f"source ({listed}); add source = \"document, table, year\" or assumption = true with a reason")
-    origin = resolved.origins.get(("transport",))
+    origin = resolved.origins.get(("transport", "zones"))  # the district's zone system: whose is it?
     if model.transport is not None and origin is not None and Path(origin).parent != resolved.path.parent:
         out.append(f"{resolved.path}: the [transport] table (zones, residents, network) is inherited from {origin}, "
                    "a scenario in another folder; if this district has no transport model of its own, remove it "
