@@ -14,17 +14,19 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from smartcity.errors import InputError
+from smartcity.schema.files import check_regular_file
 from smartcity.schema.table_schemas import Column, TableSchema, load_schema, schema_markdown
 
 __all__ = [
-    "Column", "TableSchema", "SourceLines", "load_schema", "read_table", "check_table", "schema_markdown",
-    "row_location",
+    "Column", "TableSchema", "SourceLines", "TextCodes", "load_schema", "read_table", "check_table",
+    "schema_markdown", "row_location",
 ]
 
 
@@ -88,14 +90,145 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
 
     Blank lines are skipped (line numbers still count them); empty trailing cells, as
     spreadsheet programs write them, are ignored; a row with more or fewer cells than the
-    header is an error.
+    header is an error. Cells are stripped of surrounding white space.
+
+    A plain file (no quoted cells, no blank lines) is parsed column-wise (pyarrow when
+    it is installed, else pandas' C parser), where line ``k`` of the file is record
+    ``k``; any other file, and any file one of them does not read cleanly, is read
+    record by record with the :mod:`csv` module, so both give the same cells, lines and
+    messages.
     """
     try:
+        fast = _read_plain_csv(path.read_bytes())
+        if fast is not None:
+            return fast
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=path) from None
     except OSError as exc:
         raise InputError(f"cannot read the table ({exc.strerror or exc})", file=path) from None
+    return _read_csv_records(text, path)
+
+
+#: Bytes that Python's ``str.strip`` removes but an ASCII trim may not (file, group,
+#: record and unit separators); a file holding one is read record by record.
+_SEPARATORS = (b"\x1c", b"\x1d", b"\x1e", b"\x1f")
+#: A blank record between two line ends: white space and commas only.
+_BLANK_LINE = re.compile(r"\n[^\S\n]*(?:,[^\S\n]*)*(?:\n|\Z)")
+_BLANK_LINE_ASCII = re.compile(rb"\n[^\S\n]*(?:,[^\S\n]*)*(?:\n|\Z)")
+
+
+def _arrow_text():
+    """Text cells backed by Arrow with NaN for a missing cell (pandas' default string dtype
+    with pyarrow); None without pyarrow, or where pandas keeps text as objects."""
+    global _ARROW_TEXT_DTYPE
+    if _ARROW_TEXT_DTYPE is False:
+        try:
+            import pyarrow  # noqa: F401
+
+            inferred = pd.Series(np.array(["x"], dtype=object)).dtype
+            dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+            _ARROW_TEXT_DTYPE = dtype if inferred == dtype else None
+        except ImportError:
+            _ARROW_TEXT_DTYPE = None
+    return _ARROW_TEXT_DTYPE
+
+
+_ARROW_TEXT_DTYPE = False  # not yet known
+
+
+def _read_plain_csv(data: bytes) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """Column-wise reading of a CSV file's bytes without quotes or blank lines; None for any
+    other file (or one that is not UTF-8: the record-wise reader names the problem)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    body = data[:-1] if data.endswith(b"\n") else data
+    ascii_text = data.isascii()
+    if (not body or b'"' in data or b"\x00" in data or any(c in data for c in _SEPARATORS)
+            or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n"))):
+        return None
+    try:
+        first = body.split(b"\n", 1)[0].decode("utf-8")
+        if _BLANK_LINE_ASCII.search(body) if ascii_text else _BLANK_LINE.search(body.decode("utf-8")):
+            return None
+    except UnicodeDecodeError:
+        return None
+    if not first.replace(",", "").strip():
+        return None
+    n_lines = body.count(b"\n") + 1
+    header = [h.strip() for h in first.rstrip("\r").split(",")]
+    n_cells = len(header)
+    while header and header[-1] == "":
+        header.pop()
+    if len(header) == 1 and ";" in header[0] or not header:
+        return None  # the record-wise reader names the problem
+    try:
+        columns = _parse_columns(data, n_cells)
+    except Exception:  # any parser complaint (a row of another width, bad UTF-8): the record-wise reader names it
+        return None
+    if columns is None or any(len(c) != n_lines for c in columns):
+        return None
+    width = len(header)
+    # An ASCII text without blanks, tabs or form feeds has no cell to strip ('\r' ends lines).
+    plain = ascii_text and not any(c in data for c in (b" ", b"\t", b"\x0b", b"\x0c"))
+    cells = [c.iloc[1:].reset_index(drop=True) if plain else _strip_cells(c.iloc[1:], ascii_text) for c in columns]
+    for extra in cells[width:]:
+        if (extra != "").any():
+            return None  # a row with more cells than the header
+    if n_lines == 1:
+        frame = pd.DataFrame(columns=pd.Index(header, dtype=object), dtype=object)
+        return frame, np.zeros(0, dtype=np.int64)
+    frame = pd.DataFrame(dict(enumerate(cells[:width])))
+    frame.columns = pd.Index(header, dtype=object)  # duplicate names kept; check_table reports them
+    return frame, np.arange(2, n_lines + 1, dtype=np.int64)
+
+
+def _arrow_csv():
+    """``(pyarrow, pyarrow.csv)``, or None where pyarrow is not installed."""
+    try:
+        import pyarrow as pa
+        from pyarrow import csv as pa_csv
+    except ImportError:
+        return None
+    return pa, pa_csv
+
+
+def _parse_columns(data: bytes, n_cells: int) -> list[pd.Series] | None:
+    """The cells of every record of a quote-free CSV file, one Series of text per column."""
+    arrow = _arrow_csv()
+    if arrow is None:
+        frame = pd.read_csv(io.BytesIO(data), header=None, dtype=str, na_filter=False, skip_blank_lines=False,
+                            quoting=csv.QUOTE_NONE, engine="c", encoding="utf-8", encoding_errors="strict")
+        if frame.shape[1] != n_cells:
+            return None
+        return [frame[c] for c in frame.columns]
+    pa, pa_csv = arrow
+    names = [f"c{i}" for i in range(n_cells)]
+    table = pa_csv.read_csv(
+        io.BytesIO(data),
+        read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 24),
+        parse_options=pa_csv.ParseOptions(quote_char=False, newlines_in_values=False, ignore_empty_lines=False),
+        convert_options=pa_csv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                                              quoted_strings_can_be_null=False, check_utf8=True))
+    dtype = _arrow_text() or pd.StringDtype("pyarrow", na_value=np.nan)
+    return [pd.Series(pd.array(table[n].combine_chunks(), dtype=dtype)) for n in names]
+
+
+def _strip_cells(cells: pd.Series, ascii_text: bool) -> pd.Series:
+    """Cells without surrounding white space, as Python's ``str.strip`` removes it."""
+    cells = cells.reset_index(drop=True)
+    if ascii_text and isinstance(cells.dtype, pd.StringDtype) and cells.dtype.storage == "pyarrow":
+        import pyarrow.compute as pc
+
+        array = cells.array._pa_array
+        return pd.Series(pd.array(pc.ascii_trim_whitespace(array).combine_chunks(), dtype=cells.dtype))
+    codes, uniques = pd.factorize(cells)
+    stripped = np.array([str(u).strip() for u in uniques], dtype=object)
+    return pd.Series(stripped[codes], dtype=object)
+
+
+def _read_csv_records(text: str, path: Path) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`_read_csv` record by record with the :mod:`csv` module (any CSV text)."""
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
@@ -132,6 +265,7 @@ def _read_raw(path: Path, *, where: dict) -> tuple[pd.DataFrame, np.ndarray | No
         raise InputError("table file not found", value=str(path), allowed="an existing .csv or .parquet file", **where)
     if path.is_dir():
         raise InputError("is a folder, not a table file", value=str(path), allowed="a .csv or .parquet file", **where)
+    check_regular_file(path, what="table file", **where)  # a device or pipe would be read without end
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _read_csv(path)
@@ -208,7 +342,7 @@ def check_table(raw: pd.DataFrame, schema: TableSchema, *, file: str | Path | No
         # CSV: line numbers as an editor shows them; Parquet: 1-based rows.
         return {"row": int(lines[i]), "line": True} if lines is not None else {"row": i + 1}
 
-    out = {}
+    out, distinct = {}, {}
     for col in schema.column:
         if col.name not in raw.columns and col.filled_by is not None:
             out[col.name] = np.full(len(raw), np.nan)
@@ -217,11 +351,12 @@ def check_table(raw: pd.DataFrame, schema: TableSchema, *, file: str | Path | No
             out[col.name] = np.full(len(raw), col.default, dtype=object if col.dtype == "str" else None)
             out[col.name] = pd.Series(out[col.name]).astype(_pandas_dtype(col)).to_numpy()
             continue
-        out[col.name] = _convert_column(raw[col.name], col, file, locate)
+        out[col.name] = _convert_column(raw[col.name], col, file, locate, distinct)
     frame = pd.DataFrame(out, columns=[c.name for c in schema.column])
     # Where each row came from, for checks across columns (see row_location).
     frame.attrs["source_file"] = None if file is None else str(file)
     frame.attrs["source_lines"] = None if lines is None else SourceLines(lines)
+    frame.attrs["text_codes"] = TextCodes(distinct)
     for col in schema.column:
         if col.unique:
             dup = frame[col.name].duplicated()
@@ -249,44 +384,61 @@ def _pandas_dtype(col: Column):
     return {"str": object, "int": "int64", "float": "float64", "bool": bool}[col.dtype]
 
 
-def _convert_column(series: pd.Series, col: Column, file, locate) -> np.ndarray:
-    values = series.to_numpy(dtype=object)
-    n = len(values)
+def _convert_column(series: pd.Series, col: Column, file, locate, distinct: dict | None = None) -> np.ndarray:
+    """One column converted to its dtype; InputError at the first bad cell (in file order).
+
+    Text cells are checked once per distinct value and the verdicts spread over the rows,
+    so a million rows with a thousand meter ids cost a thousand checks; ``distinct``
+    receives, per text column, the distinct texts and each row's code.
+    """
+    n = len(series)
     if col.dtype == "str":
-        result = np.empty(n, dtype=object)
-        for i, v in enumerate(values):
-            text = "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip()
+        codes, uniques = _distinct(series)
+        texts = np.array(["" if _missing(v) else str(v).strip() for v in uniques], dtype=object)
+
+        def problem_of(text: str) -> str | None:
             if text == "" and col.required and col.allowed is not None:
-                raise InputError("empty value", file=file, column=col.name, value=text,
-                                 allowed=col.allowed_text(), **locate(i))
+                return "empty value"
             if col.allowed is not None and text not in col.allowed:
-                raise InputError("value not allowed", file=file, column=col.name, value=text,
-                                 allowed=col.allowed_text(), **locate(i))
+                return "value not allowed"
             if col.unique and text == "":
-                raise InputError("empty identifier", file=file, column=col.name, value=text,
-                                 allowed="a non-empty unique text", **locate(i))
-            result[i] = text
-        return result
+                return "empty identifier"
+            return None
+
+        problems = [problem_of(t) for t in texts]
+        bad = np.array([p is not None for p in problems], dtype=bool)[codes]
+        if bad.any():
+            i = int(np.argmax(bad))
+            problem, text = problems[codes[i]], texts[codes[i]]
+            allowed = "a non-empty unique text" if problem == "empty identifier" else col.allowed_text()
+            raise InputError(problem, file=file, column=col.name, value=text, allowed=allowed, **locate(i))
+        if not n:
+            return np.empty(0, dtype=object)
+        if distinct is not None:
+            distinct[col.name] = _canonical(codes, texts)
+        if (series.dtype == _arrow_text() and not (codes == len(uniques) - 1).any()  # the last: a missing cell
+                and all(t is u for t, u in zip(texts[:-1], uniques[:-1]))):
+            return series.array  # every cell already as it should be: kept as it is
+        return _text_column(texts, codes)
     if col.dtype == "bool":
-        result = np.empty(n, dtype=bool)
-        for i, v in enumerate(values):
-            text = str(v).strip().lower()
-            if text in ("true", "1", "yes"):
-                result[i] = True
-            elif text in ("false", "0", "no"):
-                result[i] = False
-            else:
-                raise InputError("not a boolean", file=file, column=col.name, value=v,
-                                 allowed="true or false", **locate(i))
-        return result
-    if not (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)):
-        numbers = pd.to_numeric(series.astype(str).str.strip(), errors="coerce").to_numpy(dtype=np.float64)
-    else:
-        numbers = series.to_numpy(dtype=np.float64)
+        codes, uniques = _distinct(series)
+        words = [str(v).strip().lower() for v in uniques]
+        truth = np.array([w in ("true", "1", "yes") for w in words], dtype=bool)
+        known = truth | np.array([w in ("false", "0", "no") for w in words], dtype=bool)
+        if n and not known[codes].all():
+            i = int(np.argmax(~known[codes]))
+            raise InputError("not a boolean", file=file, column=col.name, value=series.iloc[i],
+                             allowed="true or false", **locate(i))
+        return truth[codes] if n else np.empty(0, dtype=bool)
+    numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+    numbers = series.to_numpy(dtype=np.float64) if numeric else _text_numbers(series)
     to_fill = np.zeros(n, dtype=bool)
     if col.filled_by is not None:  # empty cells are completed later by the filler
-        to_fill = np.array([v is None or (isinstance(v, str) and not v.strip())
-                            or (isinstance(v, float) and math.isnan(v)) for v in values], dtype=bool)
+        to_fill = np.array(pd.isna(series), dtype=bool)
+        if not numeric:
+            codes, uniques = _distinct(series)
+            blank = np.array([isinstance(v, str) and not v.strip() for v in uniques], dtype=bool)
+            to_fill |= blank[codes]
     checks = [
         (~np.isfinite(numbers) & ~to_fill, "not a finite number"),
     ]
@@ -300,9 +452,98 @@ def _convert_column(series: pd.Series, col: Column, file, locate) -> np.ndarray:
     first_bad = [(int(np.argmax(mask)), problem) for mask, problem in checks if mask.any()]
     if first_bad:
         i, problem = min(first_bad)
-        raise InputError(problem, file=file, column=col.name, value=_plain(values[i]),
+        raise InputError(problem, file=file, column=col.name, value=_plain(series.to_numpy(dtype=object)[i]),
                          allowed=col.allowed_text(), **locate(i))
     return numbers.astype(np.int64) if col.dtype == "int" else numbers
+
+
+class TextCodes:
+    """The distinct texts of each text column of a read table and each row's code, kept in
+    ``DataFrame.attrs["text_codes"]`` so that readers group and parse each distinct text
+    once. Like :class:`SourceLines` it is not copied when pandas copies ``attrs``.
+
+    Parameters
+    ----------
+    columns : dict of str to (numpy.ndarray, numpy.ndarray)
+        Per column: the code of each row (int64) and the distinct texts (object), so that
+        ``texts[codes]`` are the column's cells.
+    """
+
+    __slots__ = ("_columns",)
+
+    def __init__(self, columns: dict) -> None:
+        self._columns = dict(columns)
+
+    def get(self, column: str, n_rows: int):
+        """``(codes, texts)`` of a column, or None if unknown or not of ``n_rows`` rows."""
+        found = self._columns.get(column)
+        return found if found is not None and len(found[0]) == n_rows else None
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, TextCodes) and self._columns.keys() == other._columns.keys() and all(
+            np.array_equal(a[0], other._columns[k][0]) and np.array_equal(a[1], other._columns[k][1])
+            for k, a in self._columns.items())
+
+    __hash__ = None
+
+    def __deepcopy__(self, memo) -> TextCodes:
+        return self  # not changed after reading
+
+    def __repr__(self) -> str:
+        return f"TextCodes({sorted(self._columns)})"
+
+
+def _canonical(codes: np.ndarray, texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and texts with each text once (stripping can make two cells alike)."""
+    last = len(texts) - 1  # a missing cell (see _distinct)
+    if len(set(texts[:last])) == last and not (codes == last).any():
+        return np.asarray(codes, dtype=np.int64), texts[:last]
+    used, inverse = np.unique(codes, return_inverse=True)
+    texts = texts[used]
+    text_codes, distinct = pd.factorize(pd.Series(texts, dtype=object))
+    return text_codes[inverse].astype(np.int64), np.asarray(distinct, dtype=object)
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def _distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, uniques)`` with ``uniques[codes]`` the cells (object values); the last of
+    ``uniques`` is None, the code of a missing cell (if there is one).
+
+    Only text (and missing) cells are factorised: pandas would merge 1, 1.0 and True,
+    which read differently as text, so any other column keeps one entry per row.
+    """
+    kind = pd.api.types.infer_dtype(series, skipna=True)
+    if kind in ("string", "empty"):
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        uniques = np.append(np.asarray(uniques, dtype=object), None)  # code -1: a missing cell
+        return np.where(codes < 0, len(uniques) - 1, codes), uniques
+    return np.arange(len(series)), np.append(series.to_numpy(dtype=object), None)
+
+
+def _text_column(texts: np.ndarray, codes: np.ndarray):
+    """``texts[codes]``: an Arrow-backed text array where pandas would make one anyway."""
+    dtype = _arrow_text()
+    if dtype is None:
+        return texts[codes]
+    import pyarrow as pa
+
+    return pd.array(pa.array(texts, type=pa.string()).take(pa.array(codes, type=pa.int64())), dtype=dtype)
+
+
+def _text_numbers(series: pd.Series) -> np.ndarray:
+    """Numbers of text cells (NaN where a cell is not a number)."""
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        import pyarrow as pa  # installed, since pandas made this column with it
+        import pyarrow.compute as pc
+
+        try:  # Arrow parses what pandas does, and fails on anything else
+            return pc.cast(series.array._pa_array, pa.float64()).to_numpy(zero_copy_only=False).astype(np.float64)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    return pd.to_numeric(series.astype(str).str.strip(), errors="coerce").to_numpy(dtype=np.float64)
 
 
 def _plain(v):
