@@ -10,6 +10,15 @@ meter-years per second is that number divided by the mean time in the JSON repor
   the default grids (29 heating and 33 cooling balance points).
 - ``test_baseline_numpy_reference``: the plain numpy reference of the tests on a few
   meters of the same kind, as an in-run baseline (compare as a ratio).
+- ``test_monitor_command``: the whole ``smartcity monitor`` command, in the process, on
+  1,000 realistic daily district-heating meters x 3 years (200 with
+  ``SMARTCITY_BENCH_QUICK=1``; :func:`smartcity.monitoring.realistic.realistic_meters`,
+  1.07 million readings, a measure in 2017): reading the meter file, weather and map,
+  the checks, one baseline fit per meter and one reporting fit per meter and year,
+  progress against the default lighthouse run and the written report folder (tables,
+  figures, page). Target: at least 1,000 meter-years per second. The results file of the
+  default run is made once in the setup, and the command runs once before the timing
+  (numba cache, imports).
 """
 
 from __future__ import annotations
@@ -36,6 +45,7 @@ from tests.monitoring.reference_baseline import (  # noqa: E402
 
 QUICK = os.environ.get("SMARTCITY_BENCH_QUICK") == "1"
 N_METERS = 200 if QUICK else 1000
+YEARS = (2016, 2017, 2018)
 N_METERS_REFERENCE = 3 if QUICK else 8
 SEED = 20140623
 
@@ -81,3 +91,35 @@ def test_baseline_numpy_reference(benchmark, meters):
     fits = benchmark.pedantic(fit_all, rounds=2, iterations=1)
     _record(benchmark, N_METERS_REFERENCE, 1)
     assert len(fits) == N_METERS_REFERENCE
+
+
+@pytest.fixture(scope="module")
+def monitor_files(tmp_path_factory):
+    """The default run's results file and the meter, map and weather files of the command."""
+    from smartcity.monitoring.realistic import realistic_meters
+    from smartcity.results import write_netcdf
+    from smartcity.run import default_scenarios, run_scenarios
+
+    folder = tmp_path_factory.mktemp("monitor")
+    write_netcdf(run_scenarios(default_scenarios()), folder / "results.nc")
+    data = realistic_meters(N_METERS, seed=SEED, years=YEARS, building_id="kildeparken_fyrkildevej_ab")
+    data.meters.to_csv(folder / "meters.csv", index=False)
+    data.meter_map.to_csv(folder / "meter_map.csv", index=False)
+    data.weather.to_csv(folder / "weather.csv", index=False)
+    return folder
+
+
+def test_monitor_command(benchmark, monitor_files):
+    from smartcity.cli import main
+
+    folder = monitor_files
+    argv = ["monitor", str(folder / "results.nc"), "--meters", str(folder / "meters.csv"), "--map",
+            str(folder / "meter_map.csv"), "--weather", str(folder / "weather.csv"), "-o", str(folder / "report"),
+            "--force", "-q"]
+    assert main(argv) == 0  # imports, numba cache, the operating system's file cache
+    status = benchmark.pedantic(main, args=(argv,), rounds=2 if QUICK else 3, iterations=1)
+    assert status == 0 and (folder / "report" / "report.html").exists()
+    benchmark.extra_info["meter_years"] = N_METERS * len(YEARS)
+    benchmark.extra_info["n_meters"] = N_METERS
+    benchmark.extra_info["years"] = len(YEARS)
+    benchmark.extra_info["readings"] = (folder / "meters.csv").read_bytes().count(b"\n") - 1

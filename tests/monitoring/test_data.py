@@ -90,7 +90,7 @@ def test_hourly_readings_sum_to_daily_use(tmp_path):
     r = read_meter_readings(readings_file(tmp_path, rows))
     assert len(r.data) == 48 and r.excluded.empty and len(r.report) == 0
     assert list(r.data.columns) == ["meter_id", "carrier", "start", "end", "hours", "energy_kWh", "value",
-                                    "unit", "row", "suspect"]
+                                    "unit", "row", "suspect", "corrected"]
     assert (r.data["hours"] == 1.0).all()
     assert r.data["row"].tolist() == list(range(2, 50))  # CSV lines, header = line 1
     meter_ids, dates, use = daily_use(r)
@@ -152,6 +152,44 @@ def test_utc_offsets_are_converted_to_local_standard_time(tmp_path):
     r = read_meter_readings(readings_file(tmp_path, rows))
     assert r.data["start"].tolist() == [pd.Timestamp("2021-06-30T23:00"), pd.Timestamp("2021-07-01T01:00")]
     assert r.data["start"].dt.tz is None
+
+
+def test_whole_days_of_a_clock_with_an_offset_stay_calendar_days(tmp_path):
+    # a daily export in Danish local time: summer days run from 00:00+02:00, and the days of
+    # the change to and from summer time are 23 and 25 hours long; all are calendar days
+    rows = ["M,district_heat,2021-07-01T00:00+02:00,2021-07-02T00:00+02:00,10,kWh",
+            "M,district_heat,2021-07-02T00:00+02:00,2021-07-03T00:00+02:00,11,kWh",
+            "M,district_heat,2021-03-28T00:00+01:00,2021-03-29T00:00+02:00,12,kWh",
+            "M,district_heat,2021-10-31T00:00+02:00,2021-11-01T00:00+01:00,13,kWh",
+            "M,district_heat,2021-08-01T00:00+02:00,2021-09-01T00:00+02:00,300,kWh"]
+    r = read_meter_readings(readings_file(tmp_path, rows))
+    assert not r.report.errors and not r.report.by_check("overlap")
+    assert r.data["start"].tolist() == [pd.Timestamp(d) for d in ("2021-03-28", "2021-07-01", "2021-07-02",
+                                                                  "2021-08-01", "2021-10-31")]
+    assert r.data["hours"].tolist() == [24.0, 24.0, 24.0, 31 * 24.0, 24.0]
+    days = daily_use(r)
+    assert [i.rows for i in days.report.by_check("not_daily")] == [(6,)]  # only the monthly bill
+    day = days.to_frame()["M"]
+    assert day["2021-07-01"] == 10 and day["2021-03-28"] == 12 and day["2021-10-31"] == 13
+    # an hourly reading with an offset is still converted to standard time
+    hourly = read_meter_readings(readings_file(tmp_path, ["M,electricity,2021-07-01T00:00+02:00,"
+                                                          "2021-07-01T01:00+02:00,1,kWh"], "hourly.csv"))
+    assert hourly.data["start"].iloc[0] == pd.Timestamp("2021-06-30T23:00")
+
+
+def test_daily_weather_with_offsets_is_read_as_daily_means(tmp_path):
+    path = write(tmp_path, "time,temperature_C\n2021-07-01T00:00+02:00,17.5\n2021-07-02T00:00+02:00,18.0\n"
+                           "2021-07-03T00:00+02:00,16.0\n", "weather.csv")
+    weather = read_measured_weather(path)
+    assert weather.daily.index.tolist() == [pd.Timestamp(d) for d in ("2021-07-01", "2021-07-02", "2021-07-03")]
+    assert weather.daily.tolist() == [17.5, 18.0, 16.0] and weather.hours is None and not len(weather.report)
+
+
+def test_ridership_of_weekdays_with_offsets_counts_whole_days(tmp_path):
+    path = write(tmp_path, "line,day_type,date,start,end,boardings\n"
+                           "2,weekday,,2021-06-01T00:00+02:00,2021-07-01T00:00+02:00,22000\n", "ridership.csv")
+    rides = read_ridership(path)
+    assert rides.data["days"].iloc[0] == 22 and rides.data["boardings_per_day"].iloc[0] == pytest.approx(1000.0)
 
 
 def test_dates_and_date_times_may_be_mixed(tmp_path):

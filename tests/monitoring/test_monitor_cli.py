@@ -164,3 +164,165 @@ def test_weather_is_required_and_periods_are_checked(tmp_path, capsys):
                  "-o", str(tmp_path / "r")]) == 2
     assert "START:END" in capsys.readouterr().err
     assert not (tmp_path / "r").exists()
+
+
+# --------------------------------------------------------------------------------------
+# Problems found in hardening: each run on three demo meters of 2016-2019
+# --------------------------------------------------------------------------------------
+
+SUBSET = ("DH-KP-RAV-02", "DH-KP-RAV-03", "DH-SFH-02")
+
+
+def _subset(demo_folder, folder, *, meters=SUBSET, map_rows=None, weather_until="2019-12-31", edit=None):
+    """Demo readings of ``meters`` up to 2019, their map (or ``map_rows``) and the weather, as files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    readings = pd.read_csv(demo_folder / "meters.csv", dtype=str, keep_default_na=False)
+    readings = readings[readings["meter_id"].isin(meters) & (readings["start"] < "2020-01-01")]
+    if edit is not None:
+        readings = edit(readings.reset_index(drop=True))
+    readings.to_csv(folder / "meters.csv", index=False)
+    if map_rows is None:
+        full = pd.read_csv(demo_folder / "meter_map.csv", dtype=str, keep_default_na=False)
+        map_rows = full[full["meter_id"].isin(meters)]
+    pd.DataFrame(map_rows).to_csv(folder / "meter_map.csv", index=False)
+    weather = pd.read_csv(demo_folder / "weather.csv", dtype=str)
+    weather[weather["time"] <= weather_until].to_csv(folder / "weather.csv", index=False)
+    return folder
+
+
+def _run(demo_folder, folder, capsys, *extra):
+    status = main(["monitor", str(demo_folder / "results.nc"), "--meters", str(folder / "meters.csv"), "--map",
+                   str(folder / "meter_map.csv"), "--weather", str(folder / "weather.csv"), "-o",
+                   str(folder / "report"), *extra])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_a_map_of_groups_only_gives_measured_savings_without_planned_ones(demo_folder, tmp_path, capsys):
+    rows = [{"meter_id": m, "building_id": "", "group": f"block-{k}", "measure_group": g, "share": 1.0}
+            for k, (m, g) in enumerate(zip(SUBSET, ("kildeparken_renovation",) * 2 + ("control",)))]
+    folder = _subset(demo_folder, tmp_path / "groups", map_rows=rows)
+    status, out, err = _run(demo_folder, folder, capsys)
+    assert status == 0, err
+    assert "district_heat: avoided" in out and "nan" not in out
+    progress = pd.read_csv(folder / "report" / "tables" / "progress.csv")
+    heat = progress[progress["kpi"] == "heat_savings_normalised"]
+    assert len(heat) and heat["planned"].isna().all() and heat["measured"].notna().all()
+
+
+def test_the_only_meter_on_a_building_excluded_by_an_overlapping_bill(demo_folder, tmp_path, capsys):
+    rows = [{"meter_id": "DH-KP-RAV-02", "building_id": "kildeparken_ravn_blaa_ab", "group": "",
+             "measure_group": "kildeparken_renovation", "share": 1.0}]
+    rows += [{"meter_id": m, "building_id": "", "group": "blocks", "measure_group": "control", "share": 1.0}
+             for m in SUBSET[1:]]
+
+    def monthly_bill(readings):
+        bill = pd.DataFrame([{"meter_id": "DH-KP-RAV-02", "carrier": "district_heat", "start": "2018-03-01",
+                              "end": "2018-04-01", "value": "15.2", "unit": "MWh"}])
+        return pd.concat([readings, bill], ignore_index=True)
+
+    folder = _subset(demo_folder, tmp_path / "bill", map_rows=rows, edit=monthly_bill)
+    status, out, err = _run(demo_folder, folder, capsys)
+    assert status == 0, err
+    assert "overlap" in out and "meter_excluded" in out
+    table = pd.read_csv(folder / "report" / "tables" / "savings_by_meter.csv")
+    assert "DH-KP-RAV-02" not in set(table["meter_id"]) and len(table) == 2
+
+
+def test_daily_exports_with_utc_offsets_keep_their_calendar_days(demo_folder, tmp_path, capsys):
+    plain = _subset(demo_folder, tmp_path / "plain")
+
+    def with_offsets(readings):
+        def stamp(day):
+            summer = f"{day[:4]}-03-27" <= day < f"{day[:4]}-10-30"  # about Danish summer time: +02:00
+            return f"{day}T00:00{'+02:00' if summer else '+01:00'}"
+        return readings.assign(start=readings["start"].map(stamp), end=readings["end"].map(stamp))
+
+    offsets = _subset(demo_folder, tmp_path / "offsets", edit=with_offsets)
+    assert "2018-07-01T00:00+02:00" in (offsets / "meters.csv").read_text()
+    status, out, err = _run(demo_folder, plain, capsys)
+    assert status == 0, err
+    status, out, err = _run(demo_folder, offsets, capsys)
+    assert status == 0, err
+    assert "not_daily" not in out and "nan" not in out and "0 left out of the totals" in out
+    a = pd.read_csv(plain / "report" / "tables" / "savings_by_meter.csv")
+    b = pd.read_csv(offsets / "report" / "tables" / "savings_by_meter.csv")
+    assert b["used_in_totals"].all()
+    assert np.allclose(a["normalised_savings_kWh"], b["normalised_savings_kWh"], rtol=1e-9)
+
+
+def test_weather_ending_early_is_said_once_and_no_total_is_not_nan(demo_folder, tmp_path, capsys):
+    folder = _subset(demo_folder, tmp_path / "short", weather_until="2019-06-30")
+    status, out, err = _run(demo_folder, folder, capsys)
+    assert status == 0, err
+    assert "nan" not in out.lower()
+    assert "no total: all 3 meter(s) are left out of the totals" in out
+    assert "more than 10% of the reporting period without a usable reading" in out
+    said = [line for line in out.splitlines() if "warning temperature_missing" in line]
+    assert len(said) == 1 and "the weather file ends 2019-06-30" in said[0]
+    quality = pd.read_csv(folder / "report" / "tables" / "data_quality.csv")
+    missing = quality[quality["check"] == "temperature_missing"]
+    assert len(missing) == 1 and missing["subject"].iloc[0] == "reporting period 2019-01-01 to 2019-12-31"
+
+
+def test_a_meter_without_a_baseline_year_is_left_out_not_fatal(demo_folder, tmp_path, capsys):
+    def late_start(readings):
+        late = (readings["meter_id"] == "DH-KP-RAV-03") & (readings["start"] < "2016-04-01")
+        return readings[~late]
+
+    folder = _subset(demo_folder, tmp_path / "late", edit=late_start)
+    status, out, err = _run(demo_folder, folder, capsys)
+    assert status == 0, err
+    assert "1 left out of the totals" in out and "no twelve months with enough readings" in out
+    table = pd.read_csv(folder / "report" / "tables" / "savings_by_meter.csv").set_index("meter_id")
+    assert not table.loc["DH-KP-RAV-03", "used_in_totals"] and table["used_in_totals"].sum() == 2
+
+    def all_late(readings):
+        return readings[readings["start"] >= "2016-04-01"]
+
+    folder = _subset(demo_folder, tmp_path / "all_late", meters=SUBSET[:2], edit=all_late)
+    status, out, err = _run(demo_folder, folder, capsys)
+    assert status == 2 and len(err.strip().splitlines()) == 1 and "no meter has a baseline" in err
+    assert not (folder / "report").exists()
+
+
+def test_a_silent_unit_switch_is_printed_with_its_lines(demo_folder, tmp_path, capsys):
+    def switch(readings):
+        later = (readings["meter_id"] == "DH-SFH-02") & (readings["start"] >= "2019-03-01")
+        readings.loc[later, "value"] = (readings.loc[later, "value"].astype(float) / 1000).map(lambda v: f"{v:.6g}")
+        return readings
+
+    folder = _subset(demo_folder, tmp_path / "switch", edit=switch)
+    status, out, err = _run(demo_folder, folder, capsys)
+    assert status == 0, err
+    first = pd.read_csv(folder / "meters.csv").query("meter_id == 'DH-SFH-02' and start >= '2019-03-01'").index[0]
+    said = [line for line in out.splitlines() if "warning unit_switch" in line]
+    assert len(said) == 1 and f"lines {first + 2}, " in said[0] and "likely in MWh" in said[0]
+    table = pd.read_csv(folder / "report" / "tables" / "savings_by_meter.csv").set_index("meter_id")
+    assert "corrected for a unit switch" in table.loc["DH-SFH-02", "flags"]
+    assert table.loc["DH-SFH-02", "used_in_totals"]
+
+
+def test_one_line_messages_name_the_option_or_file(demo_folder, tmp_path, capsys):
+    meters = _write(tmp_path / "meters.csv", "meter_id,carrier,start,end,value,unit\n"
+                    + "m" * 300 + ",district_heat,2021-01-01,2021-01-02,-5,kWh\n")
+    weather = _write(tmp_path / "weather.csv", "time,temperature_C\n2021-01-01,3.0\n")
+    results = str(demo_folder / "results.nc")
+    cases = [
+        (["monitor", results, "--meters", str(meters), "--weather", str(weather), "--baseline",
+          "2017-01-01:2016-01-01"], ("--baseline", "2017-01-01 to 2016-01-01", "ends before it starts")),
+        (["monitor", results, "--meters", str(meters), "--weather", str(weather)],
+         ("meters.csv", "no usable meter reading", "m" * 37 + "...")),
+        (["monitor", results, "--meters", str(demo_folder / "meters.csv"), "--weather",
+          str(demo_folder / "weather.csv"), "--scenario-name", "nope"],
+         ("results.nc: the results hold no scenario 'nope'", "--scenario-name")),
+        (["monitor-demo", "-o", str(tmp_path / "demo"), "--seed", "-1", "--results", results], ("--seed", "got -1")),
+    ]
+    for argv, expected in cases:
+        status = main([*argv, "-o", str(tmp_path / "report")] if argv[0] == "monitor" else argv)
+        err = capsys.readouterr().err.strip().splitlines()
+        assert status == 2 and len(err) == 1, (argv, err)
+        for fragment in expected:
+            assert fragment in err[0], (fragment, err[0])
+        assert "m" * 40 not in err[0]
+    assert not (tmp_path / "report").exists() and not (tmp_path / "demo").exists()

@@ -158,3 +158,21 @@ def test_plan_from_results_reads_the_resolved_scenario():
     assert plan.substation_efficiency == 0.9 and np.isnan(plan.peak_hour_share)
     with pytest.raises(Exception, match="hold no resolved scenario"):
         pg.plan_from_results(ds.drop_vars("resolved_scenario"))
+
+
+def test_a_map_without_building_rows_gives_no_planned_savings_and_no_crash():
+    # a map of groups only (allowed), or one whose only building-mapped meter has no readings
+    mapping = pd.DataFrame({"meter_id": ["M1", "M2"], "building_id": ["", "a"], "group": ["estate-3", ""],
+                            "measure_group": ["reno", "reno"], "share": [1.0, 1.0], "row": [2, 3]})
+    meter_map = MeterMap(mapping, DataQualityReport())
+    plan = small_plan()
+    planned = pg.planned_savings(plan, meter_map, {"M1": "district_heat"}, [2020])  # M2 was excluded
+    assert planned.empty and planned["planned_savings_kWh"].dtype == np.float64
+    meters = pd.DataFrame({"meter_id": ["M1"], "year": 2020, "used_in_totals": [True]})
+    groups = pd.DataFrame({"measure_group": ["reno", "(all)"], "carrier": "district_heat", "year": 2020,
+                           "normalised_savings_kWh": [3000.0, 3000.0], "normalised_uncertainty_kWh": [300.0, 300.0],
+                           "avoided_energy_kWh": [2800.0, 2800.0], "avoided_uncertainty_kWh": [400.0, 400.0]})
+    table = pg.energy_progress(plan, meters, groups, planned)
+    heat = table[table["kpi"] == "heat_savings_normalised"].set_index("item")
+    assert heat.loc["reno", "measured"] == pytest.approx(3.0) and np.isnan(heat.loc["reno", "planned"])
+    assert np.isnan(heat.loc["reno", "share_of_target"])

@@ -173,3 +173,29 @@ def test_weather_not_covering_the_period_is_an_error():
     readings, temperature, periods, _ = _one_seed()
     with pytest.raises(InputError, match="does not cover"):
         sv.meter_savings(readings, temperature[temperature.index.year == 2017], periods, typical=reference_daily())
+
+
+def test_each_meter_is_fitted_once_per_period(monkeypatch):
+    # a baseline year and two reporting years of five meters: one baseline fit (all meters
+    # share the baseline) and one reporting fit per year -- the latest year, which is also
+    # the reporting period, is not fitted again
+    from smartcity.monitoring import _windows, progress
+
+    rng = np.random.default_rng(8)
+    temperature = demo.synthetic_temperature([2016, 2017, 2018], rng, reference=reference_daily())
+    signatures = {2016: TRUE_BASELINE, 2017: TRUE_BASELINE, 2018: TRUE_BASELINE}
+    use = {f"M{k}": demo.synthetic_daily_use(rng, signatures, temperature, cv=0.1)[0] for k in range(5)}
+    readings = readings_from_days(use, temperature.index)
+    periods = sv.meter_periods(readings)
+    calls = []
+    fit_daily = _windows.bl.fit_daily
+    monkeypatch.setattr(_windows.bl, "fit_daily", lambda use, *a, **k: calls.append(len(use)) or fit_daily(use, *a,
+                                                                                                           **k))
+    meters, groups = progress.savings_by_year(readings, temperature, periods, None, typical=reference_daily())
+    assert calls == [5, 5, 5]
+    assert sorted(meters["year"].unique()) == [2017, 2018] and len(meters) == 10
+    calls.clear()
+    result, by_year = sv.savings_all_years(readings, temperature, periods, typical=reference_daily())
+    assert calls == [5, 5, 5]
+    latest = by_year[by_year["year"] == 2018].drop(columns="year").reset_index(drop=True)
+    pd.testing.assert_frame_equal(result.table, latest)

@@ -32,7 +32,7 @@ def add_commands(sub, common) -> None:
                        help="weather of the typical year for normalised savings (default: the reference year)")
     p_mon.add_argument("--baseline", metavar="START:END", default=None,
                        help="baseline period of every meter, e.g. 2016-01-01:2017-01-01 (END excluded; default: the "
-                            "year before the start of each meter's measure group)")
+                            "last twelve months with enough data before each meter's measure date)")
     p_mon.add_argument("--reporting", metavar="START:END", default=None,
                        help="reporting period of every meter (default: the latest full calendar year; without "
                             "--baseline/--reporting every full year after the baseline is reported)")
@@ -60,6 +60,22 @@ def add_commands(sub, common) -> None:
     p_dem.set_defaults(handler=_cmd_monitor)
 
 
+def _plan(load_plan, path: Path, hint: str = " (choose with --scenario-name)", **options):
+    """``load_plan(path, **options)``; a results file that does not hold the scenarios asked
+    for is named in the message, followed by ``hint``."""
+    from smartcity.errors import InputError
+
+    try:
+        return load_plan(path, **options)
+    except InputError:
+        raise
+    except SmartcityError as exc:
+        message = str(exc)
+        if message.startswith("the results hold"):
+            raise SmartcityError(f"{path}: {message}{hint}") from None
+        raise
+
+
 def _cmd_monitor(args, command: str) -> int:
     """``smartcity monitor`` and ``smartcity monitor-demo``."""
     import numpy as np
@@ -72,6 +88,8 @@ def _cmd_monitor(args, command: str) -> int:
         from smartcity.run import load_plan
 
         out: Path = args.output
+        if args.seed < 0:
+            raise SmartcityError(f"--seed must be 0 or more; got {args.seed}")
         if out.exists() and not out.is_dir():
             raise SmartcityError(f"{out}: the output folder is a file; choose another folder with -o")
         taken = [out / n for n in demo.DEMO_FILES if (out / n).exists()]
@@ -79,7 +97,7 @@ def _cmd_monitor(args, command: str) -> int:
             raise SmartcityError(f"{taken[0]}: file already exists; pass --force to replace the demo files")
         if args.results is not None:
             source = args.results
-            plan = load_plan(source, scenario="lighthouse")
+            plan = _plan(load_plan, source, hint="", scenario="lighthouse")
         else:
             from smartcity.run import default_scenarios
 
@@ -95,6 +113,7 @@ def _cmd_monitor(args, command: str) -> int:
                   f"--counts {out / 'counts.csv'} --ridership {out / 'ridership.csv'} -o {out / 'report'}")
         return 0
 
+    from smartcity.monitoring.levels import correct_unit_switches
     from smartcity.monitoring.report import (
         check_report_target,
         monitoring_report,
@@ -110,10 +129,14 @@ def _cmd_monitor(args, command: str) -> int:
         try:
             if len(parts) != 2:
                 raise ValueError
-            return tuple(np.datetime64(p.strip(), "D") for p in parts)
+            start, end = (np.datetime64(p.strip(), "D") for p in parts)
         except ValueError:
             raise SmartcityError(f"{option}: {text!r} is not a period; give START:END as ISO dates, e.g. "
                                  "2016-01-01:2017-01-01") from None
+        if end <= start:
+            raise SmartcityError(f"{option}: the period {start} to {end} ends before it starts; give START:END "
+                                 "with END after START (END excluded)")
+        return start, end
 
     baseline, reporting = period(args.baseline, "--baseline"), period(args.reporting, "--reporting")
     if not 0.0 < args.confidence < 1.0:
@@ -123,12 +146,13 @@ def _cmd_monitor(args, command: str) -> int:
                              "outdoor temperature of the same days")
     readings = md.read_meter_readings(args.meters)
     weather = md.read_measured_weather(args.weather)
+    readings = correct_unit_switches(readings, weather.daily)  # its issues join the readings' report
     typical = typical_temperature(args.typical_year)
     for report in (readings.report, weather.report):
         if len(report) and not args.quiet:
             print(quality_summary(report))
     check_report_target(args.output, args.force)
-    plan = load_plan(args.scenario, scenario=args.scenario_name, command=command)
+    plan = _plan(load_plan, args.scenario, scenario=args.scenario_name, command=command)
     buildings = plan.results["building"].to_series().rename("building_id").reset_index(drop=True).to_frame()
     meter_map = md.read_meter_map(args.map, readings, buildings) if args.map is not None else None
     links = None

@@ -87,12 +87,14 @@ def daily_use(readings: MeterReadings, start=None, end=None) -> DailyUse:
     report = DataQualityReport(readings.report.source, readings.report.row_label)
     s = data["start"].to_numpy(dtype="datetime64[ns]")
     e = data["end"].to_numpy(dtype="datetime64[ns]")
-    meter = _as_ids(data["meter_id"])
+    codes, names = pd.factorize(data["meter_id"])
+    names = np.asarray(names, dtype=object)
     rows = data["row"].to_numpy()
     fine = _within_day(s, e)
 
-    for m in pd.unique(meter[~fine]):
-        index = np.flatnonzero(~fine & (meter == m))
+    for code in pd.unique(codes[~fine]):
+        m = names[code]
+        index = np.flatnonzero(~fine & (codes == code))
         report.add("info", "not_daily", m, rows[index],
                    f"{len(index)} reading(s) cross midnight (first: {_period_text(s[index[0]], e[index[0]])}) "
                    "and cannot be split into days", "their days are NaN here; see billing_periods")
@@ -100,7 +102,7 @@ def daily_use(readings: MeterReadings, start=None, end=None) -> DailyUse:
     first_day = _day(start) if start is not None else (s[fine].min().astype("datetime64[D]") if fine.any() else None)
     end_day = _day(end) if end is not None else (
         (e[fine] - np.timedelta64(1, "ns")).max().astype("datetime64[D]") + 1 if fine.any() else None)
-    meter_ids = tuple(sorted(pd.unique(meter[fine])))
+    meter_ids = tuple(sorted(names[np.unique(codes[fine])]))
     if start is not None and end is not None and first_day >= end_day:
         raise ValueError(f"end = {end!r} must be after start = {start!r} (whole days)")
     dates = _date_axis(first_day, end_day)
@@ -111,7 +113,7 @@ def daily_use(readings: MeterReadings, start=None, end=None) -> DailyUse:
         day_index = ((s.astype("datetime64[D]") - dates[0].to_datetime64().astype("datetime64[D]"))
                      .astype(np.int64))
         use = fine & (day_index >= 0) & (day_index < n_days)
-        meter_index = pd.Index(meter_ids).get_indexer(meter)
+        meter_index = pd.Index(meter_ids).get_indexer(names)[codes]
         flat = meter_index[use] * n_days + day_index[use]
         hours = data["hours"].to_numpy(dtype=np.float64)
         energy = np.bincount(flat, weights=data["energy_kWh"].to_numpy()[use],
@@ -219,3 +221,26 @@ def billing_periods(readings: MeterReadings, start=None, end=None) -> BillingPer
         "row": rows[use],
     })
     return BillingPeriods(dates=dates, periods=periods.reset_index(drop=True), report=report)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """The readings a baseline uses (none marked suspect) on day axes, made once per readings."""
+
+    usable: MeterReadings
+    days: DailyUse
+    bills: BillingPeriods
+
+
+def _prepared(readings: MeterReadings) -> _Prepared:
+    """:class:`_Prepared` of ``readings``, kept on the (immutable) readings object for reuse."""
+    cached = readings.__dict__.get("_prepared")
+    if cached is not None:
+        return cached
+    data = readings.data
+    suspect = data["suspect"].to_numpy(dtype=bool)
+    usable = MeterReadings(data=data[~suspect].reset_index(drop=True), excluded=readings.excluded,
+                           report=readings.report) if suspect.any() else readings
+    prepared = _Prepared(usable=usable, days=daily_use(usable), bills=billing_periods(usable))
+    object.__setattr__(readings, "_prepared", prepared)
+    return prepared

@@ -49,15 +49,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from smartcity.errors import SmartcityError
-from smartcity.results import OutputExistsError
+from smartcity.errors import OutputExistsError, SmartcityError
+from smartcity.writing import temporary_folder
 
 __all__ = [
     "DEMO_FILES",
@@ -612,7 +611,7 @@ def write_demo(demo: DemoData, out_dir: str | Path, *, force: bool = False) -> l
                                 "choose another folder with -o")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".demo.", suffix=".tmp", dir=out_dir))
+        tmp = temporary_folder(out_dir, "demo")
     except OSError as exc:
         raise SmartcityError(f"{out_dir}: cannot create the output folder ({exc.strerror or exc})") from None
     try:

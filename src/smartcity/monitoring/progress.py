@@ -54,12 +54,14 @@ import pandas as pd
 
 from smartcity.errors import InputError, SmartcityError
 from smartcity.monitoring import statistics as mv_stats
+from smartcity.monitoring.quality import DataQualityReport
 from smartcity.monitoring.readers import MeterMap, MeterReadings, Ridership, TrafficCounts
 from smartcity.monitoring.savings import (
+    MeterSavings,
     calendar_year,
     emission_factors,
     group_savings,
-    meter_savings,
+    savings_all_years,
 )
 
 __all__ = [
@@ -68,6 +70,7 @@ __all__ = [
     "Plan",
     "plan_from_results",
     "savings_by_year",
+    "groups_by_year",
     "planned_savings",
     "energy_progress",
     "link_comparison",
@@ -183,8 +186,8 @@ def savings_by_year(readings: MeterReadings, temperature, periods: pd.DataFrame,
     meter_map : MeterMap or None
         Measure groups.
     years : iterable of int, optional
-        Reporting years; default every full year of readings after the earliest
-        baseline end. [a]
+        Reporting years of every meter (those after its baseline); default every full
+        calendar year of each meter's readings after its baseline and measure date. [a]
 
     Returns
     -------
@@ -193,25 +196,41 @@ def savings_by_year(readings: MeterReadings, temperature, periods: pd.DataFrame,
     groups : pandas.DataFrame
         :func:`~smartcity.monitoring.savings.group_savings` of every year, with ``year``.
     """
-    last = readings.data["end"].max()
-    first_year = int(periods["baseline_end"].min().year)
-    if years is None:
-        years = range(first_year, pd.Timestamp(last).year)
-    meters, groups = [], []
-    for year in years:
-        start, end = calendar_year(year)
-        if end > last:
-            continue
-        these = periods[periods["baseline_end"] <= start].copy()
-        if these.empty:
-            continue
-        these["reporting_start"], these["reporting_end"] = start, end
-        result = meter_savings(readings, temperature, these, typical=typical, confidence=confidence)
-        meters.append(result.table.assign(year=year))
-        groups.append(group_savings(result, meter_map).assign(year=year))
-    if not meters:
-        return pd.DataFrame(), pd.DataFrame()
-    return pd.concat(meters, ignore_index=True), pd.concat(groups, ignore_index=True)
+    if years is not None:
+        years = [int(y) for y in years]
+        years = {m: [y for y in years if calendar_year(y)[0] >= p["baseline_end"]]
+                 for m, p in periods.iterrows() if not p.get("problem", "")}
+    _, meters = savings_all_years(readings, temperature, periods, typical=typical, confidence=confidence,
+                                  years=years)
+    return meters, groups_by_year(meters, meter_map, confidence)
+
+
+def groups_by_year(meters: pd.DataFrame, meter_map: MeterMap | None, confidence: float) -> pd.DataFrame:
+    """:func:`~smartcity.monitoring.savings.group_savings` of each year of a meter table.
+
+    Parameters
+    ----------
+    meters : pandas.DataFrame
+        Meter tables of several reporting years with a ``year`` column
+        (:func:`~smartcity.monitoring.savings.savings_all_years`).
+    meter_map : MeterMap or None
+        Measure groups.
+    confidence : float
+        Two-sided confidence level of the meters' uncertainties. [1]
+
+    Returns
+    -------
+    pandas.DataFrame
+        The group tables of all years, with ``year``; empty without meters.
+    """
+    if meters.empty:
+        return pd.DataFrame()
+    groups = []
+    for year, table in meters.groupby("year", sort=True):
+        savings = MeterSavings(table=table.drop(columns="year").reset_index(drop=True), monthly=pd.DataFrame(),
+                               confidence=confidence, report=DataQualityReport())
+        groups.append(group_savings(savings, meter_map).assign(year=int(year)))
+    return pd.concat(groups, ignore_index=True)
 
 
 def planned_savings(plan: Plan, meter_map: MeterMap, carriers: dict, years) -> pd.DataFrame:
@@ -241,6 +260,8 @@ def planned_savings(plan: Plan, meter_map: MeterMap, carriers: dict, years) -> p
     links = links[links["meter_id"].map(carriers).eq("district_heat")]
     columns = ["meter_id", "measure_group", "year", "planned_baseline_kWh", "planned_scenario_kWh",
                "planned_savings_kWh"]
+    if links.empty:  # no district-heat meter on a building row of the run (a map of groups only)
+        return _empty_planned(columns)
     rows = []
     sim_years = ds["year"].to_numpy()
     for year in years:
@@ -252,14 +273,26 @@ def planned_savings(plan: Plan, meter_map: MeterMap, carriers: dict, years) -> p
             per[name] = need.to_series() / plan.substation_efficiency
         frame = links[["meter_id", "measure_group"]].assign(
             year=int(year),
-            planned_baseline_kWh=(links["share"] * links["building_id"].map(per[plan.baseline])).to_numpy(),
-            planned_scenario_kWh=(links["share"] * links["building_id"].map(per[plan.scenario])).to_numpy())
+            planned_baseline_kWh=_planned_use(links, per[plan.baseline]),
+            planned_scenario_kWh=_planned_use(links, per[plan.scenario]))
         rows.append(frame)
     if not rows:
-        return pd.DataFrame(columns=columns)
+        return _empty_planned(columns)
     out = pd.concat(rows, ignore_index=True)
     out["planned_savings_kWh"] = out["planned_baseline_kWh"] - out["planned_scenario_kWh"]
     return out.groupby(["meter_id", "measure_group", "year"], as_index=False).sum()[columns]
+
+
+def _planned_use(links: pd.DataFrame, per_building: pd.Series) -> np.ndarray:
+    """``share x`` the building row's use of each map row. [kWh]"""
+    use = links["building_id"].map(per_building).to_numpy(dtype=np.float64)
+    return links["share"].to_numpy(dtype=np.float64) * use
+
+
+def _empty_planned(columns: list[str]) -> pd.DataFrame:
+    """A planned-savings table without rows, its columns typed (text, year, kWh)."""
+    return pd.DataFrame({c: pd.Series(dtype=object if c in ("meter_id", "measure_group") else
+                                      ("int64" if c == "year" else np.float64)) for c in columns})
 
 
 def energy_progress(plan: Plan, meters: pd.DataFrame, groups: pd.DataFrame, planned: pd.DataFrame) -> pd.DataFrame:
@@ -333,7 +366,7 @@ def district_kpis(plan: Plan, years, ids=("co2_total", "co2_reduction_vs_baselin
     years = sorted(set(int(y) for y in years) & sim)
     if not years:
         return pd.DataFrame(columns=["kpi", "name", "unit", "year", "planned", "without_project"])
-    table = kpi_table(plan.results, years=years, baseline=plan.baseline)
+    table = kpi_table(plan.results, ids=list(ids), years=years, baseline=plan.baseline)
     rows = []
     for (kpi_id, name, unit), values in table.iterrows():
         if kpi_id not in ids:

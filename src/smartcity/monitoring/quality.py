@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from smartcity.errors import InputError
-from smartcity.monitoring.parsing import _DAY_NS, _duration_text, _period_text, _time_text
+from smartcity.monitoring.parsing import _DAY_NS, _duration_text, _period_text, _time_text, _times_text
 from smartcity.schema.tables import read_table
 
 __all__ = ["SEVERITIES", "Issue", "DataQualityReport"]
@@ -227,15 +227,17 @@ class _Exclusions:
 
     def __init__(self, n: int) -> None:
         self.reason = np.full(n, "", dtype=object)
+        self._kept = np.ones(n, dtype=bool)
 
     @property
     def kept(self) -> np.ndarray:
-        return self.reason == ""
+        return self._kept.copy()
 
     def exclude(self, index, reason: str) -> None:
         index = np.asarray(index, dtype=np.int64)
-        index = index[self.reason[index] == ""]
+        index = index[self._kept[index]]
         self.reason[index] = reason
+        self._kept[index] = False
 
 
 @dataclass(frozen=True)
@@ -304,25 +306,48 @@ def _check_negative(amount: np.ndarray, unit_text, subjects: np.ndarray, rows: n
         out.exclude(index, f"negative {what}")
 
 
+def _duplicate_groups(keys: pd.DataFrame, kept: np.ndarray, order: np.ndarray | None) -> list[np.ndarray]:
+    """Rows ``kept`` that share their keys with another, as groups in file order, the groups
+    in the order of their first row. ``order``: all rows sorted by the keys (ties in file
+    order), if at hand."""
+    if order is None:
+        sub = keys.iloc[kept].reset_index(drop=True)
+        dup = sub.duplicated(keep=False).to_numpy()
+        if not dup.any():
+            return []
+        index = kept[dup]
+        group_ids = sub[dup].groupby(list(sub.columns), sort=False, dropna=False).ngroup().to_numpy()
+        return [index[group_ids == g] for g in np.unique(group_ids)]
+    mask = np.zeros(len(keys), dtype=bool)
+    mask[kept] = True
+    o = order[mask[order]]
+    same = np.ones(max(len(o) - 1, 0), dtype=bool)
+    for column in keys.columns:
+        v = keys[column].to_numpy()[o]
+        same &= v[1:] == v[:-1]
+    if not same.any():
+        return []
+    starts = np.flatnonzero(np.r_[True, ~same])
+    stops = np.r_[starts[1:], len(o)]
+    several = stops - starts > 1
+    groups = [o[a:b] for a, b in zip(starts[several], stops[several])]
+    return sorted(groups, key=lambda g: g[0])
+
+
 def _resolve_duplicates(keys: pd.DataFrame, amount: np.ndarray, subjects: np.ndarray, rows: np.ndarray,
-                        describe, out: _Exclusions, report: DataQualityReport, unit: str) -> None:
+                        describe, out: _Exclusions, report: DataQualityReport, unit: str,
+                        order: np.ndarray | None = None) -> None:
     """Rows of the same subject and period among the kept rows.
 
     Identical amounts (relative difference <= 1e-9): the first row is kept, the others
     left out (warning). Different amounts: all of them are left out (error), since which
-    one is right cannot be told. ``describe(i)`` names the period of row ``i``.
+    one is right cannot be told. ``describe(i)`` names the period of row ``i``. ``order``:
+    every row sorted by ``keys``, ties in file order (made once by a caller that has it).
     """
     kept = np.flatnonzero(out.kept)
     if kept.size == 0:
         return
-    sub = keys.iloc[kept].reset_index(drop=True)
-    dup = sub.duplicated(keep=False).to_numpy()
-    if not dup.any():
-        return
-    index = kept[dup]
-    group_ids = sub[dup].groupby(list(sub.columns), sort=False, dropna=False).ngroup().to_numpy()
-    for g in np.unique(group_ids):
-        members = index[group_ids == g]  # in file order
+    for members in _duplicate_groups(keys, kept, order):  # each in file order
         values = amount[members]
         i = int(members[0])
         period = describe(i)
@@ -339,14 +364,26 @@ def _resolve_duplicates(keys: pd.DataFrame, amount: np.ndarray, subjects: np.nda
             out.exclude(members, "conflicting duplicate")
 
 
-def _sorted_groups(subjects: np.ndarray, start: np.ndarray, end: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """``index`` ordered by subject, start, end and file order."""
-    codes = pd.factorize(subjects[index], sort=True)[0]
+def _codes(subjects: np.ndarray, codes: np.ndarray | None) -> np.ndarray:
+    """Integer codes of the subjects in name order (given, or made here)."""
+    return codes if codes is not None else pd.factorize(subjects, sort=True)[0]
+
+
+def _sorted_groups(subjects: np.ndarray, start: np.ndarray, end: np.ndarray, index: np.ndarray,
+                   codes: np.ndarray | None = None, order: np.ndarray | None = None) -> np.ndarray:
+    """``index`` ordered by subject, start, end and file order (``codes``: the subjects as
+    integers in name order, ``order``: every row so ordered, if at hand)."""
+    if order is not None:
+        mask = np.zeros(len(start), dtype=bool)
+        mask[index] = True
+        return order[mask[order]]
+    codes = codes[index] if codes is not None else pd.factorize(subjects[index], sort=True)[0]
     order = np.lexsort((index, end[index], start[index], codes))
     return index[order]
 
 
-def _overlaps(subjects: np.ndarray, start: np.ndarray, end: np.ndarray, index: np.ndarray):
+def _overlaps(subjects: np.ndarray, start: np.ndarray, end: np.ndarray, index: np.ndarray,
+              codes: np.ndarray | None = None, order: np.ndarray | None = None):
     """Overlapping and gap pairs among rows ``index`` of each subject.
 
     Returns
@@ -357,12 +394,13 @@ def _overlaps(subjects: np.ndarray, start: np.ndarray, end: np.ndarray, index: n
         Pairs in ``order`` where the later period starts before (overlap) or after (gap)
         the latest end of the subject's earlier periods.
     """
-    order = _sorted_groups(subjects, start, end, index)
+    codes = _codes(subjects, codes)
+    order = _sorted_groups(subjects, start, end, index, codes, order)
     if order.size < 2:
         return order, [], []
     s = start[order].astype(np.int64)
     e = end[order].astype(np.int64)
-    subj = subjects[order]
+    subj = codes[order]
     new_group = np.r_[True, subj[1:] != subj[:-1]]
     group_id = np.cumsum(new_group)
     running = pd.Series(e).groupby(group_id).cummax().to_numpy()
@@ -383,11 +421,16 @@ def _overlaps(subjects: np.ndarray, start: np.ndarray, end: np.ndarray, index: n
 
 
 def _check_mixed_carriers(meter: np.ndarray, carrier: np.ndarray, rows: np.ndarray, out: _Exclusions,
-                          report: DataQualityReport) -> None:
+                          report: DataQualityReport, codes: np.ndarray | None = None,
+                          carrier_codes: np.ndarray | None = None) -> None:
     """Exclude meters whose rows name several carriers: which rows belong to the meter cannot be told."""
-    carriers_per_meter = pd.Series(carrier).groupby(meter).nunique()
-    for m in carriers_per_meter.index[carriers_per_meter.to_numpy() > 1]:
-        index = np.flatnonzero(meter == m)
+    codes = _codes(meter, codes)
+    carrier_codes = pd.factorize(carrier)[0] if carrier_codes is None else carrier_codes
+    pairs = np.unique(codes.astype(np.int64) * (carrier_codes.max(initial=0) + 1) + carrier_codes)
+    per_meter = np.bincount(pairs // (carrier_codes.max(initial=0) + 1), minlength=codes.max(initial=-1) + 1)
+    for code in np.flatnonzero(per_meter > 1):
+        index = np.flatnonzero(codes == code)
+        m = meter[index[0]]
         parts = []
         for c in pd.unique(carrier[index]):
             these = rows[index[carrier[index] == c]]
@@ -398,11 +441,16 @@ def _check_mixed_carriers(meter: np.ndarray, carrier: np.ndarray, rows: np.ndarr
 
 
 def _check_unsorted(meter: np.ndarray, start: np.ndarray, rows: np.ndarray, kept: np.ndarray,
-                    report: DataQualityReport) -> None:
+                    report: DataQualityReport, codes: np.ndarray | None = None) -> None:
     """Rows ``kept`` of a meter out of time order in the file: harmless, they are sorted (info)."""
-    backwards = pd.Series(start[kept]).groupby(meter[kept]).diff().to_numpy() < np.timedelta64(0, "ns")
-    for m in pd.unique(meter[kept][backwards]):
-        first = int(kept[backwards & (meter[kept] == m)][0])
+    codes = _codes(meter, codes)[kept]
+    by_meter = np.argsort(codes, kind="stable")  # each meter's rows in file order
+    c, t = codes[by_meter], start[kept][by_meter].astype(np.int64)
+    backwards = np.zeros(len(kept), dtype=bool)
+    backwards[by_meter] = np.r_[False, (c[1:] == c[:-1]) & (t[1:] < t[:-1])]
+    for code in pd.unique(codes[backwards]):
+        first = int(kept[backwards & (codes == code)][0])
+        m = meter[first]
         report.add("info", "unsorted", m, [rows[first]],
                    f"rows not in time order (the reading from {_time_text(start[first])} comes after a later one)",
                    "sorted by start")
@@ -410,10 +458,11 @@ def _check_unsorted(meter: np.ndarray, start: np.ndarray, rows: np.ndarray, kept
 
 def _check_overlaps_and_gaps(meter: np.ndarray, start: np.ndarray, end: np.ndarray, start_is_date: np.ndarray,
                              end_is_date: np.ndarray, rows: np.ndarray, kept: np.ndarray, out: _Exclusions,
-                             report: DataQualityReport) -> None:
+                             report: DataQualityReport, codes: np.ndarray | None = None,
+                             order: np.ndarray | None = None) -> None:
     """Overlapping readings of a meter among rows ``kept`` (error: the meter is excluded, its
     energy would be counted twice) and gaps between them (warning: left missing)."""
-    _, overlaps, gaps = _overlaps(meter, start, end, kept)
+    _, overlaps, gaps = _overlaps(meter, start, end, kept, codes, order)
     excluded_meters = []
     for i, k in overlaps:
         report.add("error", "overlap", meter[k], [rows[i], rows[k]],
@@ -427,15 +476,18 @@ def _check_overlaps_and_gaps(meter: np.ndarray, start: np.ndarray, end: np.ndarr
                    f"all {len(index)} remaining readings of a meter with overlapping periods",
                    "left out (fix the overlapping periods)")
         out.exclude(index, "meter with overlapping periods")
-    for i, k in gaps:
-        if meter[k] in excluded_meters:
-            continue
+    gaps = [(i, k) for i, k in gaps if meter[k] not in excluded_meters]
+    if not gaps:
+        return
+    before, after = np.array(gaps, dtype=np.int64).T
+    texts = _times_text(np.concatenate([end[before], start[after]]))
+    for j, (i, k) in enumerate(gaps):
         missing = int((start[k] - end[i]).astype(np.int64))
         hint = ""
         if missing == _DAY_NS and end_is_date[i] and start_is_date[k]:
             hint = " (if end dates in the file are inclusive, add one day: end is the start of the next period)"
         report.add("warning", "gap", meter[k], [rows[i], rows[k]],
-                   f"no reading from {_period_text(end[i], start[k])} ({_duration_text(missing)}){hint}",
+                   f"no reading from {texts[j]} to {texts[len(gaps) + j]} ({_duration_text(missing)}){hint}",
                    "left missing")
 
 
@@ -475,7 +527,8 @@ def _check_count_duplicates_and_overlaps(subjects: np.ndarray, start: np.ndarray
     return _sorted_groups(subjects, start, end, kept)
 
 
-def _check_units(order, meter, unit, rate, rows, start, to_kwh, suspect, report) -> None:
+def _check_units(order, meter, unit, rate, rows, start, to_kwh, suspect, report, codes=None,
+                 unit_codes=None) -> None:
     """Report unit changes of a meter; a jump by about the conversion factor is a mix-up.
 
     At a change from unit a to unit b the energy per hour of the reading after the change
@@ -485,7 +538,8 @@ def _check_units(order, meter, unit, rate, rows, start, to_kwh, suspect, report)
     """
     if order.size < 2:
         return
-    m, u = meter[order], unit[order]
+    m = _codes(meter, codes)[order]
+    u = (pd.factorize(unit)[0] if unit_codes is None else unit_codes)[order]
     change = np.flatnonzero((m[1:] == m[:-1]) & (u[1:] != u[:-1])) + 1
     for k in change:
         i, j = int(order[k - 1]), int(order[k])
@@ -503,11 +557,12 @@ def _check_units(order, meter, unit, rate, rows, start, to_kwh, suspect, report)
                        "both converted to kWh")
 
 
-def _check_spikes(order, meter, unit, value, rate, rows, start, end, spike_factor, suspect, report) -> None:
+def _check_spikes(order, meter, unit, value, rate, rows, start, end, spike_factor, suspect, report,
+                  codes=None) -> None:
     """Report readings whose energy per hour is far above the meter's median."""
     if order.size == 0:
         return
-    m = meter[order]
+    m = _codes(meter, codes)[order]
     r = pd.Series(rate[order])
     median = r.groupby(m).transform("median").to_numpy()
     count = r.groupby(m).transform("size").to_numpy()
@@ -528,6 +583,7 @@ def _first_error(report: DataQualityReport) -> str:
     if not errors:
         return "no errors"
     first = errors[0]
-    where = ", ".join(p for p in (first.subject, _rows_text(first.rows, report.row_label, limit=3)) if p)
+    subject = first.subject if len(first.subject) <= 40 else first.subject[:37] + "..."  # a message is one line
+    where = ", ".join(p for p in (subject, _rows_text(first.rows, report.row_label, limit=3)) if p)
     return (f"{len(errors)} error{'s' if len(errors) > 1 else ''}; first: {first.check} ({where}): "
             f"{first.problem}")

@@ -10,7 +10,7 @@ reported problems and their severities are described in
 :mod:`smartcity.monitoring.quality`; times and periods in
 :mod:`smartcity.monitoring.parsing`.
 
-Longer than the house limit of ~700 lines (about 730): the five readers stay in one module
+Longer than the house limit of ~700 lines (about 770): the five readers stay in one module
 so that a caller, the ``monitor`` command among them, finds every reader of measured data
 in one namespace; what they share is in :mod:`~smartcity.monitoring.parsing` and
 :mod:`~smartcity.monitoring.quality`.
@@ -33,9 +33,11 @@ from smartcity.monitoring.parsing import (
     _date_axis,
     _date_or_period,
     _fail,
+    _local_days,
     _parse_times,
     _period_text,
     _require_text,
+    _text_codes,
     _time_text,
 )
 from smartcity.monitoring.quality import (
@@ -87,7 +89,8 @@ ENERGY_UNIT_TO_KWH: dict[str, float] = {
 # Meter readings
 # --------------------------------------------------------------------------------------
 
-_READING_COLUMNS = ["meter_id", "carrier", "start", "end", "hours", "energy_kWh", "value", "unit", "row", "suspect"]
+_READING_COLUMNS = ["meter_id", "carrier", "start", "end", "hours", "energy_kWh", "value", "unit", "row", "suspect",
+                    "corrected"]
 
 
 @dataclass(frozen=True)
@@ -98,16 +101,23 @@ class MeterReadings(_CheckedRows):
     ----------
     data : pandas.DataFrame
         The usable readings, sorted by ``meter_id`` and ``start``. Columns:
-        ``meter_id`` (str), ``carrier`` (str), ``start``, ``end`` (naive datetime64,
-        local standard time; period ``[start, end)``), ``hours`` (length of the period
+        ``meter_id`` (str; a categorical of the file's meter ids), ``carrier`` (str),
+        ``start``, ``end`` (naive datetime64, local standard time; period
+        ``[start, end)``), ``hours`` (length of the period
         [h]), ``energy_kWh`` (energy in the period [kWh]), ``value`` and ``unit`` (as in
         the file), ``row`` (CSV line or Parquet row), ``suspect`` (bool: a warning names
-        the row as a possible unit error; kept).
+        the row as a possible unit error; kept), ``corrected`` (bool: ``energy_kWh`` was
+        corrected for a silent unit switch, :mod:`smartcity.monitoring.levels`).
     excluded : pandas.DataFrame
         The rows left out, same columns plus ``reason`` (str).
     report : DataQualityReport
         Every issue found.
+    levels_checked : bool
+        Whether :func:`~smartcity.monitoring.levels.correct_unit_switches` has been
+        applied (it needs the weather, which the reader does not have).
     """
+
+    levels_checked: bool = False
 
     @property
     def meter_ids(self) -> tuple[str, ...]:
@@ -125,9 +135,12 @@ class MeterReadings(_CheckedRows):
             reading length [h]), ``coverage`` (share of ``[first, last)`` covered by
             readings [-]), ``energy_kWh`` (total [kWh]).
         """
+        cached = self.__dict__.get("_meters")
+        if cached is not None:
+            return cached.copy()
         grouped = self.data.groupby("meter_id", sort=True)
         span_h = (grouped["end"].max() - grouped["start"].min()) / pd.Timedelta(hours=1)
-        return pd.DataFrame({
+        table = pd.DataFrame({
             "carrier": grouped["carrier"].first(),
             "first": grouped["start"].min(),
             "last": grouped["end"].max(),
@@ -136,6 +149,8 @@ class MeterReadings(_CheckedRows):
             "coverage": grouped["hours"].sum() / span_h,
             "energy_kWh": grouped["energy_kWh"].sum(),
         })
+        object.__setattr__(self, "_meters", table)  # the readings do not change: made once
+        return table.copy()
 
 
 def read_meter_readings(path: str | Path, *, utc_offset_h: float = LOCAL_STANDARD_UTC_OFFSET_H,
@@ -209,14 +224,23 @@ def read_meter_readings(path: str | Path, *, utc_offset_h: float = LOCAL_STANDAR
         raise ValueError(f"spike_factor = {spike_factor!r}; allowed: a number > 1 [-]")
     frame, rows, report = _read(path, "meter_readings")
     _require_text(frame, "meter_id", "meter identifier")
-    times = _parse_times(frame, ["start", "end"], utc_offset_h)
+    wall: dict = {}
+    times = _parse_times(frame, ["start", "end"], utc_offset_h, wall_clock=wall)
     start, start_is_date = times["start"]
     end, end_is_date = times["end"]
-    meter = _as_ids(frame["meter_id"])
-    carrier = _as_ids(frame["carrier"])
-    unit = _as_ids(frame["unit"])
+    local = _local_days(wall)
+    if local.any():  # whole days of a clock with an offset stay whole days
+        start, end = np.where(local, wall["start"], start), np.where(local, wall["end"], end)
+        start_is_date, end_is_date = start_is_date | local, end_is_date | local
+    # meters as integer codes in name order: the checks group by them, messages use the names
+    codes, names = _text_codes(frame, "meter_id", sort=True)
+    meter = names[codes]
+    carrier_codes, carrier_names = _text_codes(frame, "carrier")
+    carrier = carrier_names[carrier_codes]
+    unit_codes, unit_names = _text_codes(frame, "unit")
+    unit = unit_names[unit_codes]
     value = frame["value"].to_numpy(dtype=np.float64)
-    energy = value * np.array([ENERGY_UNIT_TO_KWH[u] for u in unit], dtype=np.float64)
+    energy = value * np.array([ENERGY_UNIT_TO_KWH[u] for u in unit_names], dtype=np.float64)[unit_codes]
     hours = (end - start).astype(np.int64) / _HOUR_NS
     n = len(frame)
     out = _Exclusions(n)
@@ -225,22 +249,27 @@ def read_meter_readings(path: str | Path, *, utc_offset_h: float = LOCAL_STANDAR
     _check_periods(start, end, meter, rows, out, report)
     _check_negative(value, lambda i: unit[i], meter, rows, start, end, out, report, "reading")
 
-    _check_mixed_carriers(meter, carrier, rows, out, report)
-    keys = pd.DataFrame({"meter_id": meter, "start": start, "end": end})
+    _check_mixed_carriers(meter, carrier, rows, out, report, codes=codes, carrier_codes=carrier_codes)
+    by_period = np.lexsort((end, start, codes))  # every row by meter, start, end; ties in file order
+    keys = pd.DataFrame({"meter_id": codes, "start": start, "end": end})
     _resolve_duplicates(keys, energy, meter, rows, lambda i: "the period " + _period_text(start[i], end[i]),
-                        out, report, "kWh")
+                        out, report, "kWh", order=by_period)
     kept = np.flatnonzero(out.kept)
-    _check_unsorted(meter, start, rows, kept, report)
-    _check_overlaps_and_gaps(meter, start, end, start_is_date, end_is_date, rows, kept, out, report)
+    _check_unsorted(meter, start, rows, kept, report, codes=codes)
+    _check_overlaps_and_gaps(meter, start, end, start_is_date, end_is_date, rows, kept, out, report, codes=codes,
+                             order=by_period)
 
     kept = np.flatnonzero(out.kept)
-    order = _sorted_groups(meter, start, end, kept)
+    order = _sorted_groups(meter, start, end, kept, codes=codes, order=by_period)
     rate = np.divide(energy, hours, out=np.full(n, np.nan), where=hours > 0)  # [kWh/h]
-    _check_units(order, meter, unit, rate, rows, start, ENERGY_UNIT_TO_KWH, suspect, report)
-    _check_spikes(order, meter, unit, value, rate, rows, start, end, spike_factor, suspect, report)
+    _check_units(order, meter, unit, rate, rows, start, ENERGY_UNIT_TO_KWH, suspect, report, codes=codes,
+                 unit_codes=unit_codes)
+    _check_spikes(order, meter, unit, value, rate, rows, start, end, spike_factor, suspect, report, codes=codes)
 
-    columns = {"meter_id": meter, "carrier": carrier, "start": start, "end": end, "hours": hours,
-               "energy_kWh": energy, "value": value, "unit": unit, "row": rows, "suspect": suspect}
+    meter_ids = pd.Categorical.from_codes(codes, categories=pd.Index(np.asarray(names, dtype=object), dtype=object))
+    columns = {"meter_id": meter_ids, "carrier": frame["carrier"].array, "start": start, "end": end,
+               "hours": hours, "energy_kWh": energy, "value": value, "unit": frame["unit"].array, "row": rows,
+               "suspect": suspect, "corrected": np.zeros(n, dtype=bool)}
     table = pd.DataFrame(columns, columns=_READING_COLUMNS)
     data, excluded = _usable_rows(table, order, out, report, "meter reading",
                                   "readings with end after start, non-negative values and no overlapping periods")
@@ -312,7 +341,8 @@ def read_meter_map(path: str | Path, readings: MeterReadings | pd.DataFrame | No
                     "one row per meter and building or group")
     share = frame["share"].to_numpy(dtype=np.float64)
     totals = pd.Series(share).groupby(meter, sort=False).sum()
-    for m, total in totals.items():
+    uneven = totals[(totals > 1.0 + 1e-9) | (totals < 1.0 - 1e-9)]
+    for m, total in uneven.items():
         index = np.flatnonzero(meter == m)
         if total > 1.0 + 1e-9:
             raise _fail(frame, int(index[-1]), "share", f"the shares of meter {m!r} add up to {total:g}", total,
@@ -333,7 +363,7 @@ def read_meter_map(path: str | Path, readings: MeterReadings | pd.DataFrame | No
 
     if readings is not None:
         table = readings.data if isinstance(readings, MeterReadings) else readings
-        with_readings = set(table["meter_id"].astype(str))
+        with_readings = set(str(m) for m in pd.unique(table["meter_id"]))
         for m in sorted(with_readings - set(meter)):
             report.add("warning", "unmapped", m, (), "meter has readings but no row in the meter map",
                        "its energy is attributed to no building or group")
@@ -610,7 +640,9 @@ def read_measured_weather(path: str | Path, *, min_hours: int = 20,
     * ``.csv`` with a ``ghi`` column -- the package's hourly weather CSV, read by
       :func:`smartcity.weather.read_weather_csv` (one complete year);
     * ``.csv`` or ``.parquet`` with the ``measured_weather`` schema: ``time`` and
-      ``temperature_C``. If every ``time`` is a date the rows are daily means; otherwise
+      ``temperature_C``. If every ``time`` is a date, or every ``time`` is midnight of
+      the clock it is written in (``2021-07-01T00:00+02:00``), the rows are daily means
+      of those calendar days; otherwise
       every ``time`` must be a date-time and each row one observation (hourly means, or
       sub-hourly observations): the observations of each hour are averaged, and the
       daily mean is the mean of the hours with data when there are at least
@@ -658,11 +690,16 @@ def read_measured_weather(path: str | Path, *, min_hours: int = 20,
                          allowed="'.epw', '.csv' (hourly weather CSV or time,temperature_C) or '.parquet'")
 
     frame, rows, report = _read(path, "measured_weather")
-    time, is_date = _parse_times(frame, ["time"], utc_offset_h)["time"]
+    wall: dict = {}
+    time, is_date = _parse_times(frame, ["time"], utc_offset_h, wall_clock=wall)["time"]
     if is_date.any() and not is_date.all():
         i = int(np.flatnonzero(is_date != is_date[0])[0])
         raise _fail(frame, i, "time", "dates and date-times mixed", frame["time"].iloc[i],
                     "all dates (daily means) or all date-times (observations)")
+    clock = np.where(np.isnat(wall["time"]), time, wall["time"])
+    if not is_date.any() and (clock == clock.astype("datetime64[D]").astype("datetime64[ns]")).all():
+        # every time is midnight of the clock that wrote it: daily means, one per calendar day
+        time, is_date = clock, np.ones(len(time), dtype=bool)
     temperature = frame["temperature_C"].to_numpy(dtype=np.float64)
     out = _Exclusions(len(frame))
     subject = np.array([_time_text(t) for t in time], dtype=object)

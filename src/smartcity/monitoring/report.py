@@ -3,7 +3,7 @@
 :func:`write_monitoring_report` writes into one folder::
 
     out_dir/report.html            the page: inline CSS, no scripts, no external resources
-    out_dir/tables.md              every table in Markdown
+    out_dir/tables.md              every table in Markdown (a long one: its first rows)
     out_dir/tables/<name>.csv      every table as CSV (units in the column names)
     out_dir/figures/<name>.png|svg the figures
 
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+import re
 from pathlib import Path
 
 import numpy as np
@@ -56,9 +57,12 @@ _PLAN = "#7f7f7f"
 
 
 def _figure(width: float = 9.0, height: float = 4.8):
+    """A figure with fixed margins (a layout engine would double the time to save it)."""
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), layout="constrained")
+    fig = Figure(figsize=(width, height))
+    fig.subplots_adjust(left=0.8 / width, right=1.0 - 0.25 / width, bottom=0.55 / height, top=1.0 - 0.45 / height)
+    return fig
 
 
 def plot_measured_vs_baseline(monthly: pd.DataFrame, *, title: str | None = None):
@@ -238,14 +242,49 @@ def check_report_target(out_dir: str | Path, force: bool) -> None:
 
 
 def _markdown(df: pd.DataFrame) -> str:
-    frame = df.copy()
-    for c in frame.columns:
-        if frame[c].dtype.kind == "f":
-            frame[c] = frame[c].map(lambda v: "" if pd.isna(v) else f"{v:.6g}")
-    header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
-    rule = "|" + "---|" * len(frame.columns)
-    body = ["| " + " | ".join(str(v).replace("|", "/") for v in row) + " |" for row in frame.itertuples(index=False)]
+    """A table in Markdown; numbers with 6 significant digits, missing values empty."""
+    columns = []
+    for c in df.columns:
+        values = df[c]
+        if values.dtype.kind == "f":
+            v = values.to_numpy(dtype=np.float64)
+            text = np.char.mod("%.6g", np.where(np.isfinite(v), v, 0.0)).astype(object)
+            text[np.isnan(v)] = ""
+            text[np.isposinf(v)] = "inf"
+            text[np.isneginf(v)] = "-inf"
+        elif values.dtype.kind == "M":  # as str() of a Timestamp writes it, without making one per cell
+            stamps = values.to_numpy(dtype="datetime64[s]")
+            text = np.char.replace(np.datetime_as_string(stamps), "T", " ").astype(object)
+            text[np.isnat(stamps)] = "NaT"
+        else:
+            text = values.to_numpy(dtype=object)
+            text = np.array([str(x).replace("|", "/") for x in text], dtype=object)
+        columns.append(text)
+    header = "| " + " | ".join(str(c) for c in df.columns) + " |"
+    rule = "|" + "---|" * len(df.columns)
+    body = ["| " + " | ".join(row) + " |" for row in zip(*columns)] if columns else []
     return "\n".join([header, rule, *body])
+
+
+#: Rows of a table shown on the page and in ``tables.md`` (every row is in its CSV file),
+#: and issues of one check of one file in the page's data-quality table. [-]
+MARKDOWN_ROWS = 1000
+PAGE_ROWS = 200
+PAGE_ISSUES_PER_CHECK = 20
+
+
+def _page_table(name: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """The rows of a table shown on the page, and a footer saying what is left out."""
+    if name == "data_quality" and {"file", "check"} <= set(frame.columns):
+        shown = frame.groupby(["file", "check"], sort=False).head(PAGE_ISSUES_PER_CHECK)
+        if len(shown) < len(frame):
+            return shown, (f"{PAGE_ISSUES_PER_CHECK} issues of each check shown, {len(shown):,} of {len(frame):,}; "
+                           f"every issue is in tables/{name}.csv.")
+        return frame, None
+    if len(frame) > PAGE_ROWS:
+        footer = f"The first {PAGE_ROWS} of {len(frame):,} rows; every row is in tables/{name}.csv."
+        return frame.head(PAGE_ROWS), footer
+    return frame, None
 
 
 def write_monitoring_report(out_dir: str | Path, *, tables: dict, figures: dict, sections: list, title: str,
@@ -279,7 +318,9 @@ def write_monitoring_report(out_dir: str | Path, *, tables: dict, figures: dict,
         md = [f"# {title}", ""] + [f"- {k}: {v}" for k, v in meta] + [""]
         for name, frame in tables.items():
             frame.to_csv(tmp / "tables" / f"{name}.csv", index=False, lineterminator="\n")
-            md += [f"## {name}", "", _markdown(frame) if len(frame) else "(empty)", ""]
+            md += [f"## {name}", "", _markdown(frame.head(MARKDOWN_ROWS)) if len(frame) else "(empty)", ""]
+            if len(frame) > MARKDOWN_ROWS:
+                md += [f"(the first {MARKDOWN_ROWS:,} of {len(frame):,} rows; every row is in tables/{name}.csv)", ""]
         (tmp / "tables.md").write_text("\n".join(md), encoding="utf-8")
         drawn = {}
         for name, (make, caption) in figures.items():
@@ -294,7 +335,8 @@ def write_monitoring_report(out_dir: str | Path, *, tables: dict, figures: dict,
             for part in parts:
                 if part.startswith("table:"):
                     name = part[6:]
-                    body.append(table_html(tables[name], caption=name) if len(tables[name])
+                    shown, footer = _page_table(name, tables[name])
+                    body.append(table_html(shown, caption=name, footer=footer) if len(shown)
                                 else f'<p class="note">{html.escape(name)}: no rows.</p>')
                 elif part.startswith("figure:"):
                     name = part[7:]
@@ -321,6 +363,52 @@ def write_monitoring_report(out_dir: str | Path, *, tables: dict, figures: dict,
 # --------------------------------------------------------------------------------------
 # The whole report from read data
 # --------------------------------------------------------------------------------------
+
+def _reason(flag: str) -> str:
+    """A flag without its figures, so that meters flagged for the same reason count together."""
+    from smartcity.monitoring.savings import MAX_REPORTING_MISSING_SHARE
+
+    text = re.sub(r"\s*\([^()]*(?:\([^()]*\)[^()]*)*\)", "", flag).strip()  # parentheses, one level nested
+    return re.sub(r"^\d+% of ", f"more than {MAX_REPORTING_MISSING_SHARE:.0%} of ", text)
+
+
+#: Notes of the meter table's flags that are no reason to leave a meter out.
+_NOTES = ("suspect reading(s) not used", "reading(s) corrected for a unit switch")
+
+
+def _savings_summary(result, groups: pd.DataFrame, confidence: float) -> list[str]:
+    """Lines for the terminal: meters and why some are left out, the totals (or why there is
+    none) and the warnings of the savings step (e.g. weather missing in a period)."""
+    table = result.table
+    left = table[~table["used_in_totals"].astype(bool)]
+    lines = [f"{len(table)} meters, {len(left)} left out of the totals"]
+    if len(left):
+        reasons = pd.Series([_reason(f) for flags in left["flags"] for f in str(flags).split("; ")
+                             if f and not f.endswith(_NOTES)], dtype=object)
+        counts = reasons.value_counts()
+        lines.append("  left out: " + "; ".join(f"{n} x {r}" for r, n in counts.head(4).items())
+                     + (f"; ... ({len(counts) - 4} more reasons)" if len(counts) > 4 else ""))
+    total = groups[groups["measure_group"] == "(all)"] if len(groups) else groups
+    for _, row in total.iterrows():
+        if not row["meters_used"]:
+            lines.append(f"{row['carrier']}: no total: all {int(row['meters'])} meter(s) are left out of the totals "
+                         "(reasons above; every meter is in tables/savings_by_meter.csv)")
+            continue
+        lines.append(f"{row['carrier']}: avoided {row['avoided_energy_kWh'] / 1e3:,.1f} +- "
+                     f"{row['avoided_uncertainty_kWh'] / 1e3:,.1f} MWh, "
+                     f"normalised {row['normalised_savings_kWh'] / 1e3:,.1f}"
+                     f" +- {row['normalised_uncertainty_kWh'] / 1e3:,.1f} MWh ({confidence:.0%}), CO2 "
+                     f"{row['normalised_co2_t']:,.1f} t ({int(row['meters_used'])} meters)")
+    shown: dict = {}
+    for issue in result.report:
+        if issue.severity != "info" and issue.check != "meter_flagged":
+            shown.setdefault(issue.check, []).append(issue)
+    for check, found in shown.items():
+        lines += ["  " + i.format(result.report.row_label) for i in found[:3]]
+        if len(found) > 3:
+            lines.append(f"  ... {len(found) - 3} more '{check}' issue(s)")
+    return lines
+
 
 def monitoring_report(plan, readings, weather, out_dir: str | Path, *, meter_map=None, counts=None,
                       ridership=None, typical=None, baseline=None, reporting=None, confidence: float = 0.95,
@@ -357,21 +445,26 @@ def monitoring_report(plan, readings, weather, out_dir: str | Path, *, meter_map
     """
     from smartcity.monitoring import progress as pg
     from smartcity.monitoring import savings as sv
+    from smartcity.monitoring.levels import correct_unit_switches
 
     check_report_target(out_dir, force)
+    if not readings.levels_checked:
+        readings = correct_unit_switches(readings, weather.daily)
     periods = sv.meter_periods(readings, meter_map, measure_start_years=plan.measure_start_years,
                                baseline=baseline, reporting=reporting)
-    result = sv.meter_savings(readings, weather.daily, periods, typical=typical, confidence=confidence)
+    with_periods = periods[periods["problem"] == ""]
+    reporting_year = int((with_periods["reporting_end"].max() - pd.Timedelta(days=1)).year)
+    if baseline is None and reporting is None:
+        result, meters_y = sv.savings_all_years(readings, weather.daily, periods, typical=typical,
+                                                confidence=confidence)
+        groups_y = pg.groups_by_year(meters_y, meter_map, confidence)
+    else:
+        result = sv.meter_savings(readings, weather.daily, periods, typical=typical, confidence=confidence)
+        meters_y = result.table[result.table["model"] != ""].assign(year=reporting_year)
+        groups_y = sv.group_savings(result, meter_map).assign(year=reporting_year)
     groups = sv.group_savings(result, meter_map)
-    reporting_year = int((periods["reporting_end"].max() - pd.Timedelta(days=1)).year)
     factors = sv.emission_factors(plan.results, plan.scenario, reporting_year)
     groups = sv.co2_savings(groups, factors)
-    if baseline is None and reporting is None:
-        meters_y, groups_y = pg.savings_by_year(readings, weather.daily, periods, meter_map, typical=typical,
-                                                confidence=confidence)
-    else:
-        meters_y = result.table.assign(year=reporting_year)
-        groups_y = sv.group_savings(result, meter_map).assign(year=reporting_year)
     carriers = readings.data.groupby("meter_id")["carrier"].first().to_dict()
     years = sorted(int(y) for y in groups_y["year"].unique()) if len(groups_y) else []
     progress = pd.DataFrame()
@@ -415,7 +508,10 @@ def monitoring_report(plan, readings, weather, out_dir: str | Path, *, meter_map
         figure_parts.append(f"figure:{name}")
     cum_parts = []
     if len(progress):
-        for i, (item, g) in enumerate(progress[progress["kpi"] == "heat_savings_normalised"].groupby("item")):
+        heat = progress[progress["kpi"] == "heat_savings_normalised"]
+        if heat["item"].nunique() == 2:  # one measure group: its figure is the one of '(all)'
+            heat = heat[heat["item"] != "(all)"]
+        for i, (item, g) in enumerate(heat.groupby("item")):
             g = g.sort_values("year")
             name = f"cumulative_savings_{i + 1}"
             figures[name] = (lambda g=g, item=item: plot_cumulative_savings(
@@ -455,20 +551,13 @@ def monitoring_report(plan, readings, weather, out_dir: str | Path, *, meter_map
                                       "(nothing is dropped silently).</p>", "table:data_quality"]))
     meta = [("scenario", f"{plan.scenario} (compared with {plan.baseline})"),
             ("meters", f"{len(result.table)} ({n_left} left out of the totals)"),
-            ("reporting period (latest)", f"{periods['reporting_start'].min():%Y-%m-%d} to "
-                                          f"{periods['reporting_end'].max():%Y-%m-%d}"),
+            ("reporting period (latest)", f"{with_periods['reporting_start'].min():%Y-%m-%d} to "
+                                          f"{with_periods['reporting_end'].max():%Y-%m-%d}"),
             ("emission factors", f"model year {factors['year']}"),
             ("run", str(plan.results.attrs.get("created_utc", "")))]
     page = write_monitoring_report(out_dir, tables=tables, figures=figures, sections=sections,
                                    title=f"Monitoring report: {plan.scenario}", meta=meta, force=force)
-    total = groups[groups["measure_group"] == "(all)"]
-    lines = [f"{len(result.table)} meters, {n_left} left out of the totals"]
-    for _, row in total.iterrows():
-        lines.append(f"{row['carrier']}: avoided {row['avoided_energy_kWh'] / 1e3:,.1f} +- "
-                     f"{row['avoided_uncertainty_kWh'] / 1e3:,.1f} MWh, "
-                     f"normalised {row['normalised_savings_kWh'] / 1e3:,.1f}"
-                     f" +- {row['normalised_uncertainty_kWh'] / 1e3:,.1f} MWh ({confidence:.0%}), CO2 "
-                     f"{row['normalised_co2_t']:,.1f} t")
+    lines = _savings_summary(result, groups, confidence)
     if geh is not None and len(geh):
         last = geh.iloc[-1]
         lines.append(f"links: {int(last['links'])} counted in {int(last['year'])}, "
