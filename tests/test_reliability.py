@@ -400,3 +400,11 @@ def test_inherited_transport_of_another_district_warns_and_can_be_dropped(tmp_pa
                      encoding="utf-8")
     err = _validate(child, capsys)
     assert f"{child}, key 'scenario.drop': nothing inherited under this key to drop; got 'transprt'" in err
+
+
+def test_a_table_that_is_a_pipe_is_refused(small_scenario, capsys):
+    table = small_scenario.parent / "buildings.csv"
+    table.unlink()
+    os.mkfifo(table)
+    err = _validate(small_scenario, capsys)
+    assert "buildings.csv: not a regular file" in err or "key 'buildings.table': not a regular file" in err
