@@ -28,6 +28,19 @@ warmup_hours = 48
 """
 
 
+#: A measure of the small district whose saving carries a distribution (an uncertain input for sweeps).
+FEEDBACK = """
+[measures.feedback]
+type = "smart_meter_feedback"
+start_year = 2015
+ramp = { value = 50, unit = "%/a", assumption = true, reason = "test" }
+heat_saving_share = { value = 3, unit = "%", distribution = "triangular", low = 1, mode = 3, high = 5, \
+assumption = true, reason = "test" }
+investment = { value = 10, unit = "DKK/m2", assumption = true, reason = "test" }
+lifetime_years = 10
+"""
+
+
 @pytest.fixture
 def repo() -> Path:
     return REPO
@@ -48,3 +61,15 @@ def default_run():
     from smartcity.run import default_scenarios, run_scenarios
 
     return run_scenarios(default_scenarios(), command="test")
+
+
+@pytest.fixture(scope="module")
+def small_results(tmp_path_factory):
+    """A results file of the small district (scenarios 'small' and 'small_light') and its scenario files."""
+    from smartcity.cli import main
+    from tests.kpi.conftest import write_small_district
+
+    folder = tmp_path_factory.mktemp("small_results")
+    base, light = write_small_district(folder / "district")
+    assert main(["run", "-q", str(base), str(light), "-o", str(folder / "out")]) == 0
+    return folder / "out" / "results.nc", base, light

@@ -40,7 +40,7 @@ from pathlib import Path
 import pytest
 
 from smartcity.cli import main
-from tests.conftest import REPO, SMALL_BASELINE, TEST_DATA
+from tests.conftest import FEEDBACK, REPO, SMALL_BASELINE, TEST_DATA
 from tests.kpi.conftest import SMALL_LIGHT
 
 DISTRICT = REPO / "scenarios" / "aalborg-east"
@@ -53,17 +53,6 @@ GRID_CO2_SAMPLE = TEST_DATA / "energinet_co2_sample.csv"
 #: Longest error line accepted: enough for a message that lists the allowed keys or values.
 MAX_LINE = 1200
 
-#: A measure of the small district with a distribution: the sweep stores' uncertain input.
-FEEDBACK = """
-[measures.feedback]
-type = "smart_meter_feedback"
-start_year = 2015
-ramp = { value = 50, unit = "%/a", assumption = true, reason = "test" }
-heat_saving_share = { value = 3, unit = "%", distribution = "triangular", low = 1, mode = 3, high = 5, \
-assumption = true, reason = "test" }
-investment = { value = 10, unit = "DKK/m2", assumption = true, reason = "test" }
-lifetime_years = 10
-"""
 
 #: A valid envelope renovation of the small district, edited by the measure cases.
 RENOVATION = """

@@ -320,16 +320,6 @@ def test_transport_measure_without_transport_model_is_refused(small_scenario, tm
 # --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def small_results(tmp_path_factory):
-    """A results file of the small district (scenarios 'small' and 'small_light') and its scenario files."""
-    from tests.kpi.conftest import write_small_district
-
-    folder = tmp_path_factory.mktemp("kpi_cli")
-    base, light = write_small_district(folder / "district")
-    assert main(["run", "-q", str(base), str(light), "-o", str(folder / "out")]) == 0
-    return folder / "out" / "results.nc", base, light
-
 
 def one_error_line(capsys) -> str:
     err = capsys.readouterr().err

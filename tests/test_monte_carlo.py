@@ -22,6 +22,7 @@ from smartcity.scenario import load_scenario
 from smartcity.scenario.overrides import apply_scale_factors, with_overrides
 from smartcity.sweep import _unit_design, kpi_values, plan_sweep, run_job
 from smartcity.uncertainty import uncertain_inputs
+from tests.conftest import FEEDBACK
 
 REPO = Path(__file__).resolve().parents[1]
 LIGHTHOUSE = REPO / "scenarios" / "aalborg-east" / "lighthouse.toml"
@@ -36,16 +37,6 @@ scale = { value = 1.0, unit = "1", distribution = "triangular", low = 0.5, mode 
 assumption = true, reason = "test" }
 """
 
-FEEDBACK = """
-[measures.feedback]
-type = "smart_meter_feedback"
-start_year = 2015
-ramp = { value = 50, unit = "%/a", assumption = true, reason = "test" }
-heat_saving_share = { value = 3, unit = "%", distribution = "triangular", low = 1, mode = 3, high = 5, \
-assumption = true, reason = "test" }
-investment = { value = 10, unit = "DKK/m2", assumption = true, reason = "test" }
-lifetime_years = 10
-"""
 
 
 @pytest.fixture

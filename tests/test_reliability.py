@@ -302,38 +302,28 @@ def test_long_values_are_shortened_in_messages():
 # --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def two_scenarios(tmp_path_factory):
-    from tests.kpi.conftest import write_small_district
-
-    folder = tmp_path_factory.mktemp("reliability")
-    base, light = write_small_district(folder / "district")
-    assert main(["run", "-q", str(base), str(light), "-o", str(folder / "out")]) == 0
-    return folder / "out" / "results.nc", base, light
-
-
 @pytest.mark.parametrize("args, expected", [
     (["kpi", "--baseline", "nobody"], "--baseline nobody: no such scenario in the results; they hold small, "),
     (["compare", "--baseline", "nobody"], "--baseline nobody: no such scenario"),
     (["compare", "--year", "1800"], "--year 1800: not a year of the results (simulated years: 2015-2017)"),
     (["kpi", "--years", "1800"], "(simulated years: 2015-2017"),
 ], ids=["kpi-baseline", "compare-baseline", "compare-year", "kpi-years"])
-def test_options_naming_what_the_results_lack(two_scenarios, capsys, args, expected):
-    results, _, _ = two_scenarios
+def test_options_naming_what_the_results_lack(small_results, capsys, args, expected):
+    results, _, _ = small_results
     assert main([args[0], str(results), *args[1:]]) == 2
     assert expected in one_line(capsys)
 
 
-def test_format_and_suffix_must_agree(two_scenarios, tmp_path, capsys):
-    results, _, _ = two_scenarios
+def test_format_and_suffix_must_agree(small_results, tmp_path, capsys):
+    results, _, _ = small_results
     assert main(["kpi", str(results), "--format", "csv", "-o", str(tmp_path / "k.md")]) == 2
     assert "--format csv does not match the file's suffix (a md file)" in one_line(capsys)
     assert listing(tmp_path) == []
     assert main(["kpi", str(results), "--format", "csv", "-o", str(tmp_path / "k.txt")]) == 0  # no implied format
 
 
-def test_output_under_a_file_is_one_line(two_scenarios, tmp_path, capsys):
-    results, _, _ = two_scenarios
+def test_output_under_a_file_is_one_line(small_results, tmp_path, capsys):
+    results, _, _ = small_results
     (tmp_path / "f").write_text("a file")
     assert main(["kpi", str(results), "-o", str(tmp_path / "f" / "k.csv")]) == 2
     assert "f is a file, not a folder" in one_line(capsys)

@@ -30,18 +30,7 @@ from smartcity.sweep import (  # noqa: E402
     run_sweep,
     with_overrides,
 )
-
-#: A measure whose saving carries a distribution: the small scenario's one uncertain input.
-FEEDBACK = """
-[measures.feedback]
-type = "smart_meter_feedback"
-start_year = 2015
-ramp = { value = 50, unit = "%/a", assumption = true, reason = "test" }
-heat_saving_share = { value = 3, unit = "%", distribution = "triangular", low = 1, mode = 3, high = 5, \
-assumption = true, reason = "test" }
-investment = { value = 10, unit = "DKK/m2", assumption = true, reason = "test" }
-lifetime_years = 10
-"""
+from tests.conftest import FEEDBACK  # noqa: E402
 
 EF = "supply.electricity.emission_factor"
 
