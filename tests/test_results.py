@@ -10,6 +10,7 @@ import textwrap
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 import xarray as xr
 
@@ -155,3 +156,32 @@ def test_killed_process_leaves_no_file_under_the_final_name(tmp_path):
         assert not final.exists()
     leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".big.nc.")]
     assert all(p.name.endswith(".tmp") for p in leftovers)
+
+
+def test_open_result_leaves_out_the_hourly_series_not_asked_for(small_results):
+    path = small_results[0]
+    full = open_result(path)
+    part = open_result(path, hourly=["grid_carbon_intensity"])
+    hourly = {k for k, v in full.data_vars.items() if "hour" in v.dims}
+    assert "grid_carbon_intensity" in hourly and len(hourly) > 1
+    assert set(part.data_vars) == (set(full.data_vars) - hourly) | {"grid_carbon_intensity"}
+    for name in part.data_vars:  # the variables read are the same values, attributes and coordinates
+        xr.testing.assert_identical(part[name], full[name])
+    assert part.attrs == full.attrs
+    assert set(open_result(path, hourly=[]).data_vars) == set(full.data_vars) - hourly
+
+
+def test_plan_of_a_results_file_reads_what_monitoring_uses(small_results):
+    # The monitoring plan reads the annual results and the hourly series it names; the
+    # district KPIs it reports are those of the whole file.
+    from smartcity.kpi import kpi_table
+    from smartcity.monitoring.progress import PLAN_HOURLY
+    from smartcity.run import load_plan
+
+    path = small_results[0]
+    plan = load_plan(path, baseline="small")
+    hourly = {k for k, v in plan.results.data_vars.items() if "hour" in v.dims}
+    assert hourly == set(PLAN_HOURLY) & set(open_result(path).data_vars)
+    ids = ["co2_total", "co2_reduction_vs_baseline", "energy_savings", "public_transport_ridership"]
+    pd.testing.assert_frame_equal(kpi_table(plan.results, ids=ids, baseline="small"),
+                                  kpi_table(open_result(path), ids=ids, baseline="small"))

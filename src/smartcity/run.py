@@ -474,7 +474,7 @@ def run_building_file(path: str | Path, weather: str | Path | None = None) -> si
 
 
 def load_plan(path: str | Path, *, scenario: str | None = None, baseline: str = "baseline",
-              command: str | None = None):
+              command: str | None = None, hourly=None):
     """The plan monitored from a scenario file (run with the root of its ``extends`` chain) or a results file.
 
     Parameters
@@ -488,6 +488,10 @@ def load_plan(path: str | Path, *, scenario: str | None = None, baseline: str = 
         Name of the baseline scenario in a results file.
     command : str, optional
         Command line recorded in the run's provenance.
+    hourly : iterable of str, optional
+        The hourly results read from a results file (see
+        :func:`smartcity.results.open_result`); default
+        :data:`smartcity.monitoring.progress.PLAN_HOURLY`, what monitoring uses.
 
     Returns
     -------
@@ -498,7 +502,7 @@ def load_plan(path: str | Path, *, scenario: str | None = None, baseline: str = 
     SmartcityError
         Not a scenario or results file; the run's inputs are bad (InputError).
     """
-    from smartcity.monitoring.progress import plan_from_results
+    from smartcity.monitoring.progress import PLAN_HOURLY, plan_from_results
     from smartcity.results import open_result
 
     path = Path(path)
@@ -509,7 +513,7 @@ def load_plan(path: str | Path, *, scenario: str | None = None, baseline: str = 
     suffix = path.suffix.lower()
     if suffix == ".nc":
         try:
-            results = open_result(path)
+            results = open_result(path, hourly=PLAN_HOURLY if hourly is None else hourly)
         except (OSError, ValueError) as exc:
             raise SmartcityError(f"{path}: not a readable results file ({exc})") from None
         return plan_from_results(results, scenario, baseline)

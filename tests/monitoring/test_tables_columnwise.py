@@ -29,6 +29,12 @@ RECORD_WISE = {
     "blank line": HEADER + "\nM1,district_heat,2021-01-01,2021-01-02,5,kWh\n\nM1,district_heat,2021-01-02,2021-01-03,"
                            "6,kWh\n",
     "line of commas": HEADER + "\nM1,district_heat,2021-01-01,2021-01-02,5,kWh\n,,,,,\n",
+    "line of blanks and commas": HEADER + "\nM1,district_heat,2021-01-01,2021-01-02,5,kWh\n , ,\t, ,, \n",
+    "blank last line": HEADER + "\nM1,district_heat,2021-01-01,2021-01-02,5,kWh\n\n",
+    "blank line, CRLF": (HEADER + "\nM1,district_heat,2021-01-01,2021-01-02,5,kWh\n\nM1,district_heat,2021-01-02,"
+                         "2021-01-03,6,kWh\n").replace("\n", "\r\n"),
+    "one column, a line of spaces": "meter_id\nM1\n   \nM2\n",
+    "one column, a line of no-break spaces": "meter_id\nM1\n\u00a0\u2003\nM2\n",
     "a cell too many": HEADER + "\nM1,district_heat,2021-01-01,2021-01-02,5,kWh,x\n",
     "a cell too few": HEADER + "\nM1,district_heat,2021-01-01,2021-01-02,5\n",
     "semicolons": HEADER.replace(",", ";") + "\nM1;district_heat;2021-01-01;2021-01-02;5;kWh\n",

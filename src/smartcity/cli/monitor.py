@@ -97,7 +97,7 @@ def _cmd_monitor(args, command: str) -> int:
             raise SmartcityError(f"{taken[0]}: file already exists; pass --force to replace the demo files")
         if args.results is not None:
             source = args.results
-            plan = _plan(load_plan, source, hint="", scenario="lighthouse")
+            plan = _plan(load_plan, source, hint="", scenario="lighthouse", hourly=demo.DEMO_HOURLY)
         else:
             from smartcity.run import default_scenarios
 

@@ -79,6 +79,10 @@ __all__ = [
 
 #: Files written by :func:`write_demo`.
 DEMO_FILES = ("meters.csv", "meter_map.csv", "weather.csv", "counts.csv", "ridership.csv", "truth.json")
+#: The hourly results the demo reads from a results file: monitoring's (the plan's
+#: :data:`~smartcity.monitoring.progress.PLAN_HOURLY`) and the district-heated buildings'
+#: hourly space heating its meters follow.
+DEMO_HOURLY = ("grid_carbon_intensity", "outdoor_air_temperature", "district_space_heating")
 
 #: Half-width of the uniform spread of balance points between buildings (assumption:
 #: setpoints, internal gains and shading differ between blocks by some ±1 K of balance

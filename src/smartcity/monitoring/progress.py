@@ -85,6 +85,12 @@ GEH_THRESHOLD = 5.0
 GEH_TARGET_SHARE = 0.85
 
 
+#: The hourly results monitoring reads (the rest of a results file's hourly series is left
+#: unread): the grid's hourly intensity, whose annual mean is the electricity factor, and the
+#: outdoor temperature the demo's meters respond to.
+PLAN_HOURLY = ("grid_carbon_intensity", "outdoor_air_temperature")
+
+
 @dataclass(frozen=True)
 class Plan:
     """The planned trajectory: a run and what monitoring needs from its scenario.
@@ -327,10 +333,13 @@ def energy_progress(plan: Plan, meters: pd.DataFrame, groups: pd.DataFrame, plan
     ds = plan.results
     measures = set(str(m) for m in ds["measure"].values) if "measure" in ds.dims else set()
     rows = []
+    factors = {}  # per year
     for _, g in groups[groups["carrier"] == "district_heat"].iterrows():
         group, year = g["measure_group"], int(g["year"])
         p_kwh = float(by_year.get(year, np.nan)) if group == "(all)" else float(by_group.get((group, year), np.nan))
-        factor = emission_factors(ds, plan.scenario, year)["district_heat"]
+        if year not in factors:
+            factors[year] = emission_factors(ds, plan.scenario, year)["district_heat"]
+        factor = factors[year]
         measured = g["normalised_savings_kWh"]
         share = measured / p_kwh if p_kwh and np.isfinite(p_kwh) else np.nan
         rows.append(("heat_savings_normalised", group, "MWh/a", year, p_kwh / 1e3, measured / 1e3,

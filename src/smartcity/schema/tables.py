@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import re
 from pathlib import Path
 
 import numpy as np
@@ -113,9 +112,6 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
 #: Bytes that Python's ``str.strip`` removes but an ASCII trim may not (file, group,
 #: record and unit separators); a file holding one is read record by record.
 _SEPARATORS = (b"\x1c", b"\x1d", b"\x1e", b"\x1f")
-#: A blank record between two line ends: white space and commas only.
-_BLANK_LINE = re.compile(r"\n[^\S\n]*(?:,[^\S\n]*)*(?:\n|\Z)")
-_BLANK_LINE_ASCII = re.compile(rb"\n[^\S\n]*(?:,[^\S\n]*)*(?:\n|\Z)")
 
 
 def _arrow_text():
@@ -142,20 +138,19 @@ def _read_plain_csv(data: bytes) -> tuple[pd.DataFrame, np.ndarray] | None:
     other file (or one that is not UTF-8: the record-wise reader names the problem)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    body = data[:-1] if data.endswith(b"\n") else data
+    body_end = len(data) - 1 if data.endswith(b"\n") else len(data)  # a final line end ends no record
     ascii_text = data.isascii()
-    if (not body or b'"' in data or b"\x00" in data or any(c in data for c in _SEPARATORS)
+    if (not body_end or b'"' in data or b"\x00" in data or any(c in data for c in _SEPARATORS)
             or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n"))):
         return None
+    header_end = data.find(b"\n", 0, body_end)
     try:
-        first = body.split(b"\n", 1)[0].decode("utf-8")
-        if _BLANK_LINE_ASCII.search(body) if ascii_text else _BLANK_LINE.search(body.decode("utf-8")):
-            return None
+        first = data[:body_end if header_end < 0 else header_end].decode("utf-8")
     except UnicodeDecodeError:
         return None
     if not first.replace(",", "").strip():
         return None
-    n_lines = body.count(b"\n") + 1
+    n_lines = data.count(b"\n", 0, body_end) + 1
     header = [h.strip() for h in first.rstrip("\r").split(",")]
     n_cells = len(header)
     while header and header[-1] == "":
@@ -175,12 +170,26 @@ def _read_plain_csv(data: bytes) -> tuple[pd.DataFrame, np.ndarray] | None:
     for extra in cells[width:]:
         if (extra != "").any():
             return None  # a row with more cells than the header
+    if _has_blank_record(cells):
+        return None  # the record-wise reader skips it and keeps counting lines
     if n_lines == 1:
         frame = pd.DataFrame(columns=pd.Index(header, dtype=object), dtype=object)
         return frame, np.zeros(0, dtype=np.int64)
     frame = pd.DataFrame(dict(enumerate(cells[:width])))
     frame.columns = pd.Index(header, dtype=object)  # duplicate names kept; check_table reports them
     return frame, np.arange(2, n_lines + 1, dtype=np.int64)
+
+
+def _has_blank_record(cells: list[pd.Series]) -> bool:
+    """True if a record (row of ``cells``, already stripped) has no text in any cell: a blank
+    line, or white space and commas only."""
+    blank = None
+    for column in cells:
+        empty = (column == "").to_numpy(dtype=bool)
+        blank = empty if blank is None else blank & empty
+        if not blank.any():
+            return False
+    return blank is not None and bool(blank.any())
 
 
 def _arrow_csv():
@@ -208,10 +217,11 @@ def _parse_columns(data: bytes, n_cells: int) -> list[pd.Series] | None:
         io.BytesIO(data),
         read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 24),
         parse_options=pa_csv.ParseOptions(quote_char=False, newlines_in_values=False, ignore_empty_lines=False),
-        convert_options=pa_csv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                                              quoted_strings_can_be_null=False, check_utf8=True))
+        convert_options=pa_csv.ConvertOptions(column_types={n: pa.large_string() for n in names},
+                                              strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                              check_utf8=True))
     dtype = _arrow_text() or pd.StringDtype("pyarrow", na_value=np.nan)
-    return [pd.Series(pd.array(table[n].combine_chunks(), dtype=dtype)) for n in names]
+    return [pd.Series(pd.array(table[n], dtype=dtype)) for n in names]  # large_string, as pandas keeps text
 
 
 def _strip_cells(cells: pd.Series, ascii_text: bool) -> pd.Series:
