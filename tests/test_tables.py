@@ -34,7 +34,9 @@ def test_reads_and_converts():
     assert t["count"].dtype == np.int64 and t["heated_floor_area_m2"].dtype == np.float64
     assert t.loc[0, "building_id"] == "block_1970"
     # an optional column absent from the file is filled with its default
-    assert (t["solar_reduction_factor"] == 0.378).all()
+    assert (t["frame_fraction"] == 0.3).all() and (t["shading_factor"] == 0.6).all()
+    # a column a filler completes is left empty (NaN) when absent
+    assert t["glazing_panes"].isna().all()
 
 
 def test_parquet_reads_the_same(tmp_path):
@@ -85,6 +87,13 @@ def test_unknown_column(tmp_path):
     path = edited(tmp_path, "u_roof_w_m2k", "u_rooof_w_m2k")
     with pytest.raises(InputError, match=r"column 'u_rooof_w_m2k': unknown column; "
                                          r"allowed: the columns of the 'buildings' schema"):
+        read_table(path, "buildings")
+
+
+def test_a_column_no_longer_read_names_its_replacement(tmp_path):
+    path = edited(tmp_path, "u_roof_w_m2k", "solar_reduction_factor")
+    with pytest.raises(InputError, match=r"column 'solar_reduction_factor': column no longer read; "
+                                         r"allowed: frame_fraction \(F_F\) and shading_factor"):
         read_table(path, "buildings")
 
 

@@ -523,3 +523,73 @@ def test_public_names_are_reexported_from_the_package():
     for module in (container, io, reference, solar):
         for name in module.__all__:
             assert getattr(W, name) is getattr(module, name), (module.__name__, name)
+
+
+# --------------------------------------------------------------------------------------
+# plane-of-array irradiance by component
+# --------------------------------------------------------------------------------------
+
+WALLS = (90.0, [0.0, 90.0, 180.0, 270.0])
+# ('king' is left out: pvlib 0.16 deprecates it, and warnings are errors here)
+SPLIT_MODELS = ["perez", "haydavies", "isotropic", "klucher", "reindl", "perez-driesse"]
+
+
+@pytest.mark.parametrize("model", SPLIT_MODELS)
+@pytest.mark.parametrize("tilt, azimuth", [WALLS, ([0.0, 30.0, 120.0], 180.0)])
+def test_components_add_up_to_the_plane_irradiance(ref, model, tilt, azimuth):
+    parts = W.plane_irradiance_components(ref, tilt, azimuth, model=model)
+    total = W.plane_irradiance(ref, tilt, azimuth, model=model)
+    for key in ("beam", "sky", "horizon", "ground", "aoi"):
+        assert parts[key].shape == total.shape and parts[key].dtype == np.float64
+        assert parts[key].flags.c_contiguous and np.all(np.isfinite(parts[key]))
+    added = parts["beam"] + parts["sky"] + parts["horizon"] + parts["ground"]
+    lit = total > 0.0
+    # the same pvlib terms summed in another order: equal to rounding (1e-9 relative is generous)
+    np.testing.assert_allclose(added[lit], total[lit], rtol=1e-9)
+    assert np.all(added[~lit] <= 1e-9)
+
+
+def test_component_aoi_is_the_angle_of_incidence_at_mid_hour(ref):
+    parts = W.plane_irradiance_components(ref, *WALLS)
+    hours = np.array([0, 1000, 4000, 4300, 6000, 8759])
+    times = ref.data.index[hours] + pd.Timedelta(minutes=30)
+    sun = pvlib.solarposition.get_solarposition(times, ref.latitude, ref.longitude, altitude=ref.altitude)
+    for j, azimuth in enumerate(WALLS[1]):
+        expected = pvlib.irradiance.aoi(90.0, azimuth, sun["zenith"].to_numpy(), sun["azimuth"].to_numpy())
+        # the same SPA code on fewer times: equal up to rounding
+        np.testing.assert_allclose(parts["aoi"][hours, j], expected, atol=1e-9)
+    assert np.all((parts["aoi"] >= 0.0) & (parts["aoi"] <= 180.0))
+
+
+def test_isotropic_components_have_no_horizon_or_circumsolar_part(ref):
+    tilt, azimuth = WALLS
+    parts = W.plane_irradiance_components(ref, tilt, azimuth, model="isotropic")
+    assert np.all(parts["horizon"] == 0.0)
+    # beam without circumsolar: DNI cos(aoi), 0 with the sun behind the plane
+    direct = np.maximum(ref.dni[:, None] * np.cos(np.radians(parts["aoi"])), 0.0)
+    np.testing.assert_allclose(parts["beam"], direct, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(parts["sky"], np.tile(ref.dhi[:, None] * 0.5, (1, 4)), rtol=1e-12)
+    np.testing.assert_allclose(parts["ground"], np.tile(ref.ghi[:, None] * 0.2 * 0.5, (1, 4)), rtol=1e-12)
+
+
+def test_perez_components_keep_their_sign_and_klucher_has_no_split(ref):
+    perez = W.plane_irradiance_components(ref, *WALLS)
+    assert perez["horizon"].min() < 0.0  # the Perez horizon band is not clipped
+    assert np.all(perez["beam"] >= 0.0) and np.all(perez["ground"] >= 0.0)
+    iso = W.plane_irradiance_components(ref, *WALLS, model="isotropic")
+    assert np.all(perez["beam"] >= iso["beam"] - 1e-9)  # Perez adds circumsolar to the beam
+    klucher = W.plane_irradiance_components(ref, *WALLS, model="klucher")
+    assert np.all(klucher["horizon"] == 0.0)
+    np.testing.assert_array_equal(klucher["beam"], iso["beam"])
+
+
+def test_components_check_their_arguments_as_plane_irradiance_does(ref):
+    with pytest.raises(InputError, match="differ in length"):
+        W.plane_irradiance_components(ref, [10.0, 20.0, 30.0], [90.0, 270.0])
+    with pytest.raises(InputError, match="surface_azimuth"):
+        W.plane_irradiance_components(ref, 90.0, 400.0)
+    with pytest.raises(InputError, match="albedo"):
+        W.plane_irradiance_components(ref, 90.0, 180.0, albedo=1.5)
+    with pytest.raises(InputError, match="model"):
+        W.plane_irradiance_components(ref, 90.0, 180.0, model="magic")
+    assert W.plane_irradiance_components(ref, 30.0, 180.0)["beam"].shape == (8760, 1)

@@ -148,6 +148,20 @@ def assumed(reason: str, source: str = SRC_ASSUMPTION) -> Prov:
     return Prov(source, True, reason)
 
 
+#: Window U-values [W/(m2 K)] at and above which glazing counts one pane, and at and below
+#: which three (two between): the rule of smartcity.energy.glazing.default_panes.
+PANES_U_LIMITS = (4.0, 1.2)
+PANES_REASON = ("TABULA gives the window's U-value and g-value, not its panes: pane count from the window "
+                "U-value as smartcity.energy.glazing.default_panes derives it (U >= 4.0 one pane, U <= 1.2 "
+                "three, two between)")
+
+
+def panes_of_window(u_window: float) -> int:
+    """Glass panes of a window of U-value ``u_window`` [W/(m2 K)] by :data:`PANES_U_LIMITS`."""
+    single, triple = PANES_U_LIMITS
+    return 1 if u_window >= single else (3 if u_window <= triple else 2)
+
+
 # --------------------------------------------------------------------------------------
 # Small helpers
 # --------------------------------------------------------------------------------------
@@ -348,7 +362,7 @@ def residential(
     a_wall = env.a_wall * scale
     u_wall = (env.h_wall + env.delta_u_tb * env.a_envelope) / env.a_wall
     c_m = num(row, "c_m")
-    f_f, f_sh, f_w = num(row, "F_f"), num(row, "F_sh_vert"), num(row, "F_w")
+    f_f, f_sh = num(row, "F_f"), num(row, "F_sh_vert")
     n_inf, n_use = num(row, "n_air_infiltration"), num(row, "n_air_use")
 
     values: dict[str, object] = {
@@ -370,7 +384,9 @@ def residential(
         "u_floor_w_m2k": env.h_floor / env.a_floor,
         "u_window_w_m2k": env.h_window / env.a_window,
         "g_window": num(row, "g_gl_n_Window_1"),
-        "solar_reduction_factor": (1.0 - f_f) * f_sh * f_w,
+        "glazing_panes": panes_of_window(env.h_window / env.a_window),
+        "frame_fraction": f_f,
+        "shading_factor": f_sh,
         "heat_capacity_j_m2k": c_m * J_PER_WH,
         "mass_area_factor": 2.5,
         "ventilation_ach": n_inf + n_use,
@@ -406,9 +422,9 @@ def residential(
         "u_floor_w_m2k": t("area-weighted U_Actual_Floor_i x b_Transmission_Floor_i (b to soil)"),
         "u_window_w_m2k": t("area-weighted U_Actual_Window_i"),
         "g_window": t("g_gl_n_Window_1"),
-        "solar_reduction_factor": t(
-            f"(1 - F_f {fmt(f_f)}) x F_sh_vert {fmt(f_sh)} x F_w {fmt(f_w)}"
-        ),
+        "glazing_panes": assumed(PANES_REASON, t("area-weighted U_Actual_Window_i").source),
+        "frame_fraction": t("F_f (TABULA DK method value)"),
+        "shading_factor": t("F_sh_vert (TABULA DK method value; TABULA's F_w is computed hour by hour instead)"),
         "heat_capacity_j_m2k": t(f"c_m {fmt(c_m)} Wh/(m2 K) x 3600 J/Wh"),
         "mass_area_factor": Prov(
             SRC_ISO13790_T12,
@@ -503,7 +519,7 @@ def tertiary(
     plant_age = "built 2006 or later" if year >= 2006 else "older plant, cross-flow exchanger"
     frac = p.occupied_hours / HOURS_PER_YEAR
     gains = p.gains_occupied_w_m2 * frac + p.gains_unoccupied_w_m2 * (1.0 - frac)
-    f_f, f_sh, f_w = num(row, "F_f"), num(row, "F_sh_vert"), num(row, "F_w")
+    f_f, f_sh = num(row, "F_f"), num(row, "F_sh_vert")
 
     values: dict[str, object] = {
         "building_id": building_id,
@@ -524,7 +540,9 @@ def tertiary(
         "u_floor_w_m2k": env.h_floor / env.a_floor,
         "u_window_w_m2k": env.h_window / env.a_window,
         "g_window": num(row, "g_gl_n_Window_1"),
-        "solar_reduction_factor": (1.0 - f_f) * f_sh * f_w,
+        "glazing_panes": panes_of_window(env.h_window / env.a_window),
+        "frame_fraction": f_f,
+        "shading_factor": f_sh,
         "heat_capacity_j_m2k": 165000.0,
         "mass_area_factor": 2.5,
         "ventilation_ach": n_mech + n_inf,
@@ -574,11 +592,10 @@ def tertiary(
         "u_floor_w_m2k": assumed(f"{proxy}: area-weighted U x b of the ground floor", pc),
         "u_window_w_m2k": assumed(f"{proxy}: window U", pc),
         "g_window": assumed(f"{proxy}: g_gl_n_Window_1", pc),
-        "solar_reduction_factor": assumed(
-            "TABULA DK method frame, shading and incidence factors (1 - 0.3) x 0.6 x 0.9 "
-            "applied to tertiary glazing as well",
-            pc,
-        ),
+        "glazing_panes": assumed(PANES_REASON, pc),
+        "frame_fraction": assumed("TABULA DK method frame fraction F_f applied to tertiary glazing as well", pc),
+        "shading_factor": assumed("TABULA DK method shading factor F_sh_vert applied to tertiary glazing as well",
+                                  pc),
         "heat_capacity_j_m2k": assumed(
             "medium class assumed for tertiary buildings (no data on their construction)",
             SRC_ISO13790_T12,

@@ -43,6 +43,7 @@ from pathlib import Path
 
 from smartcity.energy.archetypes import archetype_row, fill_archetype_defaults, tabula_archetypes
 from smartcity.energy.buildings import check_buildings
+from smartcity.energy.glazing import default_panes
 from smartcity.energy.profiles import fill_use_defaults
 from smartcity.schema.tables import load_schema, read_table
 
@@ -248,6 +249,10 @@ def build_row(row: Row, schema: list, profiles: dict) -> tuple[dict, dict, list]
             if entry.get("reason"):
                 reason += f"; {entry['reason']}"
             prov[name] = Prov(entry.get("source") or "assumption", True, reason)
+        elif name == "glazing_panes":
+            values[name] = int(default_panes([float(arche["u_window_w_m2k"])])[0])
+            prov[name] = Prov(cite, True, "TABULA gives the window's U-value, not its panes: pane count from the "
+                                          "window U-value (smartcity.energy.glazing.default_panes); " + PROXY)
         elif name in arche:
             values[name] = arche[name]
             prov[name] = Prov(cite, True, envelope_reason)

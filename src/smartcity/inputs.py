@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from smartcity import weather as weather_mod
-from smartcity.energy import grid, profiles
+from smartcity.energy import grid, profiles, thermal
 from smartcity.energy.archetypes import fill_archetype_defaults
 from smartcity.energy.buildings import check_buildings
 from smartcity.errors import InputError
@@ -148,7 +148,8 @@ def load_inputs(paths: Sequence[str | Path | ResolvedScenario], *,
             buildings = read_table(
                 model.buildings.table, "buildings", scenario_file=resolved.path, scenario_key="buildings.table",
             )
-            buildings = check_buildings(profiles.fill_use_defaults(fill_archetype_defaults(buildings)))
+            filled = profiles.fill_use_defaults(fill_archetype_defaults(buildings))
+            buildings = check_buildings(thermal.fill_glazing_panes(filled))
             if table_key is not None:
                 cache.tables[table_key] = buildings
         else:

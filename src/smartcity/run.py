@@ -103,8 +103,8 @@ class _ScenarioModel:
         weather_key = self.cache.ref(inp.weather)
         self.irradiance = self.cache.irradiance.get((weather_key, albedo))
         if self.irradiance is None:
-            self.irradiance = self.cache.irradiance[(weather_key, albedo)] = weather_mod.plane_irradiance(
-                inp.weather, thermal.WINDOW_TILT_DEG, np.asarray(thermal.WINDOW_AZIMUTHS_DEG), albedo=albedo)
+            self.irradiance = self.cache.irradiance[(weather_key, albedo)] = thermal.window_irradiance(
+                inp.weather, albedo)
         self.pv_cache = PVCache(inp.weather, model.supply, albedo)
         # what the energy system of a stock depends on besides the stock (emission factors and the
         # district-heating network only after it)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smartcity.energy import archetypes, bbr, profiles
+from smartcity.energy import archetypes, bbr, profiles, thermal
 from smartcity.energy.buildings import check_buildings
 from smartcity.errors import InputError
 from smartcity.schema.tables import load_schema, read_table
@@ -54,7 +54,7 @@ def test_minimal_table_is_completed(tmp_path):
     filled = archetypes.fill_archetype_defaults(table)
     assert filled.attrs == table.attrs and filled.attrs["source_lines"].tolist() == list(range(2, 10))
     assert table[archetypes.filled_columns()].isna().all().all()  # the input is not changed
-    complete = check_buildings(profiles.fill_use_defaults(filled))
+    complete = check_buildings(thermal.fill_glazing_panes(profiles.fill_use_defaults(filled)))
     assert list(complete.columns) == [c.name for c in load_schema("buildings").column]
     assert not complete.drop(columns="zone").isna().any().any()
 
@@ -84,7 +84,7 @@ def test_1970s_apartment_block_equals_the_tabula_row(tmp_path):
     for name in archetypes.filled_columns():
         np.testing.assert_allclose(row[name], expected[name], rtol=1e-9, atol=1e-9, err_msg=name)
     # The columns with a schema default agree with the TABULA row where the two coincide.
-    for name in ("solar_reduction_factor", "mass_area_factor", "heating_setpoint_c"):
+    for name in ("frame_fraction", "shading_factor", "mass_area_factor", "heating_setpoint_c"):
         assert row[name] == pytest.approx(expected[name], rel=1e-12)
     # Transmission per m2 reproduces TABULA's h_Transmission.
     h_tr = (row["u_wall_w_m2k"] * row["wall_area_m2"] + row["u_roof_w_m2k"] * row["roof_area_m2"]

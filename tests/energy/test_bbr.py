@@ -152,7 +152,7 @@ def test_rows_equal_the_default_district_table(imported):
 def test_imported_table_simulates():
     frame = bbr.read_bbr(EXTRACT)
     w = weather_mod.reference_year()
-    irr = weather_mod.plane_irradiance(w, thermal.WINDOW_TILT_DEG, np.asarray(thermal.WINDOW_AZIMUTHS_DEG))
+    irr = thermal.window_irradiance(w)
     res = thermal.simulate_stock(frame, w.temp_air, irr)
     per_m2 = res.heating_wh / 1e3 / frame["heated_floor_area_m2"].to_numpy()
     assert np.all((per_m2 > 5) & (per_m2 < 400))

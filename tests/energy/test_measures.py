@@ -15,6 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from smartcity.economics import DISCOUNT_RATE, capital_recovery_factor
 from smartcity.energy import stock as M
+from smartcity.energy import thermal
 from smartcity.energy.buildings import check_buildings
 from smartcity.energy.stock import EFFECT_COLUMNS, stock_in_year
 from smartcity.energy.thermal import thermal_inputs_from_table
@@ -193,6 +194,26 @@ def test_only_given_u_values_change_and_never_for_the_worse(small):
         assert out.loc[b, "measures"] == "env"
     # the office's walls (0.25) are better than the target: kept; its windows (1.4) improved
     assert out.loc["office_2005", "u_wall_w_m2k"] == 0.25 and out.loc["office_2005", "u_window_w_m2k"] == 1.0
+
+
+def test_new_windows_set_their_panes(small):
+    # A table that gives the panes: replaced windows take the measure's panes, or the new
+    # U-value's (1.0: three panes); windows the measure does not improve keep theirs.
+    given = thermal.fill_glazing_panes(small)
+    assert list(given["glazing_panes"]) == [2, 2, 2]  # U 2.5, 2.6, 1.4
+    every = {"start_year": 2015, "ramp": {"value": 100, "unit": "%/a"}}
+    out = stock_in_year(given, {"env": one(**every, u_window_w_m2k=1.0)}, 2015).set_index("source_building_id")
+    assert (out["glazing_panes"] == 3).all() and out["glazing_panes"].dtype == np.int64
+    out = stock_in_year(given, {"env": one(**every, u_window_w_m2k=1.0, glazing_panes=2)}, 2015)
+    assert (out["glazing_panes"] == 2).all()
+    out = stock_in_year(given, {"env": one(**every, u_window_w_m2k=2.55)}, 2015).set_index("source_building_id")
+    assert out.loc["house_1965", "u_window_w_m2k"] == 2.55 and out.loc["house_1965", "glazing_panes"] == 2
+    assert out.loc["office_2005", "u_window_w_m2k"] == 1.4 and out.loc["office_2005", "glazing_panes"] == 2
+    # A table without panes keeps them empty: the thermal model derives them from the U-value.
+    out = stock_in_year(small, {"env": one(**every, u_window_w_m2k=1.0)}, 2015)
+    assert out["glazing_panes"].isna().all()
+    inputs = thermal_inputs_from_table(out)["solar_aperture"]
+    assert (inputs[:, :8] == 0.0).all() and (inputs[:, 8:].sum(axis=1) > 0).all()  # the three-pane block
 
 
 def test_a_renovation_a_row_already_meets_does_not_split_it(small):

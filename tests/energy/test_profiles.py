@@ -29,7 +29,7 @@ NON_RESIDENTIAL = ("office", "education", "retail", "daycare")
 @functools.cache
 def _year():
     w = weather.reference_year()
-    irradiance = weather.plane_irradiance(w, thermal.WINDOW_TILT_DEG, np.asarray(thermal.WINDOW_AZIMUTHS_DEG))
+    irradiance = thermal.window_irradiance(w)
     return w.data.index, w.data["temp_air"].to_numpy(dtype=np.float64), irradiance
 
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from smartcity import weather as weather_mod
 from smartcity.cli import main
+from smartcity.energy import glazing, thermal
 from smartcity.energy import single_building as sb
-from smartcity.energy import thermal
 from smartcity.errors import InputError
 from smartcity.run import run_building_file
 from smartcity.scenario.building_file import load_building
@@ -127,15 +127,15 @@ def test_same_result_as_buildings_table_row(tmp_path, reference_year):
         "roof_area_m2": 100.0, "ground_floor_area_m2": 100.0,
         **{f"window_area_{o}_m2": a for o, a in window_area.items()},
         "u_wall_w_m2k": 0.3, "u_roof_w_m2k": 0.15, "u_floor_w_m2k": 0.2 * 0.6, "u_window_w_m2k": 1.2,
-        "g_window": 0.6, "solar_reduction_factor": 0.75 * 0.8 * 0.9,
+        "g_window": 0.6, "frame_fraction": 0.25, "shading_factor": 0.8,
+        "glazing_panes": 3,  # the file's windows (U 1.2) default to three panes
         "heat_capacity_j_m2k": 165000.0, "mass_area_factor": 2.5,
         # the table applies heat recovery to the whole air change: give the equivalent
         "ventilation_ach": 0.8, "heat_recovery_efficiency": 0.5 * 0.8 / 0.8,
         "internal_gains_w_m2": 3.0, "heating_setpoint_c": 20.0, "cooling_setpoint_c": 26.0,
     }
     table = pd.DataFrame([row])
-    irradiance = weather_mod.plane_irradiance(
-        reference_year, thermal.WINDOW_TILT_DEG, np.asarray(thermal.WINDOW_AZIMUTHS_DEG), albedo=0.2)
+    irradiance = thermal.window_irradiance(reference_year, albedo=0.2)
     district = thermal.simulate_stock(table, reference_year.temp_air, irradiance, warmup_hours=sb.WARMUP_HOURS)
 
     for name in ("heating_wh", "cooling_wh", "peak_heating_w", "peak_cooling_w", "solar_gains_wh",
@@ -168,12 +168,14 @@ azimuth = 0.0
     inputs = sb.thermal_inputs(model, reference_year)
     assert inputs["irradiance"].shape == (8760, 2)
     assert inputs["solar_aperture"].shape == (1, 2)
-    np.testing.assert_allclose(inputs["irradiance"][:, 0],
-                               weather_mod.plane_irradiance(reference_year, 35.0, 200.0, albedo=0.2)[:, 0])
-    np.testing.assert_allclose(inputs["irradiance"][:, 1],
-                               weather_mod.plane_irradiance(reference_year, 0.0, 0.0, albedo=0.2)[:, 0])
-    # A_sol = A F_sh F_w g (1 - F_F), defaults F_F 0.3, F_sh 1, F_w 0.9
-    np.testing.assert_allclose(inputs["solar_aperture"][0], [2.0 * 0.7 * 0.9 * 0.5 * 0.7, 1.0 * 0.9 * 0.5 * 0.7])
+    # Each window's plane, through its glazing (U 1.4: two panes), at the plane's own tilt.
+    for k, (tilt, azimuth) in enumerate([(35.0, 200.0), (0.0, 0.0)]):
+        parts = weather_mod.plane_irradiance_components(reference_year, tilt, azimuth, albedo=0.2)
+        np.testing.assert_allclose(inputs["irradiance"][:, k], glazing.transmitted_irradiance(parts, 2, tilt)[:, 0])
+        total = weather_mod.plane_irradiance(reference_year, tilt, azimuth, albedo=0.2)[:, 0]
+        assert np.all(inputs["irradiance"][:, k] <= total + 1e-9)
+    # A_sol = A F_sh g_n (1 - F_F) at normal incidence, defaults F_F 0.3, F_sh 1
+    np.testing.assert_allclose(inputs["solar_aperture"][0], [2.0 * 0.7 * 0.5 * 0.7, 1.0 * 0.5 * 0.7])
     # The roof light is deducted from the roof, the skylight from nothing (but it is envelope).
     h = sb.heat_transfer_coefficients(model)
     assert h["h_tr_op"] == pytest.approx(140.0 * 0.3 + (100.0 - 2.0) * 0.15 + 100.0 * 0.2 * 0.6)
@@ -241,6 +243,9 @@ BAD_CASES = [
     ("text-for-number", BOX.replace("floor_area = 100.0", 'floor_area = "100"'), "key 'building.floor_area'",
      "got '100'"),
     ("g-out-of-range", BOX + FOUR_WINDOWS.replace("g = 0.6", "g = 1.6", 1), "key 'window[1].g'", "got 1.6"),
+    ("incidence-factor", BOX + FOUR_WINDOWS.replace("g = 0.6", "g = 0.6\nincidence_factor = 0.9", 1),
+     "key 'window[1]'", "`panes` (1, 2 or 3) in place of `incidence_factor`"),
+    ("four-panes", BOX + FOUR_WINDOWS.replace("g = 0.6", "g = 0.6\npanes = 4", 1), "key 'window[1].panes'", "got 4"),
     ("missing-section", BOX.split("[ventilation]")[0] + BOX.split("heat_recovery = 0.8\n")[1],
      "key 'ventilation'", "required key is missing"),
     ("no-opaque", BOX.split("[[opaque]]")[0], "key 'opaque'", "required key is missing"),

@@ -6,7 +6,8 @@ built by :func:`smartcity.energy.archetypes.archetype_row` at TABULA's reference
 through the district path (:func:`smartcity.energy.thermal.simulate_stock`), on the
 built-in Aalborg reference year, with TABULA's own method values: internal gains phi_int
 3 W/m2, air change n_air_use + n_air_infiltration, heat capacity c_m 45 Wh/(m2 K), 20 degC,
-solar reduction (1 - F_f) F_sh,vert F_w, b-factors and the thermal-bridge surcharge on the
+frame fraction F_f and shading F_sh,vert (TABULA's constant F_w is replaced by the glazing's
+angular transmittance hour by hour), b-factors and the thermal-bridge surcharge on the
 whole envelope. The heating need per m2 of A_C_Ref is compared with TABULA's q_h_nd. The
 TABULA values come from ``tabula_DK.csv`` (2014) through the package's copy, which
 tests/energy/test_bbr.py checks against that file.
@@ -66,8 +67,7 @@ def _rows(temperature_reduction: bool) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def comparison() -> dict[bool, pd.DataFrame]:
     weather = weather_mod.reference_year()
-    irradiance = weather_mod.plane_irradiance(
-        weather, thermal.WINDOW_TILT_DEG, np.asarray(thermal.WINDOW_AZIMUTHS_DEG), albedo=0.2)
+    irradiance = thermal.window_irradiance(weather, albedo=0.2)
     archetypes = tabula_archetypes()
     out = {}
     for reduced in (False, True):

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smartcity.energy import _kernels
+from smartcity.energy import _kernels, glazing
 from smartcity.energy.thermal import (
     WINDOW_AZIMUTHS_DEG,
+    WINDOW_IRRADIANCE_COLUMNS,
     WINDOW_ORIENTATIONS,
     WINDOW_TILT_DEG,
     ThermalResult,
@@ -245,7 +246,14 @@ def _winter(seed: int):
     # below, the regime in which insulation and heat recovery can only help. (With
     # warm spells above the indoor temperature, insulation also keeps free heat out,
     # and the heating need can rise.)
-    return random_weather(TWO_WEEKS, seed, start_hour=JANUARY)
+    theta_e, irradiance = random_weather(TWO_WEEKS, seed, start_hour=JANUARY)
+    return theta_e, _by_panes(irradiance)
+
+
+def _by_panes(irradiance):
+    """Facade irradiance as a buildings table takes it: one block per pane count (the same
+    irradiance for each here)."""
+    return np.tile(irradiance, (1, len(glazing.PANES)))
 
 
 def _fraction(low, high):
@@ -459,13 +467,26 @@ def test_table_mapping():
     np.testing.assert_allclose(
         inputs["h_ve"], [air * 0.5 * 250.0, air * 0.6 * 600.0 * 0.2, air * 0.5 * 375.0]
     )
-    # Schema defaults fill missing columns: 165 kJ/(m2 K), mass area factor 2.5,
-    # solar reduction factor 0.378, cooling setpoint 26 °C.
+    # Schema defaults fill missing columns: 165 kJ/(m2 K), mass area factor 2.5, frame
+    # fraction 0.3 and shading factor 0.6, cooling setpoint 26 °C.
     np.testing.assert_allclose(inputs["c_m"], [165e3 * 100.0, 165e3 * 200.0, 165e3 * 150.0])
     np.testing.assert_allclose(inputs["a_m"], [250.0, 500.0, 375.0])
-    np.testing.assert_allclose(
-        inputs["solar_aperture"][0], np.array([2.0, 4.0, 10.0, 4.0]) * 0.6 * 0.378
-    )
+    # A_sol = A g_n (1 - F_F) F_sh in the block of the row's pane count, from its window
+    # U-value (2.5: two panes, 1.5: two, 1.0: three), zero elsewhere.
+    aperture = inputs["solar_aperture"]
+    assert aperture.shape == (3, WINDOW_IRRADIANCE_COLUMNS)
+    areas = _table()[[f"window_area_{o}_m2" for o in WINDOW_ORIENTATIONS]].to_numpy()
+    expected = np.zeros_like(aperture)
+    for row, (panes, g) in enumerate([(2, 0.6), (2, 0.5), (3, 0.5)]):
+        block = glazing.PANES.index(panes) * 4
+        expected[row, block:block + 4] = areas[row] * g * 0.7 * 0.6
+    np.testing.assert_allclose(aperture, expected, rtol=1e-15)
+    # A given pane count wins over the U-value's; a count the model does not know is refused.
+    table = _table().assign(glazing_panes=[1, np.nan, 2])
+    given = thermal_inputs_from_table(table)["solar_aperture"]
+    assert given[0, :4].sum() > 0 and given[2, 4:8].sum() > 0 and given[1, 4:8].sum() > 0
+    with pytest.raises(InputError, match="row 2, column 'glazing_panes'.*4"):
+        thermal_inputs_from_table(_table().assign(glazing_panes=[1, 4, 2]))
     np.testing.assert_allclose(inputs["weight"], [10.0, 1.0, 4.0])
     assert np.all(np.isinf(inputs["max_heating_w"])) and np.all(np.isinf(inputs["max_cooling_w"]))
     # Rows a and c share gains and setpoints, hence one schedule.
@@ -488,6 +509,7 @@ def test_table_errors_name_column_and_row():
 
 def test_simulate_stock_end_to_end():
     theta_e, irradiance = random_weather(TWO_WEEKS, seed=71, start_hour=JANUARY)
+    irradiance = _by_panes(irradiance)
     result = simulate_stock(_table(), theta_e, irradiance, group_index=[0, 1, 0], n_groups=2)
     assert isinstance(result, ThermalResult)
     assert result.heating_by_group_w.shape == (2, TWO_WEEKS)
@@ -500,8 +522,8 @@ def test_simulate_stock_end_to_end():
         [10 * result.heating_wh[0] + 4 * result.heating_wh[2], result.heating_wh[1]],
         rtol=1e-12,
     )
-    with pytest.raises(ValueError, match=r"irradiance: expected shape \(n_hours, 4\)"):
-        simulate_stock(_table(), theta_e, irradiance[:, :3])
+    with pytest.raises(ValueError, match=r"irradiance: expected shape \(n_hours, 12\)"):
+        simulate_stock(_table(), theta_e, irradiance[:, :4])
 
 
 def test_orientation_constants():

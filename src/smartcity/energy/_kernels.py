@@ -216,6 +216,8 @@ def _simulate_building(
         x[h] = ia_x * gains_row[h] + m_te * theta_e[h]
         y[h] = ia_y * gains_row[h] + a_te * theta_e[h]
     for o in range(n_o):
+        if solar_aperture[b, o] == 0.0:
+            continue  # a plane (e.g. another glazing's block) this building has no aperture on
         sol_x = m_sol * solar_aperture[b, o]  # phi_sol = sum_o aperture_o I_o
         sol_y = a_sol * solar_aperture[b, o]
         irr = irradiance_t[o]

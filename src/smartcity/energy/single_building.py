@@ -8,17 +8,19 @@ that the 5R1C network can represent it, :func:`thermal_inputs` turns it into the
 :func:`smartcity.energy.thermal.simulate_5r1c` (the model the district run uses), and
 :func:`simulate_building` runs a weather year through it.
 
-Each window is its own plane: its irradiance is computed for its tilt and azimuth
-(:func:`smartcity.weather.plane_irradiance`), so roof windows and skewed facades need no
-approximation. Not modelled, as in the district run: solar gains on opaque elements,
+Each window is its own plane: its irradiance is computed for its tilt and azimuth, and
+its glazing transmits the beam by the hour's angle of incidence and the diffuse light by
+its hemispherical average (:mod:`smartcity.energy.glazing`), so roof windows and skewed
+facades need no approximation. Not modelled, as in the district run: solar gains on opaque elements,
 long-wave radiation to the sky, and shading that varies with the sun's position.
 
 References
 ----------
 .. [1] ISO 13790:2008, Energy performance of buildings — Calculation of energy use for
    space heating and cooling: §8.3 (transmission, H = sum b U A + sum psi l), §9.3
-   (ventilation), §11.3-11.4 (solar gains, A_sol = F_sh g (1 - F_F) A_w with
-   g = F_w g_n, F_w = 0.9), §12 (C_m, A_m) and Annex C (5R1C).
+   (ventilation), §11.3-11.4 (solar gains, A_sol = F_sh g_n (1 - F_F) A_w, the standard's
+   constant F_w replaced by the glazing's angular transmittance), §12 (C_m, A_m) and
+   Annex C (5R1C).
 .. [2] ISO 13789:2017, Thermal performance of buildings — Transmission and ventilation
    heat transfer coefficients (temperature adjustment factor b).
 """
@@ -33,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from smartcity import weather as weather_mod
-from smartcity.energy import thermal
+from smartcity.energy import glazing, thermal
 from smartcity.errors import InputError
 
 __all__ = [
@@ -114,10 +116,11 @@ def heat_transfer_coefficients(model) -> dict[str, float]:
 def thermal_inputs(model, weather: weather_mod.Weather) -> dict[str, Any]:
     """The keyword arguments of :func:`smartcity.energy.thermal.simulate_5r1c` for one building.
 
-    Every window is one orientation: ``irradiance`` has one column per window, computed
-    on its plane (tilt, azimuth) with :func:`smartcity.weather.plane_irradiance`, and
-    ``solar_aperture`` holds that window's A F_sh F_w g_n (1 - F_F). Without windows, one
-    zero column.
+    Every window is one orientation: ``irradiance`` has one column per window, the
+    irradiance its glazing transmits on its plane (tilt, azimuth), relative to normal
+    incidence (:func:`smartcity.energy.glazing.transmitted_irradiance` of
+    :func:`smartcity.weather.plane_irradiance_components`), and ``solar_aperture`` holds
+    that window's A F_sh g_n (1 - F_F). Without windows, one zero column.
 
     Parameters
     ----------
@@ -138,10 +141,16 @@ def thermal_inputs(model, weather: weather_mod.Weather) -> dict[str, Any]:
     h = heat_transfer_coefficients(model)
     n_h = weather.n_hours
     if model.window:
-        irradiance = weather_mod.plane_irradiance(
+        components = weather_mod.plane_irradiance_components(
             weather, np.array([w.tilt for w in model.window]), np.array([w.azimuth for w in model.window]),
             albedo=model.weather.ground_albedo.canonical,
         )
+        columns = []
+        for k, w in enumerate(model.window):
+            panes = w.panes if w.panes is not None else int(glazing.default_panes([w.u])[0])
+            own = {name: part[:, k:k + 1] for name, part in components.items()}
+            columns.append(glazing.transmitted_irradiance(own, panes, w.tilt)[:, 0])
+        irradiance = np.ascontiguousarray(np.column_stack(columns))
         aperture = np.array([[w.solar_aperture for w in model.window]])
     else:
         irradiance = np.zeros((n_h, 1))

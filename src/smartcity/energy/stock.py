@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from smartcity.energy import glazing
 from smartcity.schema.tables import SourceLines
 
 __all__ = [
@@ -258,6 +259,14 @@ def _apply_all(table: Mapping[str, np.ndarray], measures: Mapping[str, StockMeas
     # treated alike from then on).
     parts = parts.take(parts["count"] > 0.0)  # parts without buildings (e.g. a share that underflows)
     parts = parts.take(np.argsort(parts[_SRC], kind="stable"))
+    if "glazing_panes" in parts.columns:
+        # New windows whose panes follow from their U-value, in a table that gives the panes
+        # (where the table leaves them empty the thermal model derives them from the U-value).
+        panes = np.asarray(parts["glazing_panes"], dtype=np.float64)
+        given = ~np.isnan(np.asarray(table["glazing_panes"], dtype=np.float64))[parts[_SRC]]
+        derive = np.isnan(panes) & given
+        if derive.any():
+            parts["glazing_panes"] = np.where(derive, glazing.default_panes(parts["u_window_w_m2k"]), panes)
     written = dict.fromkeys(name for measure in measures.values() for name in measure.writes)
     return _merge_identical(parts, written), in_service
 

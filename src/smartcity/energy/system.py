@@ -137,8 +137,9 @@ def simulate_energy_year(
         Rows of the original table.
     weather : Weather
         The weather year.
-    irradiance : (n_h, 4) ndarray
-        Irradiance on vertical planes facing :data:`thermal.WINDOW_ORIENTATIONS`. [W/m2]
+    irradiance : (n_h, thermal.WINDOW_IRRADIANCE_COLUMNS) ndarray
+        Irradiance transmitted by each glazing on vertical planes facing
+        :data:`thermal.WINDOW_ORIENTATIONS` (:func:`smartcity.energy.glazing.window_irradiance`). [W/m2]
     params : SupplySection
         The scenario's ``[supply]`` table (:class:`smartcity.scenario.sections.supply.SupplySection`).
     pv_cache : PVCache

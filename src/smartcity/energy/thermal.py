@@ -17,6 +17,8 @@ thermal_inputs_from_table
     (:mod:`smartcity.energy.profiles`).
 simulate_stock
     Both in one call.
+window_irradiance
+    The irradiance each glazing transmits on the four facades, for :func:`simulate_stock`.
 warmup
     Compile the numba kernel into its on-disk cache.
 
@@ -26,7 +28,7 @@ References
    space heating and cooling, Annex C (simple hourly method) and §12 (dynamic
    parameters). ISO 52016-1:2017 replaced it with a multi-node hourly method.
 
-Longer than the house limit of ~700 lines (about 750), about half of them docstrings: the
+Longer than the house limit of ~700 lines (about 810), about half of them docstrings: the
 argument checks of :func:`simulate_5r1c` and the mapping of a buildings table to its
 parameters belong to the one model; the kernel is in :mod:`smartcity.energy._kernels`.
 """
@@ -40,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from smartcity.checks import first_bad
-from smartcity.energy import profiles
+from smartcity.energy import glazing, profiles
 from smartcity.errors import InputError
 from smartcity.schema.tables import load_schema
 
@@ -48,6 +50,7 @@ __all__ = [
     "WINDOW_ORIENTATIONS",
     "WINDOW_AZIMUTHS_DEG",
     "WINDOW_TILT_DEG",
+    "WINDOW_IRRADIANCE_COLUMNS",
     "H_IS_W_M2K",
     "H_MS_W_M2K",
     "A_T_PER_FLOOR_AREA",
@@ -55,7 +58,9 @@ __all__ = [
     "ThermalResult",
     "simulate_5r1c",
     "thermal_inputs_from_table",
+    "fill_glazing_panes",
     "simulate_stock",
+    "window_irradiance",
     "warmup",
 ]
 
@@ -65,6 +70,9 @@ WINDOW_ORIENTATIONS = ("north", "east", "south", "west")
 WINDOW_AZIMUTHS_DEG = (0.0, 90.0, 180.0, 270.0)
 #: Tilt of the window planes (vertical). [deg]
 WINDOW_TILT_DEG = 90.0
+#: Columns of the window irradiance of a buildings table: each orientation for each pane
+#: count of :data:`smartcity.energy.glazing.PANES`, in blocks of pane count. [-]
+WINDOW_IRRADIANCE_COLUMNS = len(glazing.PANES) * len(WINDOW_ORIENTATIONS)
 
 #: Heat transfer coefficient between air and surface nodes h_is (ISO 13790 §7.2.2.2). [W/(m2 K)]
 H_IS_W_M2K = 3.45
@@ -514,7 +522,8 @@ _TABLE_COLUMNS = (
     "u_floor_w_m2k",
     "u_window_w_m2k",
     "g_window",
-    "solar_reduction_factor",
+    "frame_fraction",
+    "shading_factor",
     "heat_capacity_j_m2k",
     "mass_area_factor",
     "ventilation_ach",
@@ -524,6 +533,49 @@ _TABLE_COLUMNS = (
     "cooling_setpoint_c",
     "count",
 )
+
+
+def _glazing_panes(buildings: pd.DataFrame, u_window: np.ndarray) -> np.ndarray:
+    """Pane count of each row: the ``glazing_panes`` column, or where it is absent or empty
+    the default of the row's window U-value (:func:`smartcity.energy.glazing.default_panes`)."""
+    panes = glazing.default_panes(u_window)
+    if "glazing_panes" not in buildings.columns:
+        return panes
+    series = buildings["glazing_panes"]
+    given = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+    empty = series.isna().to_numpy() | series.astype(str).str.strip().eq("").to_numpy()
+    bad = ~empty & ~np.isin(given, np.asarray(glazing.PANES, dtype=np.float64))
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise InputError("not a pane count the glazing model knows", row=row + 1, column="glazing_panes",
+                         value=series.iloc[row], allowed=", ".join(str(n) for n in glazing.PANES) + " or empty")
+    return np.where(empty, panes, np.nan_to_num(given)).astype(np.int64)
+
+
+def fill_glazing_panes(buildings: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a buildings table with every ``glazing_panes`` cell given.
+
+    Parameters
+    ----------
+    buildings : pandas.DataFrame
+        Buildings table (``schemas/buildings.toml``) with ``u_window_w_m2k`` given (after
+        :func:`smartcity.energy.archetypes.fill_archetype_defaults`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``attrs`` kept; ``glazing_panes`` (int64) as given, and where absent or empty
+        :func:`smartcity.energy.glazing.default_panes` of the row's window U-value.
+
+    Raises
+    ------
+    InputError
+        A pane count that is not one of :data:`smartcity.energy.glazing.PANES`.
+    """
+    u_window = pd.to_numeric(buildings["u_window_w_m2k"], errors="coerce").to_numpy(dtype=np.float64)
+    out = buildings.copy()  # attrs (source file and lines) included
+    out["glazing_panes"] = _glazing_panes(buildings, u_window)
+    return out
 
 
 def thermal_inputs_from_table(
@@ -553,8 +605,11 @@ def thermal_inputs_from_table(
         U_wall A_wall + U_roof A_roof + U_floor A_floor [W/K], ``h_ve`` = ach × A_f ×
         room height × 1200 J/(m3 K) / 3600 s × (1 - heat recovery efficiency) [W/K],
         ``c_m`` = heat capacity per floor area × A_f [J/K], ``a_m`` = mass area factor ×
-        A_f [m2], ``solar_aperture`` (n_b, 4) = window area × g × solar reduction
-        factor per orientation of :data:`WINDOW_ORIENTATIONS` [m2], unlimited
+        A_f [m2], ``solar_aperture`` (n_b, :data:`WINDOW_IRRADIANCE_COLUMNS`) = window
+        area × g_n × (1 - frame fraction) × shading factor per orientation of
+        :data:`WINDOW_ORIENTATIONS`, in the block of the row's pane count
+        (``glazing_panes``, or :func:`smartcity.energy.glazing.default_panes` of its
+        window U-value) and 0 elsewhere [m2], unlimited
         ``max_heating_w`` and ``max_cooling_w`` [W], ``weight`` = count [-], and the
         schedules ``internal_gains`` [W/m2], ``heating_setpoint`` and
         ``cooling_setpoint`` [°C] with ``schedule_index`` (n_b,). Without ``index``:
@@ -574,7 +629,8 @@ def thermal_inputs_from_table(
     References
     ----------
     .. [1] ISO 13790:2008, §8.3 (transmission), §9.3 (ventilation, rho_a c_a = 1200
-       J/(m3 K)), §12.2.2 (H_tr_ms, H_tr_em) and §12.3.1.2, Table 12 (C_m and A_m).
+       J/(m3 K)), §11.3.3 (effective solar collecting area of glazing, here without the
+       constant F_w), §12.2.2 (H_tr_ms, H_tr_em) and §12.3.1.2, Table 12 (C_m and A_m).
     .. [2] ISO 13790:2008, Annex G (internal gains by use), via
        :mod:`smartcity.energy.profiles`.
     """
@@ -622,7 +678,15 @@ def thermal_inputs_from_table(
         AIR_HEAT_CAPACITY_J_M3K / 3600.0 * col["ventilation_ach"] * volume
         * (1.0 - col["heat_recovery_efficiency"])
     )  # fmt: skip
-    solar_aperture = window_areas * (col["g_window"] * col["solar_reduction_factor"])[:, None]
+    panes = _glazing_panes(buildings, col["u_window_w_m2k"])
+    # ISO 13790 §11.3.3 without F_w: g_n (1 - F_F) F_sh A_w; the angle dependence is in the
+    # irradiance of the row's block of pane count (smartcity.energy.glazing.window_irradiance)
+    per_window_area = col["g_window"] * (1.0 - col["frame_fraction"]) * col["shading_factor"]
+    n_o = len(WINDOW_ORIENTATIONS)
+    solar_aperture = np.zeros((n_b, len(glazing.PANES) * n_o))
+    block = np.searchsorted(np.asarray(glazing.PANES), panes)
+    solar_aperture[np.arange(n_b)[:, None], block[:, None] * n_o + np.arange(n_o)] = (
+        window_areas * per_window_area[:, None])
 
     if index is not None:
         schedules = profiles.hourly_schedules(buildings, index)
@@ -655,6 +719,32 @@ def thermal_inputs_from_table(
     }
 
 
+def window_irradiance(weather, albedo: float = 0.2) -> np.ndarray:
+    """The irradiance each glazing transmits on the facades of a buildings table.
+
+    Parameters
+    ----------
+    weather : smartcity.weather.Weather
+        The weather year.
+    albedo : float
+        Ground reflectance. [-]
+
+    Returns
+    -------
+    numpy.ndarray
+        (n_h, :data:`WINDOW_IRRADIANCE_COLUMNS`): for each pane count of
+        :data:`smartcity.energy.glazing.PANES`, the irradiance transmitted on vertical
+        planes facing :data:`WINDOW_ORIENTATIONS`, relative to normal incidence
+        (:func:`smartcity.energy.glazing.window_irradiance` of
+        :func:`smartcity.weather.plane_irradiance_components`). [W/m2]
+    """
+    from smartcity import weather as weather_mod
+
+    components = weather_mod.plane_irradiance_components(
+        weather, WINDOW_TILT_DEG, np.asarray(WINDOW_AZIMUTHS_DEG), albedo=albedo)
+    return glazing.window_irradiance(components, WINDOW_TILT_DEG)
+
+
 def simulate_stock(
     buildings: pd.DataFrame,
     theta_e,
@@ -673,11 +763,13 @@ def simulate_stock(
         :func:`thermal_inputs_from_table`.
     theta_e : (n_h,) array_like
         Hourly outdoor air temperature. [°C]
-    irradiance : (n_h, 4) array_like
-        Hourly irradiance on vertical planes facing north, east, south and west
-        (:data:`WINDOW_ORIENTATIONS`, azimuths :data:`WINDOW_AZIMUTHS_DEG`, tilt
-        :data:`WINDOW_TILT_DEG`), e.g. from ``pvlib.irradiance.get_total_irradiance``.
-        [W/m2]
+    irradiance : (n_h, n_panes x 4) array_like
+        Hourly irradiance transmitted by the glazing of each pane count of
+        :data:`smartcity.energy.glazing.PANES` (in blocks) on vertical planes facing north,
+        east, south and west (:data:`WINDOW_ORIENTATIONS`, azimuths
+        :data:`WINDOW_AZIMUTHS_DEG`, tilt :data:`WINDOW_TILT_DEG`), relative to normal
+        incidence: :func:`smartcity.energy.glazing.window_irradiance` of
+        :func:`smartcity.weather.plane_irradiance_components`. [W/m2]
     group_index : (n_b,) array_like of int, optional
         Group of each row for the hourly sums; default all in group 0. [-]
     n_groups : int, default 1
@@ -697,18 +789,19 @@ def simulate_stock(
     Raises
     ------
     ValueError
-        If ``irradiance`` does not have 4 columns or ``index`` does not have one
-        timestamp per hour of ``theta_e``.
+        If ``irradiance`` does not have a column per pane count and orientation, or
+        ``index`` does not have one timestamp per hour of ``theta_e``.
 
     References
     ----------
     .. [1] ISO 13790:2008, Annex C and §C.4.2.
     """
     irradiance = np.asarray(irradiance, dtype=np.float64)
-    if irradiance.ndim != 2 or irradiance.shape[1] != len(WINDOW_ORIENTATIONS):
+    if irradiance.ndim != 2 or irradiance.shape[1] != WINDOW_IRRADIANCE_COLUMNS:
         raise ValueError(
-            f"irradiance: expected shape (n_hours, {len(WINDOW_ORIENTATIONS)}) with columns "
-            f"{', '.join(WINDOW_ORIENTATIONS)}, got {irradiance.shape}"
+            f"irradiance: expected shape (n_hours, {WINDOW_IRRADIANCE_COLUMNS}): the orientations "
+            f"{', '.join(WINDOW_ORIENTATIONS)} for each pane count {glazing.PANES} "
+            f"(smartcity.energy.glazing.window_irradiance), got {irradiance.shape}"
         )
     if index is not None and len(index) != np.size(theta_e):
         raise ValueError(

@@ -83,9 +83,11 @@ class Window(StrictModel):
         description="Shading reduction factor F_sh for external obstacles, overhangs and "
                     "blinds; 1 = unshaded (TABULA DK uses 0.6 for vertical windows). [1]",
     )
-    incidence_factor: Finite = Field(
-        default=0.9, ge=0.0, le=1.0,
-        description="Correction F_w of g_n for non-normal incidence (ISO 13790 §11.4.2: 0.9). [1]",
+    panes: int | None = Field(
+        default=None, ge=1, le=3,
+        description="Number of glass panes (1, 2 or 3): the angle dependence of the solar "
+                    "transmittance, hour by hour (smartcity.energy.glazing). Default: from `u` "
+                    "(U >= 4.0 one pane, U <= 1.2 three, two between). [1]",
     )
     host: Name | None = Field(
         default=None, alias="in",
@@ -93,10 +95,21 @@ class Window(StrictModel):
                     "then deducted from that element's gross area.",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _incidence_is_computed(cls, data):
+        if isinstance(data, dict) and "incidence_factor" in data:
+            raise PydanticCustomError(
+                "incidence_factor_computed",
+                "incidence_factor is no longer given: the glazing's transmittance follows the sun's angle "
+                "hour by hour", {"allowed": "`panes` (1, 2 or 3) in place of `incidence_factor`"})
+        return data
+
     @property
     def solar_aperture(self) -> float:
-        """Effective collecting area A_sol = A F_sh F_w g_n (1 - F_F). [m2]"""
-        return self.area * self.shading_factor * self.incidence_factor * self.g * (1.0 - self.frame_fraction)
+        """Effective collecting area at normal incidence A_sol = A F_sh g_n (1 - F_F) (ISO 13790
+        §11.3.3 without F_w: the angle dependence is in the transmitted irradiance). [m2]"""
+        return self.area * self.shading_factor * self.g * (1.0 - self.frame_fraction)
 
 
 class ThermalBridge(StrictModel):

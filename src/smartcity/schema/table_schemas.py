@@ -71,6 +71,10 @@ class TableInfo(BaseModel):
     name: str
     description: str
     key: str | None = None
+    replaced: dict[str, str] = Field(
+        default_factory=dict,
+        description="Columns of earlier versions that are no longer read, and what replaces each "
+                    "(a file holding one is refused with that text).")
 
 
 class TableSchema(BaseModel):

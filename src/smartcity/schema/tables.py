@@ -334,6 +334,10 @@ def check_table(raw: pd.DataFrame, schema: TableSchema, *, file: str | Path | No
                          allowed="each column once")
     raw = raw.set_axis(header, axis=1)
     unknown = [c for c in header if c not in columns]
+    replaced = [c for c in unknown if c in schema.table.replaced]
+    if replaced:
+        raise InputError("column no longer read", file=file, column=replaced[0],
+                         allowed=schema.table.replaced[replaced[0]])
     if unknown:
         raise InputError(
             "unknown column", file=file, column=unknown[0],
@@ -464,7 +468,9 @@ def _convert_column(series: pd.Series, col: Column, file, locate, distinct: dict
         i, problem = min(first_bad)
         raise InputError(problem, file=file, column=col.name, value=_plain(series.to_numpy(dtype=object)[i]),
                          allowed=col.allowed_text(), **locate(i))
-    return numbers.astype(np.int64) if col.dtype == "int" else numbers
+    if col.dtype == "int" and not to_fill.any():
+        return numbers.astype(np.int64)
+    return numbers  # an integer column with cells left to a filler stays float, NaN where empty
 
 
 class TextCodes:

@@ -15,13 +15,19 @@ Sources of weather:
 * :func:`read_weather_csv` -- a simple CSV form (see its docstring);
 * :func:`load_weather` -- picks one of the above from a path.
 
-Solar geometry and plane-of-array irradiance come from pvlib [1]_.
+Solar geometry and plane-of-array irradiance come from pvlib [1]_. The effective sky
+temperature for the long-wave radiation of envelopes to the sky is
+:func:`sky_temperature`, from the horizontal infrared irradiance of an EPW file, or the
+dew point and the (observed or estimated) cloud cover; EPW files also give the optional
+columns ``ir_horizontal``, ``temp_dew`` and ``opaque_sky_cover``
+(:data:`OPTIONAL_COLUMNS`).
 
 Modules: :mod:`~smartcity.weather.container` (the :class:`Weather` container and its
 validation), :mod:`~smartcity.weather.io` (EPW and CSV readers, the CSV writer),
 :mod:`~smartcity.weather.solar` (solar position, Erbs decomposition, plane-of-array
-irradiance) and :mod:`~smartcity.weather.reference` (:func:`load_weather`, the
-reference year and its generator). This package re-exports their public names;
+irradiance), :mod:`~smartcity.weather.sky` (sky temperature) and
+:mod:`~smartcity.weather.reference` (:func:`load_weather`, the reference year and its
+generator). This package re-exports their public names;
 importing it does not import pvlib or SciPy, which the functions that need them import.
 
 References
@@ -31,7 +37,7 @@ References
    884. https://doi.org/10.21105/joss.00884
 """
 
-from smartcity.weather.container import COLUMNS, LIMITS, UNITS, Weather, validate_weather
+from smartcity.weather.container import COLUMNS, LIMITS, OPTIONAL_COLUMNS, UNITS, Weather, validate_weather
 from smartcity.weather.io import (
     DEFAULT_RELATIVE_HUMIDITY,
     DEFAULT_WIND_SPEED,
@@ -48,10 +54,25 @@ from smartcity.weather.reference import (
     reference_year,
 )
 from smartcity.weather.reference import REFERENCE_NAME as REFERENCE_NAME  # public, not in __all__
-from smartcity.weather.solar import plane_irradiance, solar_position
+from smartcity.weather.sky import (
+    SKY_TEMPERATURE_METHODS,
+    STEFAN_BOLTZMANN,
+    ZERO_CELSIUS,
+    dew_point_temperature,
+    estimate_opaque_sky_cover,
+    opaque_sky_cover_from_clearness,
+    sky_emissivity,
+    sky_temperature,
+    sky_temperature_from_dew_point,
+    sky_temperature_from_infrared,
+    sky_temperature_method,
+    sky_temperature_method_by_hour,
+)
+from smartcity.weather.solar import plane_irradiance, plane_irradiance_components, solar_position
 
 __all__ = [
     "COLUMNS",
+    "OPTIONAL_COLUMNS",
     "UNITS",
     "LIMITS",
     "DEFAULT_WIND_SPEED",
@@ -68,4 +89,17 @@ __all__ = [
     "load_weather",
     "solar_position",
     "plane_irradiance",
+    "plane_irradiance_components",
+    "SKY_TEMPERATURE_METHODS",
+    "STEFAN_BOLTZMANN",
+    "ZERO_CELSIUS",
+    "sky_temperature",
+    "sky_temperature_method",
+    "sky_temperature_method_by_hour",
+    "estimate_opaque_sky_cover",
+    "sky_temperature_from_infrared",
+    "sky_temperature_from_dew_point",
+    "sky_emissivity",
+    "dew_point_temperature",
+    "opaque_sky_cover_from_clearness",
 ]

@@ -15,6 +15,18 @@ column                 unit    meaning
 ``wind_speed``         m/s     wind speed at 10 m
 ``relative_humidity``  %       relative humidity
 =====================  ======  ==============================================
+
+Optional columns, kept when the source has them (:func:`~smartcity.weather.read_epw`
+always adds them; the CSV reader when the file has them); NaN marks a missing hour:
+
+=====================  ======  ==============================================
+column                 unit    meaning
+=====================  ======  ==============================================
+``ir_horizontal``      W/m²    long-wave (infrared) irradiance from the sky on a
+                               horizontal plane (EPW: Wh/m² over the hour)
+``temp_dew``           °C      dew-point temperature
+``opaque_sky_cover``   tenths  opaque sky cover, 0 (clear) to 10 (overcast)
+=====================  ======  ==============================================
 """
 
 from __future__ import annotations
@@ -27,10 +39,13 @@ import pandas as pd
 
 from smartcity.errors import InputError
 
-__all__ = ["COLUMNS", "UNITS", "LIMITS", "Weather", "validate_weather"]
+__all__ = ["COLUMNS", "OPTIONAL_COLUMNS", "UNITS", "LIMITS", "Weather", "validate_weather"]
 
 COLUMNS = ("temp_air", "ghi", "dni", "dhi", "wind_speed", "relative_humidity")
 """Columns of :attr:`Weather.data`, in this order."""
+
+OPTIONAL_COLUMNS = ("ir_horizontal", "temp_dew", "opaque_sky_cover")
+"""Columns :attr:`Weather.data` may also hold, after :data:`COLUMNS`; NaN marks a missing hour."""
 
 UNITS = {
     "temp_air": "°C",
@@ -39,8 +54,11 @@ UNITS = {
     "dhi": "W/m²",
     "wind_speed": "m/s",
     "relative_humidity": "%",
+    "ir_horizontal": "W/m²",
+    "temp_dew": "°C",
+    "opaque_sky_cover": "tenths",
 }
-"""Unit of each column of :attr:`Weather.data`."""
+"""Unit of each column of :attr:`Weather.data` (:data:`COLUMNS` and :data:`OPTIONAL_COLUMNS`)."""
 
 # Plausible ranges checked by validate_weather: (lowest, highest) per column.
 LIMITS = {
@@ -50,6 +68,14 @@ LIMITS = {
     "dhi": (0.0, 1500.0),
     "wind_speed": (0.0, 60.0),
     "relative_humidity": (0.0, 100.0),
+    # [W/m²] assumption: a black body at the highest air temperature above (60 °C) emits
+    # 700 W/m²; 1000 W/m² leaves a margin for measured values.
+    "ir_horizontal": (0.0, 1000.0),
+    # [°C] the dew-point range of the EPW data dictionary (EnergyPlus Auxiliary Programs,
+    # "Weather Converter Program"), capped at the highest air temperature above.
+    "temp_dew": (-70.0, 60.0),
+    # [tenths] 0 = clear to 10 = overcast, as in the EPW data dictionary.
+    "opaque_sky_cover": (0.0, 10.0),
 }
 
 _HOUR = pd.Timedelta(hours=1)
@@ -78,7 +104,9 @@ class Weather:
         Hourly values with a tz-aware :class:`pandas.DatetimeIndex` in local standard
         time (fixed offset, e.g. ``'Etc/GMT-1'`` for UTC+1); each label is the start of
         its hour. Columns :data:`COLUMNS`: ``temp_air`` [°C], ``ghi``, ``dni``, ``dhi``
-        [W/m²], ``wind_speed`` [m/s], ``relative_humidity`` [%], all float64.
+        [W/m²], ``wind_speed`` [m/s], ``relative_humidity`` [%], all float64; optionally
+        also :data:`OPTIONAL_COLUMNS`: ``ir_horizontal`` [W/m²], ``temp_dew`` [°C],
+        ``opaque_sky_cover`` [tenths], float64 with NaN for missing hours.
     latitude : float
         Latitude, north positive. [deg]
     longitude : float
@@ -195,7 +223,10 @@ def validate_weather(weather: Weather, file: str | Path | None = None, *,
     Checks, in order: location in range; all :data:`COLUMNS` present; 8760 or 8784
     rows; a tz-aware index that steps by exactly one hour; numeric values without
     NaN; each column inside :data:`LIMITS` (temperature [-60, 60] °C, irradiance
-    [0, 1500] W/m², wind speed [0, 60] m/s, relative humidity [0, 100] %).
+    [0, 1500] W/m², wind speed [0, 60] m/s, relative humidity [0, 100] %). Those of
+    :data:`OPTIONAL_COLUMNS` that are present must be numeric and inside :data:`LIMITS`
+    (infrared irradiance [0, 1000] W/m², dew point [-70, 60] °C, opaque sky cover
+    [0, 10] tenths) but may be NaN, which marks a missing hour.
 
     Parameters
     ----------
@@ -272,6 +303,24 @@ def validate_weather(weather: Weather, file: str | Path | None = None, *,
             i = int(outside[0])
             raise InputError(f"value out of range at {index[i].isoformat()}", file=file,
                              column=column, value=float(values[i]), allowed=allowed,
+                             **_row(i, first_line))
+
+    for column in OPTIONAL_COLUMNS:
+        if column not in data.columns:
+            continue
+        try:
+            values = data[column].to_numpy(dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"values are not numbers ({exc})", file=file,
+                             column=column) from exc
+        low, high = LIMITS[column]
+        outside = np.flatnonzero((values < low) | (values > high))  # NaN (missing) passes
+        if outside.size:
+            i = int(outside[0])
+            raise InputError(f"value out of range at {index[i].isoformat()}", file=file,
+                             column=column, value=float(values[i]),
+                             allowed=f"a number in [{low:g}, {high:g}] [{UNITS[column]}], "
+                                     f"or empty (NaN) for a missing hour",
                              **_row(i, first_line))
     return weather
 

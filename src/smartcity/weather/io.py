@@ -20,7 +20,7 @@ import pandas as pd
 
 from smartcity.errors import InputError
 from smartcity.schema.files import check_regular_file
-from smartcity.weather.container import COLUMNS, UNITS, Weather, _row, validate_weather
+from smartcity.weather.container import COLUMNS, OPTIONAL_COLUMNS, UNITS, Weather, _row, validate_weather
 from smartcity.weather.solar import _day_of_year, _erbs, solar_position
 
 __all__ = [
@@ -43,6 +43,18 @@ TYPICAL_YEAR = 2015
 
 _EPW_HEADER_LINES = 8
 
+#: The pvlib column (:func:`pvlib.iotools.read_epw`) of each optional column of an EPW file
+#: and the EPW data dictionary's missing-value code: a value at or above it is missing.
+#: Horizontal infrared radiation (EPW field 13, Wh/m² over the hour = mean W/m²): 9999;
+#: dew-point temperature (field 8) [°C]: 99.9; opaque sky cover (field 24) [tenths]: 99.
+#: Source: EnergyPlus Auxiliary Programs, "Weather Converter Program", "EnergyPlus Weather
+#: File (EPW) Data Dictionary", U.S. Department of Energy.
+_EPW_OPTIONAL = {
+    "ir_horizontal": ("ghi_infrared", 9999.0),
+    "temp_dew": ("temp_dew", 99.9),
+    "opaque_sky_cover": ("opaque_sky_cover", 99.0),
+}
+
 
 # --------------------------------------------------------------------------------------
 # Readers and writer
@@ -57,6 +69,13 @@ def read_epw(path: str | Path) -> Weather:
     (hour 1 = 00:00-01:00); pvlib labels that row 00:00, which is this package's
     start-of-hour convention, so no further shift is applied. The index gets the
     file's UTC offset as a fixed-offset zone (``'Etc/GMT-1'`` for +1).
+
+    Besides :data:`~smartcity.weather.container.COLUMNS`, the data get the optional
+    columns ``ir_horizontal`` (horizontal infrared radiation from the sky, field 13,
+    Wh/m² over the hour read as the hour's mean [W/m²]), ``temp_dew`` (dew-point
+    temperature, field 8 [°C]) and ``opaque_sky_cover`` (field 24 [tenths]) [1]_. The
+    missing-value codes of the data dictionary (9999, 99.9 and 99, and anything above)
+    become NaN.
 
     Parameters
     ----------
@@ -101,6 +120,10 @@ def read_epw(path: str | Path) -> Weather:
     first_line = _EPW_HEADER_LINES + 1
     data = pd.DataFrame({column: _numbers(raw[column], column, path, first_line=first_line)
                          for column in COLUMNS}, index=raw.index)
+    for column, (pvlib_column, missing) in _EPW_OPTIONAL.items():
+        if pvlib_column in raw.columns:
+            values = _numbers(raw[pvlib_column], column, path, first_line=first_line)
+            data[column] = np.where(values >= missing, np.nan, values)
     data.index = data.index.tz_convert(_fixed_offset_zone(utc_offset))
     data.index.name = "time"
     city = str(meta.get("city", "")).strip()
@@ -150,6 +173,9 @@ def read_weather_csv(path: str | Path) -> Weather:
       position. Optional ``wind_speed`` [m/s] and ``relative_humidity`` [%]; missing
       ones are filled with :data:`DEFAULT_WIND_SPEED` (5 m/s) and
       :data:`DEFAULT_RELATIVE_HUMIDITY` (80 %), an assumption.
+    * Optional ``ir_horizontal`` [W/m²], ``temp_dew`` [°C] and ``opaque_sky_cover``
+      [tenths] (:data:`~smartcity.weather.container.OPTIONAL_COLUMNS`) are kept when
+      present; an empty cell is a missing hour (NaN).
 
     Parameters
     ----------
@@ -218,6 +244,9 @@ def read_weather_csv(path: str | Path) -> Weather:
         columns["dni"] = np.zeros(n)  # replaced below, after validation of the index
         columns["dhi"] = np.zeros(n)
     data = pd.DataFrame({c: columns[c] for c in COLUMNS}, index=index)
+    for column in OPTIONAL_COLUMNS:
+        if column in table.columns:
+            data[column] = _numbers(table[column], column, path)
 
     if "source" in meta:
         source = f"{meta['source']} (file {path})"
@@ -241,7 +270,9 @@ def write_weather_csv(weather: Weather, path: str | Path, *, decimals: int = 2,
     """Write weather in the CSV form read by :func:`read_weather_csv`.
 
     Times are written without offset (``2015-01-01T00:00``) and the zone as a ``tz``
-    metadata line, which keeps the file small.
+    metadata line, which keeps the file small. Those of the optional columns
+    (:data:`~smartcity.weather.container.OPTIONAL_COLUMNS`) that the data hold are
+    written after the others, a missing hour (NaN) as an empty cell.
 
     Parameters
     ----------
@@ -274,7 +305,8 @@ def write_weather_csv(weather: Weather, path: str | Path, *, decimals: int = 2,
     }
     header.update(metadata or {})
     lines += [f"# {key} = {' '.join(str(value).split())}" for key, value in header.items()]
-    table = weather.data[list(COLUMNS)].round(decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+    columns = list(COLUMNS) + [c for c in OPTIONAL_COLUMNS if c in weather.data.columns]
+    table = weather.data[columns].round(decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
     times = weather.data.index.strftime("%Y-%m-%dT%H:%M")
     table.insert(0, "time", times)
     with open(path, "w", encoding="utf-8", newline="\n") as handle:

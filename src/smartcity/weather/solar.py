@@ -21,11 +21,13 @@ import pandas as pd
 from smartcity.errors import InputError
 from smartcity.weather.container import Weather
 
-__all__ = ["solar_position", "plane_irradiance"]
+__all__ = ["solar_position", "plane_irradiance", "plane_irradiance_components"]
 
 _HALF_HOUR = pd.Timedelta(minutes=30)
 _TRANSPOSITION_MODELS = ("isotropic", "klucher", "haydavies", "reindl", "king",
                          "perez", "perez-driesse")
+#: Sky-diffuse models whose pvlib function cannot split the sky diffuse into parts.
+_MODELS_WITHOUT_COMPONENTS = ("klucher", "king")
 
 
 # --------------------------------------------------------------------------------------
@@ -135,6 +137,122 @@ def plane_irradiance(weather: Weather, surface_tilt, surface_azimuth, albedo: fl
     """
     import pvlib
 
+    tilt, _, inputs = _plane_inputs(weather, surface_tilt, surface_azimuth, albedo, model)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        total = pvlib.irradiance.get_total_irradiance(**inputs)
+    poa = np.broadcast_to(np.asarray(total["poa_global"], dtype=np.float64),
+                          (weather.n_hours, tilt.size))
+    poa = np.nan_to_num(poa, nan=0.0, posinf=0.0, neginf=0.0).clip(min=0.0)
+    return np.ascontiguousarray(poa)
+
+
+def plane_irradiance_components(weather: Weather, surface_tilt, surface_azimuth, albedo: float = 0.2,
+                                model: str = "perez") -> dict[str, np.ndarray]:
+    """Irradiance on tilted planes split by the direction it comes from, and the beam's
+    angle of incidence.
+
+    The same transposition as :func:`plane_irradiance` (mid-hour solar position, true
+    zenith, extraterrestrial irradiance and Kasten-Young air mass for the Perez
+    models [1]_, by :func:`pvlib.irradiance.get_total_irradiance`), but with the sky
+    diffuse split into the parts that the anisotropic models add up: the isotropic
+    sky dome, the circumsolar disc and the horizon band. The parts are what an
+    angle-dependent transmittance needs (e.g. window glazing,
+    :mod:`smartcity.energy.glazing`):
+
+    * ``beam`` -- direct beam plus circumsolar diffuse: the circumsolar part comes from
+      the sun's direction, so it reaches the plane at the beam's angle of incidence;
+    * ``sky`` -- isotropic sky-dome diffuse;
+    * ``horizon`` -- horizon-band diffuse (Perez models, Reindl); the Perez horizon
+      band can be negative (a darkened horizon under some skies) and keeps its sign;
+    * ``ground`` -- ground-reflected diffuse (isotropic, ``albedo`` times GHI).
+
+    The models of pvlib without a split, ``'klucher'`` and ``'king'``, put their whole
+    sky diffuse into ``sky`` (``horizon`` is then 0 and ``beam`` the direct beam
+    only). Where pvlib floors a model's total sky diffuse at 0 (Perez, Perez-Driesse),
+    its parts are set to 0 too, so that beam + sky + horizon + ground is the
+    ``poa_global`` of pvlib, i.e. :func:`plane_irradiance` before its clipping at 0.
+    Non-finite values (night, undefined air mass) are 0. The parts are not clipped.
+
+    Parameters
+    ----------
+    weather : Weather
+        Hourly GHI, DNI, DHI and location.
+    surface_tilt : float or array_like
+        Tilt of each plane from horizontal, 0-180 (90 = vertical wall). [deg]
+    surface_azimuth : float or array_like
+        Direction each plane faces, N=0, E=90, S=180, W=270, in [0, 360]. [deg]
+        Scalars and 1-D arrays of equal length broadcast against each other.
+    albedo : float
+        Ground reflectance, 0-1. [-]
+    model : str
+        Sky-diffuse model, as for :func:`plane_irradiance`.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        ``"beam"``, ``"sky"``, ``"horizon"``, ``"ground"`` [W/m²] and ``"aoi"``, the
+        angle between the sun's direction and each plane's normal, 0-180 (above 90
+        the sun is behind the plane) [deg]; each of shape (n_hours, n_planes),
+        float64, C-contiguous; n_planes = 1 for scalar inputs.
+
+    Raises
+    ------
+    InputError
+        For angles or albedo out of range, arrays of unequal length, or an unknown
+        model.
+
+    References
+    ----------
+    .. [1] Perez, R., Ineichen, P., Seals, R., Michalsky, J., Stewart, R. (1990).
+       Modeling daylight availability and irradiance components from direct and
+       global irradiance. Solar Energy 44(5), 271-289.
+       https://doi.org/10.1016/0038-092X(90)90055-H
+    .. [2] Duffie, J. A., Beckman, W. A. (2013). Solar Engineering of Thermal
+       Processes, 4th ed., Wiley, section 2.16 (anisotropic sky models: isotropic,
+       circumsolar and horizon-brightening parts).
+    .. [3] :func:`pvlib.irradiance.get_total_irradiance`, :func:`pvlib.irradiance.aoi`.
+
+    Examples
+    --------
+    >>> from smartcity.weather import reference_year
+    >>> parts = plane_irradiance_components(reference_year(), 90, [0, 90, 180, 270])
+    >>> sorted(parts), parts["beam"].shape
+    (['aoi', 'beam', 'ground', 'horizon', 'sky'], (8760, 4))
+    """
+    import pvlib
+
+    tilt, _, inputs = _plane_inputs(weather, surface_tilt, surface_azimuth, albedo, model)
+    split = model not in _MODELS_WITHOUT_COMPONENTS
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        total = pvlib.irradiance.get_total_irradiance(**inputs, diffuse_components=split)
+        aoi = pvlib.irradiance.aoi(inputs["surface_tilt"], inputs["surface_azimuth"],
+                                   inputs["solar_zenith"], inputs["solar_azimuth"])
+    shape = (weather.n_hours, tilt.size)
+
+    def part(name: str) -> np.ndarray:
+        if name not in total:
+            return np.zeros(shape)
+        values = np.broadcast_to(np.asarray(total[name], dtype=np.float64), shape)
+        return np.nan_to_num(values, nan=0.0, posinf=0.0, neginf=0.0)
+
+    if split:
+        sky, circumsolar, horizon = part("poa_isotropic"), part("poa_circumsolar"), part("poa_horizon")
+        floored = part("poa_sky_diffuse") == 0.0  # pvlib floored the total sky diffuse at 0
+        sky[floored] = circumsolar[floored] = horizon[floored] = 0.0
+    else:
+        sky, circumsolar, horizon = part("poa_sky_diffuse"), np.zeros(shape), np.zeros(shape)
+    parts = {"beam": part("poa_direct") + circumsolar, "sky": sky, "horizon": horizon,
+             "ground": part("poa_ground_diffuse"),
+             "aoi": np.broadcast_to(np.asarray(aoi, dtype=np.float64), shape)}
+    return {name: np.ascontiguousarray(values, dtype=np.float64) for name, values in parts.items()}
+
+
+def _plane_inputs(weather: Weather, surface_tilt, surface_azimuth, albedo, model: str
+                  ) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Checked plane angles and the keyword arguments of
+    :func:`pvlib.irradiance.get_total_irradiance` (hours along axis 0, planes along axis 1)."""
+    import pvlib
+
     tilt = _plane_angles(surface_tilt, "surface_tilt", 0.0, 180.0)
     azimuth = _plane_angles(surface_azimuth, "surface_azimuth", 0.0, 360.0)
     if tilt.size != azimuth.size and 1 not in (tilt.size, azimuth.size):
@@ -155,15 +273,12 @@ def plane_irradiance(weather: Weather, surface_tilt, surface_azimuth, albedo: fl
     doy = _day_of_year(weather.data.index)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         airmass = pvlib.atmosphere.get_relative_airmass(sun["apparent_zenith"].to_numpy())
-        total = pvlib.irradiance.get_total_irradiance(
-            tilt[None, :], azimuth[None, :], zenith, solar_azimuth,
-            weather.dni[:, None], weather.ghi[:, None], weather.dhi[:, None],
-            dni_extra=pvlib.irradiance.get_extra_radiation(doy)[:, None],
-            airmass=airmass[:, None], albedo=albedo, model=model)
-    poa = np.broadcast_to(np.asarray(total["poa_global"], dtype=np.float64),
-                          (weather.n_hours, tilt.size))
-    poa = np.nan_to_num(poa, nan=0.0, posinf=0.0, neginf=0.0).clip(min=0.0)
-    return np.ascontiguousarray(poa)
+    inputs = {"surface_tilt": tilt[None, :], "surface_azimuth": azimuth[None, :],
+              "solar_zenith": zenith, "solar_azimuth": solar_azimuth,
+              "dni": weather.dni[:, None], "ghi": weather.ghi[:, None], "dhi": weather.dhi[:, None],
+              "dni_extra": pvlib.irradiance.get_extra_radiation(doy)[:, None],
+              "airmass": airmass[:, None], "albedo": albedo, "model": model}
+    return tilt, azimuth, inputs
 
 
 def _plane_angles(values, name: str, low: float, high: float) -> np.ndarray:

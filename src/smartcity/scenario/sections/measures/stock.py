@@ -182,8 +182,9 @@ class EnvelopeRenovation(StockMeasure):
     """Insulation of walls, roof and floor, new windows, and air-tightness.
 
     Only the values given change; each becomes the better of the building's value and
-    the measure's (U-values and the air change rate the smaller), except ``g_window``,
-    which new glazing sets. Investment per m2 of heated floor area or per building.
+    the measure's (U-values and the air change rate the smaller), except ``g_window`` and
+    ``glazing_panes``, which new glazing sets (the pane count, if not given, follows from
+    the new windows' U-value). Investment per m2 of heated floor area or per building.
 
     Notes
     -----
@@ -208,6 +209,10 @@ class EnvelopeRenovation(StockMeasure):
         default=None, description="New U-value of the windows, glazing and frame. [W/(m2 K)]")
     g_window: quantity("dimensionless", ge=0.0, le=1.0) | None = Field(  # type: ignore[valid-type]
         default=None, description="Total solar energy transmittance of the new glazing. [1]")
+    glazing_panes: int | None = Field(
+        default=None, ge=1, le=3,
+        description="Glass panes of the new glazing (1, 2 or 3). Default, where the windows' U-value changes: "
+                    "from the new U-value (smartcity.energy.glazing.default_panes). [1]")
     ventilation_ach: quantity("air_change_rate", ge=0.0, le=20.0) | None = Field(  # type: ignore[valid-type]
         default=None, description="Air change rate after sealing (ventilation plus infiltration). [1/h]")
     investment: quantity_of("cost_per_area", "cost_per_item") = Field(  # type: ignore[valid-type]
@@ -220,7 +225,8 @@ class EnvelopeRenovation(StockMeasure):
         "cost_per_area": "m2", "cost_per_item": "building", "cost_per_area_year": "m2", "cost_per_year": "building",
     }
     _ELEMENTS: ClassVar[tuple[str, ...]] = (
-        "u_wall_w_m2k", "u_roof_w_m2k", "u_floor_w_m2k", "u_window_w_m2k", "g_window", "ventilation_ach")
+        "u_wall_w_m2k", "u_roof_w_m2k", "u_floor_w_m2k", "u_window_w_m2k", "g_window", "glazing_panes",
+        "ventilation_ach")
     writes: ClassVar[tuple[str, ...]] = _ELEMENTS
 
     @model_validator(mode="after")
@@ -231,11 +237,17 @@ class EnvelopeRenovation(StockMeasure):
         return self
 
     def apply(self, treated) -> None:
+        u_before = np.array(treated["u_window_w_m2k"], dtype=np.float64)
         for name in ("u_wall_w_m2k", "u_roof_w_m2k", "u_floor_w_m2k", "u_window_w_m2k", "ventilation_ach"):
             q = getattr(self, name)
             _set_better(treated, name, None if q is None else q.canonical, np.minimum)
         if self.g_window is not None:
             treated["g_window"] = self.g_window.canonical
+        if self.glazing_panes is not None:
+            treated["glazing_panes"] = float(self.glazing_panes)
+        elif "glazing_panes" in treated.columns:  # new windows: their panes follow from their U-value
+            replaced = np.asarray(treated["u_window_w_m2k"], dtype=np.float64) < u_before
+            treated["glazing_panes"] = np.where(replaced, np.nan, np.asarray(treated["glazing_panes"], dtype=float))
 
 
 class VentilationHeatRecovery(StockMeasure):
