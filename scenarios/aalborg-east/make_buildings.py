@@ -1242,6 +1242,33 @@ def with_use_profiles(buildings: list[Building], schema: list[dict],
     return out
 
 
+#: Columns the table takes at the schema's default, the standard's value, each cited in the
+#: schema's description; flagged where the default stands in for a survey of the buildings.
+STANDARD_DEFAULTS = {
+    "absorptance_wall": "no survey of the facades' colours: the standard's default for a medium colour",
+    "absorptance_roof": "no survey of the roofs' colours: the standard's default for a medium colour",
+    "emissivity_envelope": "",
+    "surface_area_factor": "",
+    "surface_heat_transfer_w_m2k": "",
+    "internal_gains_convective_share": "",
+}
+
+
+def with_standard_defaults(buildings: list[Building], schema: list[dict]) -> list[Building]:
+    """Set the columns of :data:`STANDARD_DEFAULTS` to the schema default, citing its source."""
+    names = [c["name"] for c in schema]
+    columns = {c["name"]: c for c in schema}
+    out = []
+    for bld in buildings:
+        values, prov = dict(bld.values), dict(bld.prov)
+        for name, reason in STANDARD_DEFAULTS.items():
+            if name not in values:
+                values[name] = columns[name]["default"]
+                prov[name] = Prov(columns[name]["description"], bool(reason), reason or "the standard's value")
+        out.append(Building({n: values[n] for n in names if n in values}, prov, bld.extra))
+    return out
+
+
 # --------------------------------------------------------------------------------------
 # Output
 # --------------------------------------------------------------------------------------
@@ -1370,7 +1397,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     schema = load_schema()
     tabula = load_tabula(args.tabula)
-    buildings = with_use_profiles(district(tabula), schema)
+    buildings = with_standard_defaults(with_use_profiles(district(tabula), schema), schema)
     check_against_schema(buildings, schema)
     table, sources = render(buildings, schema, args.tabula)
     write_atomically({args.out_dir / BUILDINGS_FILE: table, args.out_dir / SOURCES_FILE: sources})

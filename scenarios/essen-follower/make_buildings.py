@@ -159,6 +159,18 @@ def fmt(value: object) -> str:
     return str(value)
 
 
+#: Columns the table takes at the schema's default, the standard's value cited in the schema's
+#: description; flagged where the default stands in for a survey of the buildings.
+STANDARD_DEFAULTS = {
+    "absorptance_wall": "no survey of the facades' colours: the standard's default for a medium colour",
+    "absorptance_roof": "no survey of the roofs' colours: the standard's default for a medium colour",
+    "emissivity_envelope": "",
+    "surface_area_factor": "",
+    "surface_heat_transfer_w_m2k": "",
+    "internal_gains_convective_share": "",
+}
+
+
 def use_profiles() -> dict:
     text = (resources.files("smartcity") / "data" / "use_profiles.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)["use"]
@@ -249,6 +261,10 @@ def build_row(row: Row, schema: list, profiles: dict) -> tuple[dict, dict, list]
             if entry.get("reason"):
                 reason += f"; {entry['reason']}"
             prov[name] = Prov(entry.get("source") or "assumption", True, reason)
+        elif name in STANDARD_DEFAULTS:
+            values[name] = col["default"]
+            reason = STANDARD_DEFAULTS[name]
+            prov[name] = Prov(col["description"], bool(reason), reason or "the standard's value")
         elif name == "glazing_panes":
             values[name] = int(default_panes([float(arche["u_window_w_m2k"])])[0])
             prov[name] = Prov(cite, True, "TABULA gives the window's U-value, not its panes: pane count from the "

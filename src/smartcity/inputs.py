@@ -16,7 +16,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from smartcity import weather as weather_mod
@@ -90,7 +89,7 @@ class RunCache:
         self.weather: dict[str | None, weather_mod.Weather] = {}
         self.tables: dict[tuple, pd.DataFrame] = {}
         self.zone_systems: dict[tuple, zones_mod.ZoneSystem] = {}
-        self.irradiance: dict[tuple, np.ndarray] = {}
+        self.irradiance: dict[tuple, object] = {}  # (weather, albedo) -> thermal.FacadeWeather
         self.transport = _LRU(max_transport_models)
         self.energy = _LRU(max_energy_years)
         self.networks = _LRU(4)

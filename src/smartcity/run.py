@@ -7,7 +7,7 @@ sections and arrays. The chain:
 1. :func:`smartcity.inputs.load_inputs` resolves and validates every scenario and reads and
    checks every table and file it names, and each measure against them (all inputs are
    checked before anything is computed, so bad input never leaves partial results);
-2. the weather year and plane-of-array irradiance on the window orientations (pvlib);
+2. the weather year, the sun on windows, walls and roof (pvlib, angle-dependent glazing) and the sky;
 3. for each simulated year, the stages of :data:`smartcity.scenario.sections.measures.STAGES`:
    ``stock`` (the building stock standing that year with its measures,
    :func:`smartcity.energy.stock.stock_parts`, simulated as an energy system:
@@ -103,7 +103,7 @@ class _ScenarioModel:
         weather_key = self.cache.ref(inp.weather)
         self.irradiance = self.cache.irradiance.get((weather_key, albedo))
         if self.irradiance is None:
-            self.irradiance = self.cache.irradiance[(weather_key, albedo)] = thermal.window_irradiance(
+            self.irradiance = self.cache.irradiance[(weather_key, albedo)] = thermal.facade_weather(
                 inp.weather, albedo)
         self.pv_cache = PVCache(inp.weather, model.supply, albedo)
         # what the energy system of a stock depends on besides the stock (emission factors and the

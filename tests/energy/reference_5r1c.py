@@ -38,6 +38,13 @@ def reference_5r1c(
     weight,
     n_groups,
     warmup_hours,
+    a_t=None,
+    h_is=3.45,
+    convective_share=0.5,
+    opaque_irradiance=None,
+    opaque_aperture=None,
+    sky_loss_coefficient=None,
+    sky_temperature_difference=None,
 ):
     """Simulate buildings with ISO 13790 Annex C; same keywords as ``simulate_5r1c``.
 
@@ -45,8 +52,9 @@ def reference_5r1c(
     Returns a dict of numpy arrays named like the fields of ``ThermalResult``.
     """
     a_f = np.asarray(floor_area, dtype=float)
-    a_t = 4.5 * a_f
-    h_tr_is = 3.45 * a_t
+    a_t = 4.5 * a_f if a_t is None else np.asarray(a_t, dtype=float)
+    h_tr_is = np.asarray(h_is, dtype=float) * a_t
+    conv = np.asarray(convective_share, dtype=float)
     h_tr_ms = 9.1 * np.asarray(a_m, dtype=float)
     h_tr_em = 1.0 / (1.0 / h_tr_op - 1.0 / h_tr_ms)  # ISO 13790 §12.2.2
     h_tr_1 = 1.0 / (1.0 / h_ve + 1.0 / h_tr_is)  # (C.6)
@@ -62,7 +70,7 @@ def reference_5r1c(
             "heating_wh", "cooling_wh", "peak_heating_w", "peak_cooling_w",
             "unmet_heating_hours", "unmet_cooling_hours", "window_transmission_wh",
             "opaque_transmission_wh", "ventilation_wh", "internal_gains_wh",
-            "solar_gains_wh",
+            "solar_gains_wh", "opaque_solar_gains_wh", "sky_loss_wh",
         )
     }
     heating_by_group = np.zeros((n_groups, n_h))
@@ -74,10 +82,16 @@ def reference_5r1c(
         te = theta_e[h]
         theta_sup = te
         phi_int = internal_gains[schedule_index, h] * a_f
-        phi_sol = solar_aperture @ irradiance[h]
-        phi_ia = 0.5 * phi_int  # (C.1)
-        phi_m = a_m / a_t * (0.5 * phi_int + phi_sol)  # (C.2)
-        phi_st = (1.0 - a_m / a_t - h_tr_w / (9.1 * a_t)) * (0.5 * phi_int + phi_sol)  # (C.3)
+        phi_win = solar_aperture @ irradiance[h]
+        # ISO 13790 §11.3.2: the opaque elements' absorbed sun minus their radiation to the sky
+        phi_op = opaque_aperture @ opaque_irradiance[h] if opaque_irradiance is not None else 0.0 * phi_win
+        phi_sky = (sky_loss_coefficient * sky_temperature_difference[h] if sky_loss_coefficient is not None
+                   else 0.0 * phi_win)
+        phi_sol = phi_win + phi_op - phi_sky
+        phi_ia = conv * phi_int  # (C.1), the standard's share 0.5
+        phi_ir = (1.0 - conv) * phi_int  # radiated to the surfaces (the standard: the other half)
+        phi_m = a_m / a_t * (phi_ir + phi_sol)  # (C.2)
+        phi_st = (1.0 - a_m / a_t - h_tr_w / (9.1 * a_t)) * (phi_ir + phi_sol)  # (C.3)
 
         def nodes(phi_hc):
             phi_mtot = phi_m + h_tr_em * te + h_tr_3 * (
@@ -121,12 +135,14 @@ def reference_5r1c(
             out["peak_cooling_w"] = np.maximum(out["peak_cooling_w"], cool)
             out["unmet_heating_hours"] += phi_un > max_heating_w
             out["unmet_cooling_hours"] += phi_un < -max_cooling_w
-            direct = h_tr_w / (9.1 * a_t) * (0.5 * phi_int + phi_sol)
+            direct = h_tr_w / (9.1 * a_t) * (phi_ir + phi_sol)
             out["window_transmission_wh"] += h_tr_w * (theta_s - te) + direct
             out["opaque_transmission_wh"] += h_tr_em * (theta_m - te)
             out["ventilation_wh"] += h_ve * (theta_air - te)
             out["internal_gains_wh"] += phi_int
-            out["solar_gains_wh"] += phi_sol
+            out["solar_gains_wh"] += phi_win
+            out["opaque_solar_gains_wh"] += phi_op
+            out["sky_loss_wh"] += phi_sky
             heating_by_group[:, h] = np.bincount(group_index, weight * heat, n_groups)
             cooling_by_group[:, h] = np.bincount(group_index, weight * cool, n_groups)
         else:
@@ -182,12 +198,16 @@ def random_weather(n_hours, seed, start_hour=0, latitude=57.0):
     return theta_e, irradiance
 
 
-def random_stock(n_buildings, n_hours, seed, start_hour=0, n_groups=5, warmup_hours=168):
+def random_stock(n_buildings, n_hours, seed, start_hour=0, n_groups=5, warmup_hours=168, envelope=False):
     """Seeded random buildings, weather and schedules for ``simulate_5r1c``.
 
     Buildings range from houses to large blocks with plausible envelopes; about a
     third have finite heating and cooling power limits that bind in cold or sunny
     hours, some schedules have a night setback and some have cooling.
+
+    With ``envelope``, also the terms of the envelope beyond the standard's constants: the
+    surface area A_t and coefficient h_is per building, the convective share of the
+    internal gains, the sun absorbed by walls and roof and their radiation to the sky.
 
     Returns
     -------
@@ -252,4 +272,22 @@ def random_stock(n_buildings, n_hours, seed, start_hour=0, n_groups=5, warmup_ho
         n_groups=n_groups,
         warmup_hours=warmup_hours,
     )
+    if envelope:
+        r_se = 0.04  # external surface resistance [m2 K/W] (ISO 6946)
+        stock.update(
+            # at least A_m + H_tr_w / 9.1 (+ a margin): the gain shares of (C.3) stay below 1
+            a_t=np.maximum(rng.uniform(3.5, 6.0, n) * floor_area,
+                           stock["a_m"] + stock["h_tr_w"] / 9.1 + 0.1 * floor_area),
+            h_is=rng.uniform(2.5, 4.5, n),
+            convective_share=rng.uniform(0.2, 0.8, n),
+            # walls facing the four directions (the window planes) and a flat roof
+            opaque_irradiance=np.column_stack([irradiance, irradiance.mean(axis=1) * 1.3]),
+            opaque_aperture=np.column_stack([
+                (rng.uniform(0.3, 0.9, n) * r_se * u_wall * wall)[:, None] * shares,
+                rng.uniform(0.3, 0.9, n) * r_se * u_roof * roof,
+            ]),
+            # F_r R_se U A h_r with h_r = 5 eps: walls F_r 0.5, roof 1
+            sky_loss_coefficient=5.0 * 0.9 * r_se * (0.5 * u_wall * wall + u_roof * roof),
+            sky_temperature_difference=rng.uniform(2.0, 20.0, n_hours),
+        )
     return stock

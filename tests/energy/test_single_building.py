@@ -184,6 +184,40 @@ azimuth = 0.0
     assert inputs["irradiance"][:, 0].sum() > weather_mod.plane_irradiance(reference_year, 90.0, 0.0)[:, 0].sum()
 
 
+def test_sun_on_walls_and_roof_and_the_sky(tmp_path, reference_year, capsys):
+    # A south wall (with the south window in it) and a flat roof exposed; the floor (b < 1)
+    # and elements without a tilt are not. Hand calculation of ISO 13790 §11.3.4-11.3.5 /
+    # ISO 52016-1's sky term: A_sol = alpha R_se U A_net, Phi_r = F_r R_se U A_net h_r dtheta
+    # with h_r = 5 eps, F_r = 1 (roof) and 0.5 (wall).
+    text = (BOX.replace('name = "walls"\narea = 140.0\nu = 0.3',
+                        'name = "walls"\narea = 140.0\nu = 0.3\ntilt = 90.0\nazimuth = 180.0\nabsorptance = 0.4')
+               .replace('name = "roof"\narea = 100.0\nu = 0.15', 'name = "roof"\narea = 100.0\nu = 0.15\ntilt = 0.0')
+               .replace('b = 0.6', 'b = 0.6\ntilt = 0.0') + FOUR_WINDOWS)
+    model = load_building(write(tmp_path, text))
+    result = sb.simulate_building(model, reference_year)
+    walls_net, roof = 0.3 * (140.0 - 24.0), 0.15 * 100.0  # U A [W/K], 24 m2 of windows in the walls
+    dtheta = reference_year.temp_air - weather_mod.sky_temperature(reference_year)
+    wall_sun = weather_mod.plane_irradiance(reference_year, 90.0, 180.0, albedo=0.2)[:, 0].sum()
+    roof_sun = weather_mod.plane_irradiance(reference_year, 0.0, 180.0, albedo=0.2)[:, 0].sum()
+    expected_sun = 0.04 * (0.4 * walls_net * wall_sun + 0.6 * roof * roof_sun) / 1e3  # [kWh]
+    expected_sky = 0.04 * 5.0 * 0.9 * (0.5 * walls_net + 1.0 * roof) * dtheta.sum() / 1e3  # [kWh]
+    # 1e-9: the same sums, in another order.
+    assert result.balance_kwh["opaque_solar_gains"] == pytest.approx(expected_sun, rel=1e-9)
+    assert result.balance_kwh["sky_loss"] == pytest.approx(expected_sky, rel=1e-9)
+    assert abs(float(result.thermal.balance_residual_wh[0])) < 1e-6 * result.heating_kwh * 1e3
+    # The same box without tilts: no sun on the opaque elements, no sky loss.
+    plain = sb.simulate_building(load_building(write(tmp_path, BOX + FOUR_WINDOWS, "plain.toml")), reference_year)
+    assert plain.balance_kwh["opaque_solar_gains"] == 0.0 and plain.balance_kwh["sky_loss"] == 0.0
+    # ... and the command shows them apart, in text and JSON.
+    path = write(tmp_path, text, "exposed.toml")
+    assert main(["building", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "gains: solar on opaque elements" in out and "losses: radiation to the sky" in out
+    assert main(["building", str(path), "--json"]) == 0
+    balance = json.loads(capsys.readouterr().out)["balance_kwh"]
+    assert {"solar_gains", "opaque_solar_gains", "sky_loss"} <= set(balance)
+
+
 def test_thermal_bridges_and_air_volume(tmp_path):
     text = BOX.replace("room_height = 2.5", "air_volume = 300.0").replace(
         "cooling_setpoint = 26.0", "cooling_setpoint = 26.0\nthermal_bridge_delta_u = 0.05") + """

@@ -90,6 +90,61 @@ def test_kernel_matches_reference(seed, start_hour, warmup_hours):
     np.testing.assert_array_equal(result.unmet_cooling_hours, expected["unmet_cooling_hours"])
 
 
+ENVELOPE_FIELDS = [*FLOAT_FIELDS, "opaque_solar_gains_wh", "sky_loss_wh"]
+
+
+@pytest.mark.parametrize(("seed", "start_hour"), [(14, JUNE), (15, JANUARY)])
+def test_kernel_matches_reference_with_the_envelope_terms(seed, start_hour):
+    # Surface area and coefficient per building, convective share of the internal gains,
+    # the sun on walls and roof and their radiation to the sky: the same 1e-9 as above.
+    stock = random_stock(150, TWO_WEEKS, seed, start_hour=start_hour, envelope=True)
+    result = simulate_5r1c(**stock)
+    expected = reference_5r1c(**stock)
+    assert (expected["opaque_solar_gains_wh"] > 0).all() and (expected["sky_loss_wh"] > 0).all()
+    for name in ENVELOPE_FIELDS:
+        got, want = getattr(result, name), expected[name]
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9 * np.max(np.abs(want)), err_msg=name)
+    np.testing.assert_array_equal(result.unmet_heating_hours, expected["unmet_heating_hours"])
+    # The balance closes with the new terms (same bound as test_energy_balance_closes).
+    scale = result.heating_wh + result.cooling_wh + result.internal_gains_wh + result.solar_gains_wh
+    assert np.all(np.abs(result.balance_residual_wh) <= 1e-9 * scale)
+
+
+def test_the_standards_constants_are_the_defaults():
+    # A_t = 4.5 A_f, h_is = 3.45, half the internal gains convective: given explicitly, the
+    # same bits as left out.
+    stock = random_stock(40, TWO_WEEKS, seed=16, start_hour=JANUARY)
+    plain = simulate_5r1c(**stock)
+    explicit = simulate_5r1c(**stock, a_t=4.5 * stock["floor_area"], h_is=3.45, convective_share=0.5)
+    for name in FLOAT_FIELDS:
+        np.testing.assert_array_equal(getattr(plain, name), getattr(explicit, name), err_msg=name)
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("a_t", lambda s: 0.5 * s["a_m"], "the mass area must not exceed A_t"),
+    ("h_is", lambda s: 0.0, "must be > 0"),
+    ("convective_share", lambda s: 1.2, "must be <= 1"),
+    ("sky_loss_coefficient", lambda s: np.ones(len(s["floor_area"])), "give both or neither"),
+])
+def test_envelope_arguments_are_checked(name, value, message):
+    stock = random_stock(5, 48, seed=17)
+    with pytest.raises(ValueError, match=message):
+        simulate_5r1c(**{**stock, name: value(stock)})
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 50), more=st.floats(1.0, 3.0))
+def test_sun_on_walls_lowers_heating_and_the_sky_raises_it(seed, more):
+    # In two January weeks (heating in every hour, as in the tests above) more absorbed sun
+    # can only lower the heating need, more radiation to the sky only raise it.
+    stock = random_stock(20, TWO_WEEKS, seed, start_hour=JANUARY, envelope=True)
+    base = simulate_5r1c(**stock).heating_wh
+    sunnier = simulate_5r1c(**{**stock, "opaque_aperture": stock["opaque_aperture"] * more}).heating_wh
+    colder_sky = simulate_5r1c(**{**stock, "sky_loss_coefficient": stock["sky_loss_coefficient"] * more}).heating_wh
+    assert np.all(sunnier <= base * (1.0 + 1e-12) + 1e-9)
+    assert np.all(colder_sky >= base * (1.0 - 1e-12) - 1e-9)
+
+
 def test_group_sums_add_up_to_weighted_building_totals():
     stock = random_stock(120, TWO_WEEKS, seed=21, start_hour=JUNE)
     result = simulate_5r1c(**stock)
@@ -190,6 +245,7 @@ def test_steady_state_equals_ua_sum_with_perfect_surface_coupling():
         300.0 * one,
         540.0 * one,
         120.0 * one,
+        0.5 * one,  # convective share of the internal gains
         np.inf * one,
         np.inf * one,
         np.zeros(n_b, dtype=np.int64),

@@ -112,6 +112,7 @@ def _simulate_building(
     a_m,
     a_t,
     a_f,
+    convective_share,
     max_heating_w,
     max_cooling_w,
     schedule_index,
@@ -176,31 +177,34 @@ def _simulate_building(
     f_st = 1.0 - f_m - f_win  # share to the surface node (C.3)
     inv_s = 1.0 / (hms + hw + h1)  # 1 / denominator of (C.10)
     inv_air = 1.0 / (his + hve)  # 1 / denominator of (C.11)
-    half_af = 0.5 * a_f[b]  # phi_ia = 0.5 phi_int (C.1), per W/m2 of gains
+    # Internal gains per W/m2: the convective part phi_ia to the air node (C.1, where the
+    # standard's share is 0.5), the radiative rest to the mass and surface nodes like the sun's.
+    conv_af = convective_share[b] * a_f[b]
+    rad_af = (1.0 - convective_share[b]) * a_f[b]
 
     # With theta_sup = theta_e and phi_HC,nd = 0, an hour's state is affine in
-    # theta_m,t-1 and in the hour's phi_sol, phi_ia and theta_e:
-    #   src      = f_st (phi_ia + phi_sol) + k_is phi_ia + (H_tr_w + H_tr_1) theta_e,
+    # theta_m,t-1 and in the hour's phi_sol, the radiative internal gains phi_ir, the
+    # convective phi_ia and theta_e (the standard: phi_ir = phi_ia = 0.5 phi_int):
+    #   src      = f_st (phi_ir + phi_sol) + k_is phi_ia + (H_tr_w + H_tr_1) theta_e,
     #              the surface-node sources of (C.5) and (C.10);
-    #   phi_mtot = f_m (phi_ia + phi_sol) + H_tr_em theta_e + r3 src          (C.2), (C.5)
+    #   phi_mtot = f_m (phi_ir + phi_sol) + H_tr_em theta_e + r3 src          (C.2), (C.5)
     #   theta_m,t = keep theta_m,t-1 + phi_mtot / den                          (C.4)
     #   theta_air = c_src (H_tr_ms theta_m + src) + (H_ve theta_e + phi_ia) / (H_tr_is + H_ve)
     #              with theta_m = (theta_m,t + theta_m,t-1) / 2                (C.9)-(C.11)
-    # Gathering the coefficients of phi_sol, phi_ia and theta_e:
+    # Gathering the coefficients of phi_sol (and phi_ir, which acts alike), phi_ia and theta_e:
     c_src = inv_air * his * inv_s  # d theta_air / d src at fixed theta_m
     c_mtot = c_src * hms * 0.5 * inv_den  # d theta_air / d phi_mtot through (C.9)
     src_sol = f_st
-    src_ia = f_st + k_is
     src_te = hw + h1
     mtot_sol = f_m + r3 * src_sol
-    mtot_ia = f_m + r3 * src_ia
+    mtot_ia = r3 * k_is
     mtot_te = hem + r3 * src_te
     m_sol = mtot_sol * inv_den
     m_ia = mtot_ia * inv_den
     m_te = mtot_te * inv_den
     a_prev = c_src * hms * 0.5 * (keep + 1.0)
     a_sol = c_mtot * mtot_sol + c_src * src_sol
-    a_ia = c_mtot * mtot_ia + c_src * src_ia + inv_air
+    a_ia = c_mtot * mtot_ia + c_src * k_is + inv_air
     a_te = c_mtot * mtot_te + c_src * src_te + inv_air * hve
     # Slopes of theta_m,t and theta_air with respect to phi_HC,nd [K/W]:
     dm_t = r3 * k_is * inv_den  # (C.4), (C.5)
@@ -210,20 +214,23 @@ def _simulate_building(
 
     # ---- Hourly drivers: the parts of theta_m,t and theta_air,0 that do not depend
     # on the state (vectorisable loops over hours). ----
-    ia_x = m_ia * half_af
-    ia_y = a_ia * half_af
+    ia_x = m_sol * rad_af + m_ia * conv_af
+    ia_y = a_sol * rad_af + a_ia * conv_af
+    # phi_sol = sum_o aperture_o I_o first (in x), then both drivers from it: one
+    # multiply-add per plane and hour, whatever the number of planes.
     for h in range(n_h):
-        x[h] = ia_x * gains_row[h] + m_te * theta_e[h]
-        y[h] = ia_y * gains_row[h] + a_te * theta_e[h]
+        x[h] = 0.0
     for o in range(n_o):
-        if solar_aperture[b, o] == 0.0:
+        aperture = solar_aperture[b, o]
+        if aperture == 0.0:
             continue  # a plane (e.g. another glazing's block) this building has no aperture on
-        sol_x = m_sol * solar_aperture[b, o]  # phi_sol = sum_o aperture_o I_o
-        sol_y = a_sol * solar_aperture[b, o]
         irr = irradiance_t[o]
         for h in range(n_h):
-            x[h] += sol_x * irr[h]
-            y[h] += sol_y * irr[h]
+            x[h] += aperture * irr[h]
+    for h in range(n_h):
+        phi_sol = x[h]
+        x[h] = ia_x * gains_row[h] + m_te * theta_e[h] + m_sol * phi_sol
+        y[h] = ia_y * gains_row[h] + a_te * theta_e[h] + a_sol * phi_sol
 
     # ---- Warm-up: the series is periodic, so the warm-up runs its last
     # `warmup_hours` hours, from the mass at the heating setpoint of hour 0. ----
@@ -271,11 +278,12 @@ def _simulate_building(
     s_sol = 0.0
     for o in range(n_o):
         s_sol += solar_aperture[b, o] * sum_irradiance[o]
-    s_ia = half_af * sum_internal_gains[s]
+    s_ir = rad_af * sum_internal_gains[s]
+    s_ia = conv_af * sum_internal_gains[s]
     s_te = sum_theta_e
     s_phi = heating - cooling
     s_m = sum_theta_m_t + 0.5 * (theta_start - theta_end)  # sum of (C.9)
-    s_src = src_sol * s_sol + src_ia * s_ia + src_te * s_te
+    s_src = src_sol * (s_sol + s_ir) + k_is * s_ia + src_te * s_te
     s_s = (hms * s_m + s_src + k_is * s_phi) * inv_s  # sum of (C.10)
     s_air = (his * s_s + hve * s_te + s_ia + s_phi) * inv_air  # sum of (C.11)
 
@@ -287,10 +295,10 @@ def _simulate_building(
     unmet_cooling_hours[b] = unmet_c
     # Heat leaving through the windows, H_tr_w (theta_s - theta_e), plus the share
     # f_win of the gains that (C.3) does not deliver (it leaves through the glazing).
-    balance_wh[b, 0] = hw * (s_s - s_te) + f_win * (s_ia + s_sol)
+    balance_wh[b, 0] = hw * (s_s - s_te) + f_win * (s_ir + s_sol)
     balance_wh[b, 1] = hem * (s_m - s_te)  # opaque: H_tr_em (theta_m - theta_e)
     balance_wh[b, 2] = hve * (s_air - s_te)  # ventilation: H_ve (theta_air - theta_sup)
-    balance_wh[b, 3] = 2.0 * s_ia  # internal gains
+    balance_wh[b, 3] = s_ir + s_ia  # internal gains
     balance_wh[b, 4] = s_sol  # solar gains
     balance_wh[b, 5] = cap * (theta_end - theta_start)  # C_m (theta_m,end - theta_m,start)
 
@@ -306,6 +314,7 @@ def simulate_5r1c_kernel(
     a_m,
     a_t,
     a_f,
+    convective_share,
     max_heating_w,
     max_cooling_w,
     schedule_index,
@@ -345,7 +354,7 @@ def simulate_5r1c_kernel(
     h_tr_ms : (n_b,) array
         Mass-to-surface coupling H_tr_ms = 9.1 W/(m2 K) × A_m. [W/K]
     h_tr_is : (n_b,) array
-        Air-to-surface coupling H_tr_is = 3.45 W/(m2 K) × A_t. [W/K]
+        Air-to-surface coupling H_tr_is = h_is × A_t (ISO 13790: 3.45 W/(m2 K)). [W/K]
     h_ve : (n_b,) array
         Ventilation heat transfer coefficient H_ve (heat recovery applied); may be 0.
         [W/K]
@@ -354,9 +363,12 @@ def simulate_5r1c_kernel(
     a_m : (n_b,) array
         Effective mass area A_m, at most A_t. [m2]
     a_t : (n_b,) array
-        Area of all surfaces facing the zone A_t = 4.5 × A_f. [m2]
+        Area of all surfaces facing the zone A_t (ISO 13790: 4.5 × A_f). [m2]
     a_f : (n_b,) array
         Conditioned floor area A_f. [m2]
+    convective_share : (n_b,) array
+        Share of the internal gains delivered to the air node (ISO 13790 (C.1): 0.5); the
+        rest goes to the mass and surface nodes as the solar gains do. [-]
     max_heating_w, max_cooling_w : (n_b,) array
         Heating and cooling power limits, >= 0, may be ``inf``. [W]
     schedule_index : (n_b,) int64 array
@@ -441,6 +453,7 @@ def simulate_5r1c_kernel(
                 a_m,
                 a_t,
                 a_f,
+                convective_share,
                 max_heating_w,
                 max_cooling_w,
                 schedule_index,

@@ -156,7 +156,7 @@ def thermal_inputs(model, weather: weather_mod.Weather) -> dict[str, Any]:
         irradiance = np.zeros((n_h, 1))
         aperture = np.zeros((1, 1))
     unlimited = np.inf
-    return {
+    return {**_opaque_sun_and_sky(model, weather), **{
         "floor_area": np.array([b.floor_area]),
         "h_tr_w": np.array([h["h_tr_w"]]),
         "h_tr_op": np.array([h["h_tr_op"]]),
@@ -171,6 +171,34 @@ def thermal_inputs(model, weather: weather_mod.Weather) -> dict[str, Any]:
         "internal_gains": np.array([[b.internal_gains / b.floor_area]]),
         "heating_setpoint": np.array([[b.heating_setpoint]]),
         "cooling_setpoint": np.array([[b.cooling_setpoint]]),
+    }}
+
+
+def _opaque_sun_and_sky(model, weather: weather_mod.Weather) -> dict[str, Any]:
+    """The sun on the opaque elements with a ``tilt`` and ``b = 1`` and their radiation to the
+    sky (ISO 13790 §11.3.4-11.3.5): ``opaque_irradiance``, ``opaque_aperture`` alpha R_se U A
+    (net of the windows in the element), ``sky_loss_coefficient`` sum F_r R_se U A h_r with
+    h_r = 5 eps and the sky form factor F_r = (1 + cos tilt) / 2 (1 for a flat roof, 0.5 for a
+    wall, as ISO 13790 §11.4.6), and ``sky_temperature_difference``; empty without such an
+    element."""
+    exposed = [o for o in model.opaque if o.tilt is not None and o.b == 1.0]
+    if not exposed:
+        return {}
+    hosted: dict[str, float] = {}
+    for w in model.window:
+        if w.host is not None:
+            hosted[w.host] = hosted.get(w.host, 0.0) + w.area
+    tilt = np.array([o.tilt for o in exposed])
+    conductance = np.array([o.u * max(o.area - hosted.get(o.name, 0.0), 0.0) for o in exposed])  # U A [W/K]
+    form = (1.0 + np.cos(np.radians(tilt))) / 2.0
+    emissivity = np.array([o.emissivity for o in exposed])
+    return {
+        "opaque_irradiance": weather_mod.plane_irradiance(
+            weather, tilt, np.array([o.azimuth for o in exposed]), albedo=model.weather.ground_albedo.canonical),
+        "opaque_aperture": (np.array([o.absorptance for o in exposed]) * thermal.R_SE_M2K_W * conductance)[None, :],
+        "sky_loss_coefficient": np.array([np.sum(form * thermal.R_SE_M2K_W * conductance
+                                                 * thermal.H_R_PER_EMISSIVITY_W_M2K * emissivity)]),
+        "sky_temperature_difference": np.ascontiguousarray(weather.temp_air - weather_mod.sky_temperature(weather)),
     }
 
 
@@ -199,8 +227,11 @@ class BuildingResult:
     heat_transfer_w_k : dict
         ``h_tr_w``, ``h_tr_op``, ``h_ve``. [W/K]
     balance_kwh : dict
-        Annual energy balance: heat lost through the windows, the opaque elements and by
-        ventilation, internal and solar gains, change of stored heat. [kWh]
+        Annual energy balance: heat lost through the windows (``window_transmission``), the
+        opaque elements (``opaque_transmission``), by ``ventilation`` and by radiation to the
+        sky (``sky_loss``); ``internal_gains``, solar gains through the windows
+        (``solar_gains``) and absorbed by the opaque elements (``opaque_solar_gains``);
+        ``stored_heat_change``. [kWh]
     thermal : ThermalResult
         The model's full result.
     """
@@ -285,6 +316,8 @@ def simulate_building(model, weather: weather_mod.Weather | None = None) -> Buil
             "ventilation": kwh("ventilation_wh"),
             "internal_gains": kwh("internal_gains_wh"),
             "solar_gains": kwh("solar_gains_wh"),
+            "opaque_solar_gains": kwh("opaque_solar_gains_wh"),
+            "sky_loss": kwh("sky_loss_wh"),
             "stored_heat_change": kwh("stored_heat_change_wh"),
         },
         thermal=res,
@@ -309,8 +342,10 @@ def format_result(result: BuildingResult) -> str:
         ("losses: windows", f"{b['window_transmission']:,.0f} kWh"),
         ("losses: opaque elements", f"{b['opaque_transmission']:,.0f} kWh"),
         ("losses: ventilation", f"{b['ventilation']:,.0f} kWh"),
+        ("losses: radiation to the sky", f"{b['sky_loss']:,.0f} kWh"),
         ("gains: internal", f"{b['internal_gains']:,.0f} kWh"),
-        ("gains: solar", f"{b['solar_gains']:,.0f} kWh"),
+        ("gains: solar through windows", f"{b['solar_gains']:,.0f} kWh"),
+        ("gains: solar on opaque elements", f"{b['opaque_solar_gains']:,.0f} kWh"),
     ]
     h = result.heat_transfer_w_k
     width = max(len(r[0]) for r in rows + balance)

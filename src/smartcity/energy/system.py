@@ -119,7 +119,7 @@ def simulate_energy_year(
     stock: pd.DataFrame,
     n_rows: int,
     weather: Weather,
-    irradiance: np.ndarray,
+    irradiance: thermal.FacadeWeather,
     params,
     pv_cache: PVCache,
     *,
@@ -137,9 +137,9 @@ def simulate_energy_year(
         Rows of the original table.
     weather : Weather
         The weather year.
-    irradiance : (n_h, thermal.WINDOW_IRRADIANCE_COLUMNS) ndarray
-        Irradiance transmitted by each glazing on vertical planes facing
-        :data:`thermal.WINDOW_ORIENTATIONS` (:func:`smartcity.energy.glazing.window_irradiance`). [W/m2]
+    irradiance : smartcity.energy.thermal.FacadeWeather
+        The sun on the windows (through each glazing), walls and roof, and the sky
+        (:func:`smartcity.energy.thermal.facade_weather`).
     params : SupplySection
         The scenario's ``[supply]`` table (:class:`smartcity.scenario.sections.supply.SupplySection`).
     pv_cache : PVCache

@@ -17,8 +17,8 @@ thermal_inputs_from_table
     (:mod:`smartcity.energy.profiles`).
 simulate_stock
     Both in one call.
-window_irradiance
-    The irradiance each glazing transmits on the four facades, for :func:`simulate_stock`.
+facade_weather
+    The sun on windows, walls and roof and the sky temperature, for :func:`simulate_stock`.
 warmup
     Compile the numba kernel into its on-disk cache.
 
@@ -54,12 +54,15 @@ __all__ = [
     "H_IS_W_M2K",
     "H_MS_W_M2K",
     "A_T_PER_FLOOR_AREA",
+    "CONVECTIVE_SHARE",
     "AIR_HEAT_CAPACITY_J_M3K",
     "ThermalResult",
     "simulate_5r1c",
     "thermal_inputs_from_table",
     "fill_glazing_panes",
     "simulate_stock",
+    "FacadeWeather",
+    "facade_weather",
     "window_irradiance",
     "warmup",
 ]
@@ -80,6 +83,23 @@ H_IS_W_M2K = 3.45
 H_MS_W_M2K = 9.1
 #: Area of all surfaces facing the zone per floor area, A_t / A_f (ISO 13790 §7.2.2.2). [-]
 A_T_PER_FLOOR_AREA = 4.5
+#: Share of the internal gains given to the air node, phi_ia = 0.5 phi_int (ISO 13790 eq. C.1). [-]
+CONVECTIVE_SHARE = 0.5
+#: External surface resistance of walls and roofs, R_se (ISO 6946:2017 Table 7). [m2 K/W]
+R_SE_M2K_W = 0.04
+#: External radiative heat transfer coefficient per unit emissivity, h_r = 5 eps (ISO 13790
+#: §11.4.6, the standard's first approximation, about 10 °C mean surface and sky). [W/(m2 K)]
+H_R_PER_EMISSIVITY_W_M2K = 5.0
+#: Form factor between an element and the sky F_r: 1 for an unshaded horizontal roof, 0.5 for
+#: an unshaded vertical wall (ISO 13790 §11.4.6). [-]
+SKY_FORM_FACTOR_ROOF = 1.0
+SKY_FORM_FACTOR_WALL = 0.5
+#: Planes of the opaque elements of a buildings table: walls facing the
+#: :data:`WINDOW_ORIENTATIONS` (a table gives one wall area, split equally between them:
+#: assumption, a plan with four equal facades) and a roof, taken flat (tilt 0; assumption:
+#: a pitched roof's faces together receive about the horizontal's irradiance). [deg]
+OPAQUE_TILTS_DEG = (90.0, 90.0, 90.0, 90.0, 0.0)
+OPAQUE_AZIMUTHS_DEG = (0.0, 90.0, 180.0, 270.0, 180.0)
 #: Volumetric heat capacity of air, rho_a c_a (ISO 13790 §9.3.1). [J/(m3 K)]
 AIR_HEAT_CAPACITY_J_M3K = 1200.0
 
@@ -119,6 +139,12 @@ class ThermalResult:
         Internal heat gains. [Wh]
     solar_gains_wh : (n_b,) ndarray
         Solar heat gains through the windows. [Wh]
+    opaque_solar_gains_wh : (n_b,) ndarray
+        Solar heat absorbed by walls and roof that reaches the zone, alpha R_se U A I
+        (ISO 13790 §11.3.4). [Wh]
+    sky_loss_wh : (n_b,) ndarray
+        Heat radiated from walls and roof to the sky beyond what the air takes, F_r R_se U
+        A h_r (theta_e - theta_sky) (ISO 13790 §11.3.5), a loss. [Wh]
     stored_heat_change_wh : (n_b,) ndarray
         Change of heat stored in the mass, C_m (theta_m,end - theta_m,start). [Wh]
     heating_by_group_w : (n_groups, n_h) ndarray
@@ -129,7 +155,8 @@ class ThermalResult:
     Notes
     -----
     The air and surface nodes hold no heat, so for every building
-    ``heating - cooling + internal + solar - window - opaque - ventilation = stored``
+    ``heating - cooling + internal + solar + opaque solar - sky - window - opaque -
+    ventilation = stored``
     up to rounding; :attr:`balance_residual_wh` returns the left side minus the right.
     """
 
@@ -145,6 +172,8 @@ class ThermalResult:
     internal_gains_wh: np.ndarray
     solar_gains_wh: np.ndarray
     stored_heat_change_wh: np.ndarray
+    opaque_solar_gains_wh: np.ndarray
+    sky_loss_wh: np.ndarray
     heating_by_group_w: np.ndarray
     cooling_by_group_w: np.ndarray
 
@@ -156,6 +185,8 @@ class ThermalResult:
             - self.cooling_wh
             + self.internal_gains_wh
             + self.solar_gains_wh
+            + self.opaque_solar_gains_wh
+            - self.sky_loss_wh
             - self.window_transmission_wh
             - self.opaque_transmission_wh
             - self.ventilation_wh
@@ -269,6 +300,13 @@ def simulate_5r1c(
     weight=1.0,
     n_groups=None,
     warmup_hours=168,
+    a_t=None,
+    h_is=H_IS_W_M2K,
+    convective_share=CONVECTIVE_SHARE,
+    opaque_irradiance=None,
+    opaque_aperture=None,
+    sky_loss_coefficient=None,
+    sky_temperature_difference=None,
 ) -> ThermalResult:
     """Simulate the hourly heating and cooling need of buildings with ISO 13790 5R1C.
 
@@ -332,6 +370,26 @@ def simulate_5r1c(
         Number of groups; default ``max(group_index) + 1``. [-]
     warmup_hours : int, default 168
         Hours simulated before the series to set the initial mass temperature. [h]
+    a_t : (n_b,) array_like, optional
+        Area of all surfaces facing the zone A_t, at least ``a_m``; default
+        :data:`A_T_PER_FLOOR_AREA` × ``floor_area`` (ISO 13790 §7.2.2.2). [m2]
+    h_is : (n_b,) array_like or float, default :data:`H_IS_W_M2K`
+        Heat transfer coefficient between the air and surface nodes, > 0 (ISO 13790
+        §7.2.2.2: 3.45). [W/(m2 K)]
+    convective_share : (n_b,) array_like or float, default :data:`CONVECTIVE_SHARE`
+        Share of the internal gains that heats the air directly, in [0, 1] (ISO 13790
+        (C.1): 0.5); the rest is radiated to the surfaces and the mass as the sun's
+        gains are. [-]
+    opaque_irradiance : (n_h, n_p) array_like, optional
+        Hourly total irradiance on the planes of the opaque elements (walls, roof). [W/m2]
+    opaque_aperture : (n_b, n_p) array_like, optional
+        Effective solar collecting area of the opaque elements on each plane,
+        alpha R_se U A (ISO 13790 §11.3.4); given with ``opaque_irradiance``. [m2]
+    sky_loss_coefficient : (n_b,) array_like, optional
+        F_r R_se U A h_r summed over the opaque elements (ISO 13790 §11.3.5), >= 0; given
+        with ``sky_temperature_difference``. [W/K]
+    sky_temperature_difference : (n_h,) array_like, optional
+        Outdoor air minus effective sky temperature, theta_e - theta_sky. [K]
 
     Returns
     -------
@@ -351,10 +409,12 @@ def simulate_5r1c(
 
     Notes
     -----
-    H_tr_is = 3.45 W/(m2 K) × A_t with A_t = 4.5 × A_f, H_tr_ms = 9.1 W/(m2 K) × A_m.
-    Gains are split as in eqs. (C.1)-(C.3): half of the internal gains to the air node,
-    the rest and the solar gains to the mass and surface nodes by area; the share
-    H_tr_w / (9.1 A_t) is lost through the glazing. The air temperature is the
+    H_tr_is = h_is × A_t (the standard: 3.45 W/(m2 K) × 4.5 A_f), H_tr_ms = 9.1 W/(m2 K) ×
+    A_m. Gains are split as in eqs. (C.1)-(C.3): the convective share of the internal
+    gains (the standard: half) to the air node, the rest and the solar gains to the mass
+    and surface nodes by area; the share H_tr_w / (9.1 A_t) is lost through the glazing.
+    The solar gains phi_sol of (C.2)-(C.3) are, as in ISO 13790 §11.3.2, those through the
+    windows plus those absorbed by the opaque elements minus their radiation to the sky. The air temperature is the
     controlled temperature. Because it is affine in the heating power, the power that
     reaches a setpoint is computed exactly as (theta_set - theta_air,0) divided by the
     slope, which equals the interpolation with 10 W/m2 of §C.4.2.
@@ -396,11 +456,16 @@ def simulate_5r1c(
     if n_b == 0:
         raise ValueError("floor_area: at least one building is needed")
 
-    a_t = A_T_PER_FLOOR_AREA * a_f
+    if a_t is None:
+        a_t = A_T_PER_FLOOR_AREA * a_f
+    a_t = _per_building("a_t", a_t, n_b, low=0.0, strict=True, unit="m2")
+    h_is = _per_building("h_is", h_is, n_b, low=0.0, strict=True, unit="W/(m2 K)")
+    convective_share = _per_building("convective_share", convective_share, n_b, low=0.0, unit="-")
+    first_bad("convective_share", convective_share, convective_share > 1.0, "must be <= 1 [-]")
     first_bad(
         "a_m", a_m, a_m > a_t,
-        "the mass area must not exceed A_t = 4.5 x floor_area (more than all the gains "
-        "would go to the mass) [m2]",
+        "the mass area must not exceed A_t, the area of all surfaces facing the zone (default "
+        "4.5 x floor_area; more than all the gains would go to the mass) [m2]",
     )
     # (C.3): the surface node's share of the gains must not be negative.
     gain_shares = a_m / a_t + h_tr_w / (H_MS_W_M2K * a_t)
@@ -417,7 +482,7 @@ def simulate_5r1c(
     )
     # 1/H_tr_em = 1/H_tr_op - 1/H_tr_ms, written so that H_tr_op = 0 gives 0.
     h_tr_em = np.ascontiguousarray(h_tr_op * h_tr_ms / (h_tr_ms - h_tr_op))
-    h_tr_is = H_IS_W_M2K * a_t
+    h_tr_is = np.ascontiguousarray(h_is * a_t)
 
     theta_e = _float_array("theta_e", theta_e, 1)
     n_h = theta_e.shape[0]
@@ -444,6 +509,30 @@ def simulate_5r1c(
         "must be a finite number [m2]",
     )
     first_bad("solar_aperture", solar_aperture, solar_aperture < 0.0, "must be >= 0 [m2]")
+    if (opaque_irradiance is None) != (opaque_aperture is None):
+        raise ValueError("opaque_irradiance and opaque_aperture: give both or neither")
+    if opaque_irradiance is not None:
+        opaque_irradiance = _float_array("opaque_irradiance", opaque_irradiance, 2)
+        if opaque_irradiance.shape[0] != n_h:
+            raise ValueError(f"opaque_irradiance: expected shape ({n_h}, n_planes), got {opaque_irradiance.shape}")
+        first_bad("opaque_irradiance", opaque_irradiance, ~np.isfinite(opaque_irradiance) | (opaque_irradiance < 0.0),
+                  "must be a finite number >= 0 [W/m2]")
+        opaque_aperture = _float_array("opaque_aperture", opaque_aperture, 2)
+        if opaque_aperture.shape != (n_b, opaque_irradiance.shape[1]):
+            raise ValueError(f"opaque_aperture: expected shape ({n_b}, {opaque_irradiance.shape[1]}) (buildings x "
+                             f"planes of opaque_irradiance), got {opaque_aperture.shape}")
+        first_bad("opaque_aperture", opaque_aperture, ~np.isfinite(opaque_aperture) | (opaque_aperture < 0.0),
+                  "must be a finite number >= 0 [m2]")
+    if (sky_loss_coefficient is None) != (sky_temperature_difference is None):
+        raise ValueError("sky_loss_coefficient and sky_temperature_difference: give both or neither")
+    if sky_loss_coefficient is not None:
+        sky_loss_coefficient = _per_building("sky_loss_coefficient", sky_loss_coefficient, n_b, low=0.0, unit="W/K")
+        sky_temperature_difference = _float_array("sky_temperature_difference", sky_temperature_difference, 1)
+        if sky_temperature_difference.shape != (n_h,):
+            raise ValueError(f"sky_temperature_difference: expected shape ({n_h},) (one value per hour of "
+                             f"theta_e), got {sky_temperature_difference.shape}")
+        first_bad("sky_temperature_difference", sky_temperature_difference, ~np.isfinite(sky_temperature_difference),
+                  "must be a finite number [K]")
 
     internal_gains = _schedule("internal_gains", internal_gains, n_h, None, unit="W/m2")
     n_s = internal_gains.shape[0]
@@ -485,11 +574,19 @@ def simulate_5r1c(
     threads = numba.get_num_threads()
     if threads > 1 and _kernels.n_chunks(n_b, n_groups, n_h) == 1:
         numba.set_num_threads(1)
+    # The opaque elements' sun and sky are more columns of phi_sol: planes of the opaque
+    # elements, and the sky as a "plane" whose driver is -(theta_e - theta_sky).
+    drivers = [irradiance] + ([opaque_irradiance] if opaque_irradiance is not None else []) + (
+        [-sky_temperature_difference[:, None]] if sky_loss_coefficient is not None else [])
+    apertures = [solar_aperture] + ([opaque_aperture] if opaque_irradiance is not None else []) + (
+        [sky_loss_coefficient[:, None]] if sky_loss_coefficient is not None else [])
+    all_drivers = np.ascontiguousarray(np.concatenate(drivers, axis=1)) if len(drivers) > 1 else irradiance
+    all_apertures = np.ascontiguousarray(np.concatenate(apertures, axis=1)) if len(apertures) > 1 else solar_aperture
     try:
         _kernels.simulate_5r1c_kernel(
-            h_tr_w, h_tr_em, h_tr_ms, h_tr_is, h_ve, c_m, a_m, a_t, a_f,
+            h_tr_w, h_tr_em, h_tr_ms, h_tr_is, h_ve, c_m, a_m, a_t, a_f, convective_share,
             max_heating_w, max_cooling_w, schedule_index, group_index, weight,
-            theta_e, irradiance, solar_aperture,
+            theta_e, all_drivers, all_apertures,
             internal_gains, heating_setpoint, cooling_setpoint,
             n_groups, warmup_hours,
             out["heating_wh"], out["cooling_wh"], out["peak_heating_w"], out["peak_cooling_w"],
@@ -499,6 +596,12 @@ def simulate_5r1c(
     finally:
         numba.set_num_threads(threads)
     terms = {f"{name}_wh": balance[:, i].copy() for i, name in enumerate(_kernels.BALANCE_TERMS)}
+    # The kernel's solar term is the net phi_sol; its parts from the hourly sums.
+    terms["solar_gains_wh"] = solar_aperture @ irradiance.sum(axis=0)
+    terms["opaque_solar_gains_wh"] = (opaque_aperture @ opaque_irradiance.sum(axis=0) if opaque_irradiance is not None
+                                      else np.zeros(n_b))
+    terms["sky_loss_wh"] = (sky_loss_coefficient * sky_temperature_difference.sum() if sky_loss_coefficient is not None
+                            else np.zeros(n_b))
     return ThermalResult(
         **out, **terms, heating_by_group_w=heating_by_group, cooling_by_group_w=cooling_by_group
     )
@@ -524,6 +627,12 @@ _TABLE_COLUMNS = (
     "g_window",
     "frame_fraction",
     "shading_factor",
+    "absorptance_wall",
+    "absorptance_roof",
+    "emissivity_envelope",
+    "surface_area_factor",
+    "surface_heat_transfer_w_m2k",
+    "internal_gains_convective_share",
     "heat_capacity_j_m2k",
     "mass_area_factor",
     "ventilation_ach",
@@ -688,6 +797,15 @@ def thermal_inputs_from_table(
     solar_aperture[np.arange(n_b)[:, None], block[:, None] * n_o + np.arange(n_o)] = (
         window_areas * per_window_area[:, None])
 
+    # ISO 13790 §11.3.4: A_sol = alpha R_se U A of each opaque element (walls split between the
+    # four orientations), §11.3.5: the sky term F_r R_se U A h_r with h_r = 5 eps.
+    wall = col["absorptance_wall"] * R_SE_M2K_W * col["u_wall_w_m2k"] * col["wall_area_m2"]
+    roof = col["absorptance_roof"] * R_SE_M2K_W * col["u_roof_w_m2k"] * col["roof_area_m2"]
+    opaque_aperture = np.column_stack([np.repeat(wall[:, None] / 4.0, 4, axis=1), roof])
+    sky_loss_coefficient = H_R_PER_EMISSIVITY_W_M2K * col["emissivity_envelope"] * R_SE_M2K_W * (
+        SKY_FORM_FACTOR_WALL * col["u_wall_w_m2k"] * col["wall_area_m2"]
+        + SKY_FORM_FACTOR_ROOF * col["u_roof_w_m2k"] * col["roof_area_m2"])
+
     if index is not None:
         schedules = profiles.hourly_schedules(buildings, index)
     else:
@@ -714,9 +832,56 @@ def thermal_inputs_from_table(
         "max_heating_w": np.full(n_b, np.inf),
         "max_cooling_w": np.full(n_b, np.inf),
         "solar_aperture": solar_aperture,
+        "a_t": col["surface_area_factor"] * a_f,
+        "h_is": col["surface_heat_transfer_w_m2k"],
+        "convective_share": col["internal_gains_convective_share"],
+        "opaque_aperture": opaque_aperture,
+        "sky_loss_coefficient": sky_loss_coefficient,
         **schedules,
         "weight": col["count"],
     }
+
+
+@dataclass(frozen=True)
+class FacadeWeather:
+    """The hourly drivers of the solar and sky terms of a buildings table (:func:`facade_weather`).
+
+    Attributes
+    ----------
+    window : (n_h, WINDOW_IRRADIANCE_COLUMNS) ndarray
+        Irradiance each glazing transmits on the facades (:func:`window_irradiance`). [W/m2]
+    opaque : (n_h, 5) ndarray
+        Total irradiance on the planes :data:`OPAQUE_TILTS_DEG`, :data:`OPAQUE_AZIMUTHS_DEG`
+        (four walls, the roof). [W/m2]
+    sky_temperature_difference : (n_h,) ndarray
+        Outdoor air minus effective sky temperature (:func:`smartcity.weather.sky_temperature`). [K]
+    """
+
+    window: np.ndarray
+    opaque: np.ndarray
+    sky_temperature_difference: np.ndarray
+
+
+def facade_weather(weather, albedo: float = 0.2) -> FacadeWeather:
+    """The sun on the windows, walls and roof of a buildings table and the sky above them.
+
+    Parameters
+    ----------
+    weather : smartcity.weather.Weather
+        The weather year.
+    albedo : float
+        Ground reflectance. [-]
+
+    Returns
+    -------
+    FacadeWeather
+    """
+    from smartcity import weather as weather_mod
+
+    opaque = weather_mod.plane_irradiance(weather, np.asarray(OPAQUE_TILTS_DEG), np.asarray(OPAQUE_AZIMUTHS_DEG),
+                                          albedo=albedo)
+    sky = np.ascontiguousarray(weather.temp_air - weather_mod.sky_temperature(weather), dtype=np.float64)
+    return FacadeWeather(window_irradiance(weather, albedo), opaque, sky)
 
 
 def window_irradiance(weather, albedo: float = 0.2) -> np.ndarray:
@@ -763,8 +928,11 @@ def simulate_stock(
         :func:`thermal_inputs_from_table`.
     theta_e : (n_h,) array_like
         Hourly outdoor air temperature. [°C]
-    irradiance : (n_h, n_panes x 4) array_like
-        Hourly irradiance transmitted by the glazing of each pane count of
+    irradiance : FacadeWeather or (n_h, n_panes x 4) array_like
+        The hourly sun on windows, walls and roof and the sky (:func:`facade_weather`); or
+        only the window part (then walls and roof neither gain from the sun nor lose to the
+        sky, as in ISO 13790's window-only simplification): the irradiance transmitted by
+        the glazing of each pane count of
         :data:`smartcity.energy.glazing.PANES` (in blocks) on vertical planes facing north,
         east, south and west (:data:`WINDOW_ORIENTATIONS`, azimuths
         :data:`WINDOW_AZIMUTHS_DEG`, tilt :data:`WINDOW_TILT_DEG`), relative to normal
@@ -796,7 +964,8 @@ def simulate_stock(
     ----------
     .. [1] ISO 13790:2008, Annex C and §C.4.2.
     """
-    irradiance = np.asarray(irradiance, dtype=np.float64)
+    facade = irradiance if isinstance(irradiance, FacadeWeather) else None
+    irradiance = np.asarray(irradiance.window if facade is not None else irradiance, dtype=np.float64)
     if irradiance.ndim != 2 or irradiance.shape[1] != WINDOW_IRRADIANCE_COLUMNS:
         raise ValueError(
             f"irradiance: expected shape (n_hours, {WINDOW_IRRADIANCE_COLUMNS}): the orientations "
@@ -808,8 +977,15 @@ def simulate_stock(
             f"index: expected {np.size(theta_e)} timestamps (one per hour of theta_e), got {len(index)}"
         )
     inputs = thermal_inputs_from_table(buildings, index)
+    opaque_aperture = inputs.pop("opaque_aperture")
+    sky_loss_coefficient = inputs.pop("sky_loss_coefficient")
+    envelope = {} if facade is None else {
+        "opaque_irradiance": facade.opaque, "opaque_aperture": opaque_aperture,
+        "sky_loss_coefficient": sky_loss_coefficient,
+        "sky_temperature_difference": facade.sky_temperature_difference}
     return simulate_5r1c(
         **inputs,
+        **envelope,
         theta_e=theta_e,
         irradiance=irradiance,
         group_index=0 if group_index is None else group_index,

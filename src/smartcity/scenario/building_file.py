@@ -60,6 +60,25 @@ class OpaqueElement(StrictModel):
         description="Temperature adjustment factor b: 1 towards outdoor air, less towards the "
                     "ground or an unheated space (ISO 13789), e.g. 0.5. [1]",
     )
+    tilt: Finite | None = Field(
+        default=None, ge=0.0, le=180.0,
+        description="Tilt of the outer surface from horizontal (90 = wall, 0 = flat roof). Given, an element "
+                    "with b = 1 gains the sun absorbed on it and loses heat radiated to the sky (ISO 13790 "
+                    "§11.3.4-11.3.5); left out, neither (a floor, a ventilated roof, a shaded wall). [deg]",
+    )
+    azimuth: Finite = Field(
+        default=180.0, ge=0.0, le=360.0,
+        description="Direction the outer surface faces: N = 0, E = 90, S = 180, W = 270 (with `tilt`). [deg]",
+    )
+    absorptance: Finite = Field(
+        default=0.6, ge=0.0, le=1.0,
+        description="Solar absorptance of the outer surface (ISO 52016-1:2017 Annex B default for a "
+                    "medium colour: 0.6). [1]",
+    )
+    emissivity: Finite = Field(
+        default=0.9, ge=0.0, le=1.0,
+        description="Long-wave emissivity of the outer surface (ISO 13790 §11.4.6: 0.9). [1]",
+    )
 
 
 class Window(StrictModel):
