@@ -690,6 +690,25 @@ def _drop_column(name: str) -> Callable[[str], str]:
     return drop
 
 
+def _add_column(name: str, *values: str) -> Callable[[str], str]:
+    """A column ``name`` at the end of the table with a value per row."""
+    def add(text):
+        lines = text.splitlines()
+        return "\n".join([lines[0] + "," + name] + [line + "," + v for line, v in zip(lines[1:], values)]) + "\n"
+    return add
+
+
+_run_small("buildings-replaced-column", _table("u_roof_w_m2k", "solar_reduction_factor"), "buildings.csv",
+           "column 'solar_reduction_factor'", "no longer read", "frame_fraction")
+_run_small("buildings-four-panes", _table_text(_add_column("glazing_panes", "2", "4", "2")), "buildings.csv",
+           "line 3", "column 'glazing_panes'", "got 4", "<= 3")
+_run_small("buildings-absorptance", _table_text(_add_column("absorptance_wall", "0.6", "0.6", "1.5")),
+           "buildings.csv", "line 4", "column 'absorptance_wall'", "got 1.5")
+_run_small("buildings-convective-share", _table_text(_add_column("internal_gains_convective_share", "-0.1", "", "")),
+           "buildings.csv", "line 2", "column 'internal_gains_convective_share'", "got -0.1")
+_run_small("buildings-mass-area-above-surface-area",
+           _table_text(_add_column("surface_area_factor", "2.0", "4.5", "4.5")), "buildings.csv", "line 2",
+           "column 'mass_area_factor'", "surface_area_factor = 2")
 _run_small("buildings-negative-area", _table(",10,2400,", ",10,-2400,"), "buildings.csv", "line 2",
            "column 'heated_floor_area_m2'", "got -2400", "> 0")
 _run_small("buildings-not-a-number", _table(",0.6,0.3,0.4,", ",abc,0.3,0.4,"), "buildings.csv", "line 3",

@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from smartcity.energy.thermal import A_T_PER_FLOOR_AREA, H_MS_W_M2K, thermal_inputs_from_table
+from smartcity.energy.thermal import H_MS_W_M2K, thermal_inputs_from_table
 from smartcity.errors import InputError
 from smartcity.schema.tables import row_location
 
-__all__ = ["check_buildings", "check_setpoints", "check_mass_coupling", "check_window_gain_share"]
+__all__ = ["check_buildings", "check_setpoints", "check_mass_area", "check_mass_coupling", "check_window_gain_share"]
 
 
 def _first(mask: np.ndarray) -> int | None:
@@ -54,13 +54,27 @@ def check_mass_coupling(buildings: pd.DataFrame) -> None:
         )
 
 
+def check_mass_area(buildings: pd.DataFrame) -> None:
+    """The effective mass area A_m must not exceed A_t, the area of all surfaces facing the
+    zone (ISO 13790 §7.2.2.2, §12.3.1.2): more than all the gains would go to the mass."""
+    params = thermal_inputs_from_table(buildings)
+    i = _first(params["a_m"] > params["a_t"])
+    if i is not None:
+        raise InputError(
+            "the mass area exceeds the area of all surfaces facing the zone (ISO 13790 needs A_m <= A_t)",
+            column="mass_area_factor", value=float(buildings["mass_area_factor"].iloc[i]),
+            allowed=f"at most surface_area_factor = {params['a_t'][i] / params['floor_area'][i]:g} [1]",
+            **row_location(buildings, i),
+        )
+
+
 def check_window_gain_share(buildings: pd.DataFrame) -> None:
     """A_m/A_t + H_tr_w/(9.1 A_t) must not exceed 1 (ISO 13790 eq. C.3).
 
     Larger window transmission would send more than all of the gains out of the zone.
     """
     params = thermal_inputs_from_table(buildings)
-    a_t = A_T_PER_FLOOR_AREA * params["floor_area"]
+    a_t = params["a_t"]  # surface_area_factor x floor area
     share = params["a_m"] / a_t + params["h_tr_w"] / (H_MS_W_M2K * a_t)
     i = _first(share > 1.0)
     if i is not None:
@@ -77,6 +91,6 @@ def check_buildings(buildings: pd.DataFrame) -> pd.DataFrame:
     """Run every rule; returns the table unchanged so calls chain."""
     if len(buildings) == 0:
         return buildings
-    for check in (check_setpoints, check_mass_coupling, check_window_gain_share):
+    for check in (check_setpoints, check_mass_area, check_mass_coupling, check_window_gain_share):
         check(buildings)
     return buildings

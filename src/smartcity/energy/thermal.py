@@ -652,7 +652,9 @@ def _glazing_panes(buildings: pd.DataFrame, u_window: np.ndarray) -> np.ndarray:
         return panes
     series = buildings["glazing_panes"]
     given = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
-    empty = series.isna().to_numpy() | series.astype(str).str.strip().eq("").to_numpy()
+    empty = series.isna().to_numpy()
+    if not pd.api.types.is_numeric_dtype(series):  # text cells: a blank one is empty too
+        empty |= series.astype(str).str.strip().eq("").to_numpy()
     bad = ~empty & ~np.isin(given, np.asarray(glazing.PANES, dtype=np.float64))
     if bad.any():
         row = int(np.argmax(bad))
