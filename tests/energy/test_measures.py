@@ -209,6 +209,11 @@ def test_new_windows_set_their_panes(small):
     out = stock_in_year(given, {"env": one(**every, u_window_w_m2k=2.55)}, 2015).set_index("source_building_id")
     assert out.loc["house_1965", "u_window_w_m2k"] == 2.55 and out.loc["house_1965", "glazing_panes"] == 2
     assert out.loc["office_2005", "u_window_w_m2k"] == 1.4 and out.loc["office_2005", "glazing_panes"] == 2
+    # Windows the measure does not improve keep their panes, also against the measure's count.
+    triple = given.assign(glazing_panes=[2, 2, 3], u_window_w_m2k=[2.5, 2.6, 0.8])
+    out = stock_in_year(triple, {"env": one(**every, u_window_w_m2k=1.0, glazing_panes=2)}, 2015)
+    out = out.set_index("source_building_id")
+    assert out.loc["office_2005", "glazing_panes"] == 3 and out.loc["house_1965", "glazing_panes"] == 2
     # A table without panes keeps them empty: the thermal model derives them from the U-value.
     out = stock_in_year(small, {"env": one(**every, u_window_w_m2k=1.0)}, 2015)
     assert out["glazing_panes"].isna().all()

@@ -129,17 +129,19 @@ def test_same_result_as_buildings_table_row(tmp_path, reference_year):
         "u_wall_w_m2k": 0.3, "u_roof_w_m2k": 0.15, "u_floor_w_m2k": 0.2 * 0.6, "u_window_w_m2k": 1.2,
         "g_window": 0.6, "frame_fraction": 0.25, "shading_factor": 0.8,
         "glazing_panes": 3,  # the file's windows (U 1.2) default to three panes
+        # the file's opaque elements have no tilt: no sun on them and no sky loss of theirs
+        "absorptance_wall": 0.0, "absorptance_roof": 0.0, "emissivity_envelope": 0.0,
         "heat_capacity_j_m2k": 165000.0, "mass_area_factor": 2.5,
         # the table applies heat recovery to the whole air change: give the equivalent
         "ventilation_ach": 0.8, "heat_recovery_efficiency": 0.5 * 0.8 / 0.8,
         "internal_gains_w_m2": 3.0, "heating_setpoint_c": 20.0, "cooling_setpoint_c": 26.0,
     }
     table = pd.DataFrame([row])
-    irradiance = thermal.window_irradiance(reference_year, albedo=0.2)
+    irradiance = thermal.facade_weather(reference_year, albedo=0.2)
     district = thermal.simulate_stock(table, reference_year.temp_air, irradiance, warmup_hours=sb.WARMUP_HOURS)
 
     for name in ("heating_wh", "cooling_wh", "peak_heating_w", "peak_cooling_w", "solar_gains_wh",
-                 "window_transmission_wh", "opaque_transmission_wh", "ventilation_wh"):
+                 "window_transmission_wh", "opaque_transmission_wh", "ventilation_wh", "sky_loss_wh"):
         assert getattr(single.thermal, name)[0] == pytest.approx(getattr(district, name)[0], rel=1e-9), name
     assert single.heating_kwh > 0 and single.cooling_kwh > 0
 
@@ -200,14 +202,17 @@ def test_sun_on_walls_and_roof_and_the_sky(tmp_path, reference_year, capsys):
     wall_sun = weather_mod.plane_irradiance(reference_year, 90.0, 180.0, albedo=0.2)[:, 0].sum()
     roof_sun = weather_mod.plane_irradiance(reference_year, 0.0, 180.0, albedo=0.2)[:, 0].sum()
     expected_sun = 0.04 * (0.4 * walls_net * wall_sun + 0.6 * roof * roof_sun) / 1e3  # [kWh]
-    expected_sky = 0.04 * 5.0 * 0.9 * (0.5 * walls_net + 1.0 * roof) * dtheta.sum() / 1e3  # [kWh]
+    windows = 1.2 * 24.0  # U A of the four vertical windows [W/K], glass emissivity 0.837
+    expected_sky = 0.04 * 5.0 * (0.9 * (0.5 * walls_net + 1.0 * roof) + 0.837 * 0.5 * windows) * dtheta.sum() / 1e3
     # 1e-9: the same sums, in another order.
     assert result.balance_kwh["opaque_solar_gains"] == pytest.approx(expected_sun, rel=1e-9)
     assert result.balance_kwh["sky_loss"] == pytest.approx(expected_sky, rel=1e-9)
     assert abs(float(result.thermal.balance_residual_wh[0])) < 1e-6 * result.heating_kwh * 1e3
-    # The same box without tilts: no sun on the opaque elements, no sky loss.
+    # The same box without tilts: no sun on the opaque elements, the windows' sky loss only.
     plain = sb.simulate_building(load_building(write(tmp_path, BOX + FOUR_WINDOWS, "plain.toml")), reference_year)
-    assert plain.balance_kwh["opaque_solar_gains"] == 0.0 and plain.balance_kwh["sky_loss"] == 0.0
+    assert plain.balance_kwh["opaque_solar_gains"] == 0.0
+    assert plain.balance_kwh["sky_loss"] == pytest.approx(0.04 * 5.0 * 0.837 * 0.5 * windows * dtheta.sum() / 1e3,
+                                                          rel=1e-9)
     # ... and the command shows them apart, in text and JSON.
     path = write(tmp_path, text, "exposed.toml")
     assert main(["building", str(path)]) == 0

@@ -26,12 +26,12 @@ differences of climate data and method, which +-25 % bounds. Errors of units, ar
 (A_C_Ref vs gross area: 15 %), b-factors or thermal bridges could hide in that band, so they
 are caught by tighter checks: identical H_tr per m2, median ratio within 10 % of 1, and the
 same ranking of the 30 archetypes.
-Observed on this reference year: ratio ours / TABULA 0.90-1.09 at a constant 20 degC
-(median 1.01; 0.90-1.12 and median 1.03 with a constant window factor F_w and without the
-opaque elements' sun and sky), and 0.82-0.93 when TABULA's F_red_temp is applied as a lower
+Observed on this reference year: ratio ours / TABULA 0.93-1.10 at a constant 20 degC
+(median 1.03; 0.90-1.12, median 1.03, with a constant window factor F_w and without the
+envelope's sun and sky), and 0.82-0.95 when TABULA's F_red_temp is applied as a lower
 effective setpoint; the old, leaky houses come out high at 20 degC because F_red_temp is
-lowest for them. TABULA's method leaves out the sun on walls and roof and their radiation to
-the sky; the model keeps both (they partly cancel over the heating season, see the last test).
+lowest for them. TABULA's method leaves out the sun on walls and roof and the radiation to
+the sky; the model keeps both (they nearly cancel over the heating season, see the last test).
 """
 
 from __future__ import annotations
@@ -128,23 +128,27 @@ def test_no_systematic_bias_beyond_climate(comparison):
 
 
 def test_the_sun_on_walls_and_roof_and_the_sky_move_the_need_toward_tabula(comparison):
-    """The opaque elements' sun (ISO 13790 §11.3.4) lowers the heating need, their radiation
-    to the sky (§11.3.5) raises it; together, on this reference year, they take the median
-    ratio from 1.032 (windows only, angle-dependent glazing) to 1.011: observed per term
-    -6 % and +4 % of the need. The check: both terms act in their direction on every
+    """The opaque elements' sun (ISO 13790 §11.3.4) lowers the heating need, the radiation of
+    walls, roof and windows to the sky (§11.3.5) raises it; on this reference year the
+    walls' and roof's sun takes about 5 % off, their sky adds about 5 %, the windows' sky
+    1.5 %, and together they take the median ratio from 1.032 (windows only,
+    angle-dependent glazing) to 1.028. The check: each term acts in its direction on every
     archetype, and the full model's median sits nearer TABULA's than the windows-only one."""
     weather = weather_mod.reference_year()
     facade = thermal.facade_weather(weather, albedo=0.2)
     table = _rows(False)
     area = table["heated_floor_area_m2"].to_numpy()
+    dark = {"absorptance_wall": 0.0, "absorptance_roof": 0.0}
     need = {}
     for label, rows, drivers in (
             ("windows", table, facade.window),
+            ("windows' sky", table.assign(**dark, emissivity_envelope=0.0), facade),
             ("sun", table.assign(emissivity_envelope=0.0), facade),
-            ("sky", table.assign(absorptance_wall=0.0, absorptance_roof=0.0), facade),
+            ("sky", table.assign(**dark), facade),
             ("both", table, facade)):
         need[label] = thermal.simulate_stock(rows, weather.temp_air, drivers).heating_wh / area
-    assert np.all(need["sun"] < need["windows"]) and np.all(need["sky"] > need["windows"])
+    assert np.all(need["windows' sky"] > need["windows"])
+    assert np.all(need["sun"] < need["windows' sky"]) and np.all(need["sky"] > need["windows' sky"])
     np.testing.assert_allclose(need["both"] / 1e3, comparison[False]["ours"].to_numpy(), rtol=1e-12)
     tabula = comparison[False]["tabula_q_h_nd"].to_numpy()
     assert abs(np.median(need["both"] / 1e3 / tabula) - 1.0) < abs(np.median(need["windows"] / 1e3 / tabula) - 1.0)

@@ -380,10 +380,12 @@ def simulate_5r1c_kernel(
     theta_e : (n_h,) array
         Outdoor air temperature, also the supply air temperature. [°C]
     irradiance : (n_h, n_o) array
-        Irradiance on the plane of each window orientation. [W/m2]
+        The drivers of phi_sol: irradiance on each plane (window planes by glazing, opaque
+        planes) [W/m2], and for the radiation to the sky -(theta_e - theta_sky) [K].
     solar_aperture : (n_b, n_o) array
-        Effective solar collecting area per orientation (window area × g × reduction
-        factor). [m2]
+        Each building's coefficient on each driver: effective collecting area (window area
+        × g_n × frame and shading factors; alpha R_se U A of opaque elements) [m2], and
+        F_r R_se U A h_r for the sky [W/K]; zero on planes the building does not have.
     internal_gains : (n_s, n_h) array
         Internal heat gains per floor area. [W/m2]
     heating_setpoint, cooling_setpoint : (n_s, n_h) array

@@ -62,7 +62,7 @@ def check_mass_area(buildings: pd.DataFrame) -> None:
     if i is not None:
         raise InputError(
             "the mass area exceeds the area of all surfaces facing the zone (ISO 13790 needs A_m <= A_t)",
-            column="mass_area_factor", value=float(buildings["mass_area_factor"].iloc[i]),
+            column="mass_area_factor", value=float(params["a_m"][i] / params["floor_area"][i]),
             allowed=f"at most surface_area_factor = {params['a_t'][i] / params['floor_area'][i]:g} [1]",
             **row_location(buildings, i),
         )

@@ -11,8 +11,9 @@ that the 5R1C network can represent it, :func:`thermal_inputs` turns it into the
 Each window is its own plane: its irradiance is computed for its tilt and azimuth, and
 its glazing transmits the beam by the hour's angle of incidence and the diffuse light by
 its hemispherical average (:mod:`smartcity.energy.glazing`), so roof windows and skewed
-facades need no approximation. Not modelled, as in the district run: solar gains on opaque elements,
-long-wave radiation to the sky, and shading that varies with the sun's position.
+facades need no approximation. Opaque elements with a ``tilt`` gain the sun absorbed on
+them, and they and the windows lose heat radiated to the sky (ISO 13790 §11.3.4-11.3.5),
+as in the district run. Not modelled: shading that varies with the sun's position.
 
 References
 ----------
@@ -175,31 +176,37 @@ def thermal_inputs(model, weather: weather_mod.Weather) -> dict[str, Any]:
 
 
 def _opaque_sun_and_sky(model, weather: weather_mod.Weather) -> dict[str, Any]:
-    """The sun on the opaque elements with a ``tilt`` and ``b = 1`` and their radiation to the
-    sky (ISO 13790 §11.3.4-11.3.5): ``opaque_irradiance``, ``opaque_aperture`` alpha R_se U A
-    (net of the windows in the element), ``sky_loss_coefficient`` sum F_r R_se U A h_r with
-    h_r = 5 eps and the sky form factor F_r = (1 + cos tilt) / 2 (1 for a flat roof, 0.5 for a
-    wall, as ISO 13790 §11.4.6), and ``sky_temperature_difference``; empty without such an
-    element."""
+    """The sun on the opaque elements with a ``tilt`` and ``b = 1``, and the radiation to the
+    sky of those and of every window (ISO 13790 §11.3.4-11.3.5): ``opaque_irradiance``,
+    ``opaque_aperture`` alpha R_se U A (net of the windows in the element),
+    ``sky_loss_coefficient`` sum F_r R_se U A h_r with h_r = 5 eps (glass:
+    :data:`~smartcity.energy.thermal.GLASS_EMISSIVITY`) and the sky form factor
+    F_r = (1 + cos tilt) / 2 (1 for a flat roof, 0.5 for a wall, as ISO 13790 §11.4.6), and
+    ``sky_temperature_difference``; empty for a building without either."""
     exposed = [o for o in model.opaque if o.tilt is not None and o.b == 1.0]
-    if not exposed:
+    if not exposed and not model.window:
         return {}
     hosted: dict[str, float] = {}
     for w in model.window:
         if w.host is not None:
             hosted[w.host] = hosted.get(w.host, 0.0) + w.area
-    tilt = np.array([o.tilt for o in exposed])
-    conductance = np.array([o.u * max(o.area - hosted.get(o.name, 0.0), 0.0) for o in exposed])  # U A [W/K]
+    tilt = np.array([o.tilt for o in exposed] + [w.tilt for w in model.window])
+    conductance = np.array([o.u * max(o.area - hosted.get(o.name, 0.0), 0.0) for o in exposed]
+                           + [w.u * w.area for w in model.window])  # U A [W/K]
+    emissivity = np.array([o.emissivity for o in exposed] + [thermal.GLASS_EMISSIVITY] * len(model.window))
     form = (1.0 + np.cos(np.radians(tilt))) / 2.0
-    emissivity = np.array([o.emissivity for o in exposed])
-    return {
-        "opaque_irradiance": weather_mod.plane_irradiance(
-            weather, tilt, np.array([o.azimuth for o in exposed]), albedo=model.weather.ground_albedo.canonical),
-        "opaque_aperture": (np.array([o.absorptance for o in exposed]) * thermal.R_SE_M2K_W * conductance)[None, :],
+    out = {
         "sky_loss_coefficient": np.array([np.sum(form * thermal.R_SE_M2K_W * conductance
                                                  * thermal.H_R_PER_EMISSIVITY_W_M2K * emissivity)]),
         "sky_temperature_difference": np.ascontiguousarray(weather.temp_air - weather_mod.sky_temperature(weather)),
     }
+    if exposed:
+        n = len(exposed)
+        out["opaque_irradiance"] = weather_mod.plane_irradiance(
+            weather, tilt[:n], np.array([o.azimuth for o in exposed]), albedo=model.weather.ground_albedo.canonical)
+        out["opaque_aperture"] = (np.array([o.absorptance for o in exposed]) * thermal.R_SE_M2K_W
+                                  * conductance[:n])[None, :]
+    return out
 
 
 @dataclass(frozen=True)

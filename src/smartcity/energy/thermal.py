@@ -55,6 +55,7 @@ __all__ = [
     "H_MS_W_M2K",
     "A_T_PER_FLOOR_AREA",
     "CONVECTIVE_SHARE",
+    "GLASS_EMISSIVITY",
     "AIR_HEAT_CAPACITY_J_M3K",
     "ThermalResult",
     "simulate_5r1c",
@@ -94,6 +95,9 @@ H_R_PER_EMISSIVITY_W_M2K = 5.0
 #: an unshaded vertical wall (ISO 13790 §11.4.6). [-]
 SKY_FORM_FACTOR_ROOF = 1.0
 SKY_FORM_FACTOR_WALL = 0.5
+#: Long-wave emissivity of the outer glass surface of a window: uncoated soda-lime glass,
+#: corrected emissivity (EN 673:2011 Annex A; low-e coatings sit on the inner faces). [-]
+GLASS_EMISSIVITY = 0.837
 #: Planes of the opaque elements of a buildings table: walls facing the
 #: :data:`WINDOW_ORIENTATIONS` (a table gives one wall area, split equally between them:
 #: assumption, a plan with four equal facades) and a roof, taken flat (tilt 0; assumption:
@@ -338,7 +342,7 @@ def simulate_5r1c(
     c_m : (n_b,) array_like
         Internal heat capacity C_m of one building. [J/K]
     a_m : (n_b,) array_like
-        Effective mass area A_m, at most A_t = 4.5 × floor_area. [m2]
+        Effective mass area A_m, at most A_t (``a_t``, default 4.5 × floor_area). [m2]
     theta_e : (n_h,) array_like
         Hourly outdoor air temperature, also used as supply air temperature. [°C]
     irradiance : (n_h, n_o) array_like
@@ -694,6 +698,10 @@ def thermal_inputs_from_table(
 ) -> dict[str, np.ndarray]:
     """Map a buildings table to the keyword arguments of :func:`simulate_5r1c`.
 
+    ``opaque_aperture`` and ``sky_loss_coefficient`` go to :func:`simulate_5r1c` together with
+    the opaque planes' irradiance and the sky temperature difference of a
+    :class:`FacadeWeather` (:func:`simulate_stock` does it); without those, leave them out.
+
     Parameters
     ----------
     buildings : pandas.DataFrame
@@ -720,7 +728,12 @@ def thermal_inputs_from_table(
         area × g_n × (1 - frame fraction) × shading factor per orientation of
         :data:`WINDOW_ORIENTATIONS`, in the block of the row's pane count
         (``glazing_panes``, or :func:`smartcity.energy.glazing.default_panes` of its
-        window U-value) and 0 elsewhere [m2], unlimited
+        window U-value) and 0 elsewhere [m2], ``a_t`` = surface area factor × A_f [m2],
+        ``h_is`` [W/(m2 K)], ``convective_share`` [-], ``opaque_aperture`` (n_b, 5) =
+        absorptance × R_se × U × A of the walls (a quarter on each of
+        :data:`WINDOW_ORIENTATIONS`) and the roof [m2], ``sky_loss_coefficient`` = h_r R_se
+        (eps (F_r,wall U_wall A_wall + F_r,roof U_roof A_roof) + eps_glass F_r,wall H_tr_w)
+        [W/K], unlimited
         ``max_heating_w`` and ``max_cooling_w`` [W], ``weight`` = count [-], and the
         schedules ``internal_gains`` [W/m2], ``heating_setpoint`` and
         ``cooling_setpoint`` [°C] with ``schedule_index`` (n_b,). Without ``index``:
@@ -800,13 +813,15 @@ def thermal_inputs_from_table(
         window_areas * per_window_area[:, None])
 
     # ISO 13790 §11.3.4: A_sol = alpha R_se U A of each opaque element (walls split between the
-    # four orientations), §11.3.5: the sky term F_r R_se U A h_r with h_r = 5 eps.
+    # four orientations), §11.3.5: the sky term F_r R_se U A h_r with h_r = 5 eps, of every
+    # element facing the outdoor air, the (vertical) windows included.
     wall = col["absorptance_wall"] * R_SE_M2K_W * col["u_wall_w_m2k"] * col["wall_area_m2"]
     roof = col["absorptance_roof"] * R_SE_M2K_W * col["u_roof_w_m2k"] * col["roof_area_m2"]
     opaque_aperture = np.column_stack([np.repeat(wall[:, None] / 4.0, 4, axis=1), roof])
-    sky_loss_coefficient = H_R_PER_EMISSIVITY_W_M2K * col["emissivity_envelope"] * R_SE_M2K_W * (
-        SKY_FORM_FACTOR_WALL * col["u_wall_w_m2k"] * col["wall_area_m2"]
-        + SKY_FORM_FACTOR_ROOF * col["u_roof_w_m2k"] * col["roof_area_m2"])
+    sky_loss_coefficient = H_R_PER_EMISSIVITY_W_M2K * R_SE_M2K_W * (
+        col["emissivity_envelope"] * (SKY_FORM_FACTOR_WALL * col["u_wall_w_m2k"] * col["wall_area_m2"]
+                                      + SKY_FORM_FACTOR_ROOF * col["u_roof_w_m2k"] * col["roof_area_m2"])
+        + GLASS_EMISSIVITY * SKY_FORM_FACTOR_WALL * h_tr_w)
 
     if index is not None:
         schedules = profiles.hourly_schedules(buildings, index)
@@ -932,8 +947,8 @@ def simulate_stock(
         Hourly outdoor air temperature. [°C]
     irradiance : FacadeWeather or (n_h, n_panes x 4) array_like
         The hourly sun on windows, walls and roof and the sky (:func:`facade_weather`); or
-        only the window part (then walls and roof neither gain from the sun nor lose to the
-        sky, as in ISO 13790's window-only simplification): the irradiance transmitted by
+        only the window part (then neither the walls and roof gain from the sun nor the
+        envelope loses heat to the sky): the irradiance transmitted by
         the glazing of each pane count of
         :data:`smartcity.energy.glazing.PANES` (in blocks) on vertical planes facing north,
         east, south and west (:data:`WINDOW_ORIENTATIONS`, azimuths

@@ -243,11 +243,14 @@ class EnvelopeRenovation(StockMeasure):
             _set_better(treated, name, None if q is None else q.canonical, np.minimum)
         if self.g_window is not None:
             treated["g_window"] = self.g_window.canonical
-        if self.glazing_panes is not None:
-            treated["glazing_panes"] = float(self.glazing_panes)
-        elif "glazing_panes" in treated.columns:  # new windows: their panes follow from their U-value
+        if self.u_window_w_m2k is not None:  # only windows the measure improves are new
             replaced = np.asarray(treated["u_window_w_m2k"], dtype=np.float64) < u_before
-            treated["glazing_panes"] = np.where(replaced, np.nan, np.asarray(treated["glazing_panes"], dtype=float))
+        else:
+            replaced = np.ones(len(u_before), dtype=bool)
+        if "glazing_panes" in treated.columns:  # a table read by its schema has the column
+            # the new windows' panes: the measure's, or else as their U-value says (left empty here)
+            new = np.nan if self.glazing_panes is None else float(self.glazing_panes)
+            treated["glazing_panes"] = np.where(replaced, new, np.asarray(treated["glazing_panes"], dtype=float))
 
 
 class VentilationHeatRecovery(StockMeasure):
