@@ -3,7 +3,9 @@
 Each rule is one ``check_*`` function that raises :class:`~smartcity.errors.InputError`
 naming the file, line, column, value and what is allowed; :func:`check_buildings` runs
 them all. They run when a scenario is loaded, so a stock the thermal model cannot
-simulate is refused before anything is computed.
+simulate is refused before anything is computed. The checks of the 5R1C network take the
+table's thermal parameters (:func:`~smartcity.energy.thermal.thermal_inputs_from_table`),
+which :func:`check_buildings` maps once for all of them.
 """
 
 from __future__ import annotations
@@ -34,13 +36,13 @@ def check_setpoints(buildings: pd.DataFrame) -> None:
         )
 
 
-def check_mass_coupling(buildings: pd.DataFrame) -> None:
+def check_mass_coupling(buildings: pd.DataFrame, params: dict | None = None) -> None:
     """Opaque transmission H_tr_op must stay below H_tr_ms = 9.1 W/(m2 K) x A_m (ISO 13790 §12.2.2).
 
     Otherwise 1/H_tr_em = 1/H_tr_op - 1/H_tr_ms has no positive solution: the envelope
     is too large or too poorly insulated for the floor area and mass given.
     """
-    params = thermal_inputs_from_table(buildings)
+    params = thermal_inputs_from_table(buildings) if params is None else params
     h_tr_ms = H_MS_W_M2K * params["a_m"]
     i = _first(params["h_tr_op"] >= h_tr_ms)
     if i is not None:
@@ -54,10 +56,10 @@ def check_mass_coupling(buildings: pd.DataFrame) -> None:
         )
 
 
-def check_mass_area(buildings: pd.DataFrame) -> None:
+def check_mass_area(buildings: pd.DataFrame, params: dict | None = None) -> None:
     """The effective mass area A_m must not exceed A_t, the area of all surfaces facing the
     zone (ISO 13790 §7.2.2.2, §12.3.1.2): more than all the gains would go to the mass."""
-    params = thermal_inputs_from_table(buildings)
+    params = thermal_inputs_from_table(buildings) if params is None else params
     i = _first(params["a_m"] > params["a_t"])
     if i is not None:
         raise InputError(
@@ -68,12 +70,12 @@ def check_mass_area(buildings: pd.DataFrame) -> None:
         )
 
 
-def check_window_gain_share(buildings: pd.DataFrame) -> None:
+def check_window_gain_share(buildings: pd.DataFrame, params: dict | None = None) -> None:
     """A_m/A_t + H_tr_w/(9.1 A_t) must not exceed 1 (ISO 13790 eq. C.3).
 
     Larger window transmission would send more than all of the gains out of the zone.
     """
-    params = thermal_inputs_from_table(buildings)
+    params = thermal_inputs_from_table(buildings) if params is None else params
     a_t = params["a_t"]  # surface_area_factor x floor area
     share = params["a_m"] / a_t + params["h_tr_w"] / (H_MS_W_M2K * a_t)
     i = _first(share > 1.0)
@@ -91,6 +93,8 @@ def check_buildings(buildings: pd.DataFrame) -> pd.DataFrame:
     """Run every rule; returns the table unchanged so calls chain."""
     if len(buildings) == 0:
         return buildings
-    for check in (check_setpoints, check_mass_area, check_mass_coupling, check_window_gain_share):
-        check(buildings)
+    check_setpoints(buildings)
+    params = thermal_inputs_from_table(buildings)  # once for the three checks of the 5R1C network
+    for check in (check_mass_area, check_mass_coupling, check_window_gain_share):
+        check(buildings, params)
     return buildings

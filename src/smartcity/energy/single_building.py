@@ -81,6 +81,15 @@ def check_envelope(model, file: Path | None = None) -> None:
         )
 
 
+def _net_areas(model) -> dict[str, float]:
+    """Each opaque element's area without the windows that name it with ``in``. [m2]"""
+    hosted: dict[str, float] = {}
+    for w in model.window:
+        if w.host is not None:
+            hosted[w.host] = hosted.get(w.host, 0.0) + w.area
+    return {o.name: max(o.area - hosted.get(o.name, 0.0), 0.0) for o in model.opaque}
+
+
 def heat_transfer_coefficients(model) -> dict[str, float]:
     """Heat transfer coefficients of the building.
 
@@ -92,19 +101,10 @@ def heat_transfer_coefficients(model) -> dict[str, float]:
         / 3600 s x volume x (infiltration + ventilation (1 - heat_recovery)) [W/K];
         ``envelope_area`` = opaque gross areas + windows in no element [m2].
     """
-    hosted: dict[str, float] = {}
-    loose = 0.0
-    h_tr_w = 0.0
-    for w in model.window:
-        h_tr_w += w.u * w.area
-        if w.host is None:
-            loose += w.area
-        else:
-            hosted[w.host] = hosted.get(w.host, 0.0) + w.area
-    h_tr_op = 0.0
-    for o in model.opaque:
-        net = max(o.area - hosted.get(o.name, 0.0), 0.0)
-        h_tr_op += o.b * o.u * net
+    h_tr_w = sum(w.u * w.area for w in model.window)
+    loose = sum(w.area for w in model.window if w.host is None)
+    net = _net_areas(model)
+    h_tr_op = sum(o.b * o.u * net[o.name] for o in model.opaque)
     envelope_area = sum(o.area for o in model.opaque) + loose
     h_tr_op += model.building.thermal_bridge_delta_u * envelope_area
     h_tr_op += sum(t.psi * t.length for t in model.thermal_bridge)
@@ -186,12 +186,9 @@ def _opaque_sun_and_sky(model, weather: weather_mod.Weather) -> dict[str, Any]:
     exposed = [o for o in model.opaque if o.tilt is not None and o.b == 1.0]
     if not exposed and not model.window:
         return {}
-    hosted: dict[str, float] = {}
-    for w in model.window:
-        if w.host is not None:
-            hosted[w.host] = hosted.get(w.host, 0.0) + w.area
+    net = _net_areas(model)
     tilt = np.array([o.tilt for o in exposed] + [w.tilt for w in model.window])
-    conductance = np.array([o.u * max(o.area - hosted.get(o.name, 0.0), 0.0) for o in exposed]
+    conductance = np.array([o.u * net[o.name] for o in exposed]
                            + [w.u * w.area for w in model.window])  # U A [W/K]
     emissivity = np.array([o.emissivity for o in exposed] + [thermal.GLASS_EMISSIVITY] * len(model.window))
     form = (1.0 + np.cos(np.radians(tilt))) / 2.0
