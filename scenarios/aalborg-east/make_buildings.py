@@ -36,6 +36,7 @@ import argparse
 import csv
 import hashlib
 import io
+import math
 import os
 import sys
 import tempfile
@@ -375,6 +376,7 @@ def residential(
         "wall_area_m2": a_wall,
         "roof_area_m2": env.a_roof * scale,
         "ground_floor_area_m2": env.a_floor * scale,
+        "floor_perimeter_m": 3.0 * math.sqrt(2.0 * env.a_floor * scale),
         "window_area_north_m2": north,
         "window_area_east_m2": east,
         "window_area_south_m2": south,
@@ -406,6 +408,9 @@ def residential(
         "wall_area_m2": t(f"A_Calc_Wall_1..3 + A_Calc_Door_1{scaled}"),
         "roof_area_m2": t(f"A_Calc_Roof_1..2{scaled}"),
         "ground_floor_area_m2": t(f"A_Calc_Floor_1..2{scaled}"),
+        "floor_perimeter_m": assumed(
+            "TABULA gives no plan outline: the perimeter of a 2:1 rectangle of the ground floor area, "
+            "3 sqrt(2 A) (the buildings schema's default); a long slab block has more"),
         "window_area_north_m2": t(f"A_Calc_Window_1..2 x TABULA's north share{scaled}"),
         "window_area_east_m2": t(f"A_Calc_Window_1..2 x TABULA's east share{scaled}"),
         "window_area_south_m2": t(f"A_Calc_Window_1..2 x TABULA's south share{scaled}"),
@@ -531,6 +536,7 @@ def tertiary(
         "wall_area_m2": a_wall,
         "roof_area_m2": footprint,
         "ground_floor_area_m2": footprint,
+        "floor_perimeter_m": 2.0 * (length + depth_m),
         "window_area_north_m2": north,
         "window_area_east_m2": east,
         "window_area_south_m2": south,
@@ -579,6 +585,7 @@ def tertiary(
         "wall_area_m2": assumed(geom),
         "roof_area_m2": assumed(f"footprint = gross floor area / storeys; {geom}"),
         "ground_floor_area_m2": assumed(f"footprint = gross floor area / storeys; {geom}"),
+        "floor_perimeter_m": assumed(f"2 x (length + depth) of the footprint; {geom}"),
         "window_area_north_m2": assumed(geom),
         "window_area_east_m2": assumed(geom),
         "window_area_south_m2": assumed(geom),
@@ -1251,6 +1258,8 @@ STANDARD_DEFAULTS = {
     "surface_area_factor": "",
     "surface_heat_transfer_w_m2k": "",
     "internal_gains_convective_share": "",
+    "ground_conductivity_w_mk": "no survey of the soil under the estates: the standard's value for an unknown soil",
+    "ground_heat_capacity_j_m3k": "no survey of the soil under the estates: the standard's value for an unknown soil",
 }
 
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import math
 import os
 import sys
 import tempfile
@@ -168,6 +169,8 @@ STANDARD_DEFAULTS = {
     "surface_area_factor": "",
     "surface_heat_transfer_w_m2k": "",
     "internal_gains_convective_share": "",
+    "ground_conductivity_w_mk": "no survey of the soil: the standard's value for an unknown soil",
+    "ground_heat_capacity_j_m3k": "no survey of the soil: the standard's value for an unknown soil",
 }
 
 
@@ -269,6 +272,10 @@ def build_row(row: Row, schema: list, profiles: dict) -> tuple[dict, dict, list]
             values[name] = int(default_panes([float(arche["u_window_w_m2k"])])[0])
             prov[name] = Prov(cite, True, "TABULA gives the window's U-value, not its panes: pane count from the "
                                           "window U-value (smartcity.energy.glazing.default_panes); " + PROXY)
+        elif name == "floor_perimeter_m" and name not in arche:
+            values[name] = 3.0 * math.sqrt(2.0 * float(arche["ground_floor_area_m2"]))
+            prov[name] = Prov(cite, True, "TABULA gives no plan outline: the perimeter of a 2:1 rectangle of the "
+                                          "ground floor area, 3 sqrt(2 A) (the buildings schema's default); " + PROXY)
         elif name in arche:
             values[name] = arche[name]
             prov[name] = Prov(cite, True, envelope_reason)

@@ -148,7 +148,7 @@ def load_inputs(paths: Sequence[str | Path | ResolvedScenario], *,
                 model.buildings.table, "buildings", scenario_file=resolved.path, scenario_key="buildings.table",
             )
             filled = profiles.fill_use_defaults(fill_archetype_defaults(buildings))
-            buildings = check_buildings(thermal.fill_glazing_panes(filled))
+            buildings = check_buildings(thermal.fill_floor_perimeter(thermal.fill_glazing_panes(filled)))
             if table_key is not None:
                 cache.tables[table_key] = buildings
         else:

@@ -45,8 +45,16 @@ def reference_5r1c(
     opaque_aperture=None,
     sky_loss_coefficient=None,
     sky_temperature_difference=None,
+    ground_conductance=None,
+    ground_swing_ratio=None,
+    ground_mean_temperature=None,
+    ground_swing=None,
 ):
     """Simulate buildings with ISO 13790 Annex C; same keywords as ``simulate_5r1c``.
+
+    The ground floor enters as ISO 13790 §8.3 has it for elements towards another
+    temperature: H_tr_em connects the mass to the conductance-weighted boundary temperature
+    (1 - f_g) theta_e + f_g theta_gr, f_g = H_g / H_tr_op, theta_gr = mean + ratio swing.
 
     Requires h_ve > 0 and h_tr_op > 0 (the standard's formulas divide by them).
     Returns a dict of numpy arrays named like the fields of ``ThermalResult``.
@@ -81,6 +89,12 @@ def reference_5r1c(
         h = t % n_h  # the series is periodic: the warm-up uses its last hours
         te = theta_e[h]
         theta_sup = te
+        if ground_conductance is not None:
+            f_g = np.asarray(ground_conductance, dtype=float) / h_tr_op
+            theta_gr = ground_mean_temperature + np.asarray(ground_swing_ratio, dtype=float) * ground_swing[h]
+            te_em = (1.0 - f_g) * te + f_g * theta_gr  # the boundary temperature of H_tr_em
+        else:
+            te_em = te
         phi_int = internal_gains[schedule_index, h] * a_f
         phi_win = solar_aperture @ irradiance[h]
         # ISO 13790 §11.3.2: the opaque elements' absorbed sun minus their radiation to the sky
@@ -94,7 +108,7 @@ def reference_5r1c(
         phi_st = (1.0 - a_m / a_t - h_tr_w / (9.1 * a_t)) * (phi_ir + phi_sol)  # (C.3)
 
         def nodes(phi_hc):
-            phi_mtot = phi_m + h_tr_em * te + h_tr_3 * (
+            phi_mtot = phi_m + h_tr_em * te_em + h_tr_3 * (
                 phi_st + h_tr_w * te + h_tr_1 * ((phi_ia + phi_hc) / h_ve + theta_sup)
             ) / h_tr_2  # (C.5)
             cm3600 = c_m / 3600.0
@@ -137,7 +151,7 @@ def reference_5r1c(
             out["unmet_cooling_hours"] += phi_un < -max_cooling_w
             direct = h_tr_w / (9.1 * a_t) * (phi_ir + phi_sol)
             out["window_transmission_wh"] += h_tr_w * (theta_s - te) + direct
-            out["opaque_transmission_wh"] += h_tr_em * (theta_m - te)
+            out["opaque_transmission_wh"] += h_tr_em * (theta_m - te_em)
             out["ventilation_wh"] += h_ve * (theta_air - te)
             out["internal_gains_wh"] += phi_int
             out["solar_gains_wh"] += phi_win
@@ -207,7 +221,8 @@ def random_stock(n_buildings, n_hours, seed, start_hour=0, n_groups=5, warmup_ho
 
     With ``envelope``, also the terms of the envelope beyond the standard's constants: the
     surface area A_t and coefficient h_is per building, the convective share of the
-    internal gains, the sun absorbed by walls and roof and their radiation to the sky.
+    internal gains, the sun absorbed by walls and roof and their radiation to the sky, and the
+    ground floor's heat flow to the ground.
 
     Returns
     -------
@@ -289,5 +304,13 @@ def random_stock(n_buildings, n_hours, seed, start_hour=0, n_groups=5, warmup_ho
             # F_r R_se U A h_r with h_r = 5 eps: walls F_r 0.5, roof 1
             sky_loss_coefficient=5.0 * 0.9 * r_se * (0.5 * u_wall * wall + u_roof * roof),
             sky_temperature_difference=rng.uniform(2.0, 20.0, n_hours),
+        )
+        # the floor to the ground (ISO 13370): some rows have none; an annual swing of 8 K,
+        # damped to H_pe / H_g of it under the floor
+        stock.update(
+            ground_conductance=u_floor * ground * (rng.random(n) < 0.8),
+            ground_swing_ratio=rng.uniform(0.0, 0.8, n),
+            ground_mean_temperature=8.0,
+            ground_swing=-8.0 * np.cos(2 * np.pi * ((start_hour + np.arange(n_hours)) / 8760.0 - 0.1)),
         )
     return stock

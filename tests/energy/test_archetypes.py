@@ -54,7 +54,8 @@ def test_minimal_table_is_completed(tmp_path):
     filled = archetypes.fill_archetype_defaults(table)
     assert filled.attrs == table.attrs and filled.attrs["source_lines"].tolist() == list(range(2, 10))
     assert table[archetypes.filled_columns()].isna().all().all()  # the input is not changed
-    complete = check_buildings(thermal.fill_glazing_panes(profiles.fill_use_defaults(filled)))
+    complete = check_buildings(
+        thermal.fill_floor_perimeter(thermal.fill_glazing_panes(profiles.fill_use_defaults(filled))))
     assert list(complete.columns) == [c.name for c in load_schema("buildings").column]
     assert not complete.drop(columns="zone").isna().any().any()
 

@@ -353,7 +353,8 @@ def test_setback_lowers_office_heating_and_zero_setback_is_the_constant_setpoint
     inputs = thermal.thermal_inputs_from_table(offices.iloc[:1], index)
     np.testing.assert_array_equal(inputs["heating_setpoint"], 20.0)
     inputs["heating_setpoint"] = np.full((inputs["heating_setpoint"].shape[0], 1), 20.0)
-    for name in ("opaque_aperture", "sky_loss_coefficient"):  # window irradiance only, as simulate_stock here
+    for name in ("opaque_aperture", "sky_loss_coefficient", "ground_conductance", "ground_swing_ratio"):
+        # window irradiance only, as simulate_stock here
         inputs.pop(name)
     constant = thermal.simulate_5r1c(**inputs, theta_e=theta_e, irradiance=irradiance)
     assert constant.heating_wh[0] == result.heating_wh[0]

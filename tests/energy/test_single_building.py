@@ -56,6 +56,7 @@ name = "floor"
 area = 100.0
 u = 0.2
 b = 0.6
+perimeter = 40.0
 """
 
 FOUR_WINDOWS = "".join(
@@ -124,7 +125,7 @@ def test_same_result_as_buildings_table_row(tmp_path, reference_year):
         "building_id": "box", "use": "office", "construction_year": 2000, "count": 1,
         "heated_floor_area_m2": 100.0, "room_height_m": 2.5,
         "wall_area_m2": 140.0 - sum(window_area.values()),  # the table's wall area is net
-        "roof_area_m2": 100.0, "ground_floor_area_m2": 100.0,
+        "roof_area_m2": 100.0, "ground_floor_area_m2": 100.0, "floor_perimeter_m": 40.0,
         **{f"window_area_{o}_m2": a for o, a in window_area.items()},
         "u_wall_w_m2k": 0.3, "u_roof_w_m2k": 0.15, "u_floor_w_m2k": 0.2 * 0.6, "u_window_w_m2k": 1.2,
         "g_window": 0.6, "frame_fraction": 0.25, "shading_factor": 0.8,
@@ -284,6 +285,10 @@ BAD_CASES = [
     ("g-out-of-range", BOX + FOUR_WINDOWS.replace("g = 0.6", "g = 1.6", 1), "key 'window[1].g'", "got 1.6"),
     ("incidence-factor", BOX + FOUR_WINDOWS.replace("g = 0.6", "g = 0.6\nincidence_factor = 0.9", 1),
      "key 'window[1]'", "`panes` (1, 2 or 3) in place of `incidence_factor`"),
+    ("negative-perimeter", BOX.replace("perimeter = 40.0", "perimeter = -40.0"), "key 'opaque[3].perimeter'",
+     "got -40.0"),
+    ("zero-ground-conductivity", BOX.replace("perimeter = 40.0", "perimeter = 40.0\nground_conductivity = 0"),
+     "key 'opaque[3].ground_conductivity'", "got 0"),
     ("four-panes", BOX + FOUR_WINDOWS.replace("g = 0.6", "g = 0.6\npanes = 4", 1), "key 'window[1].panes'", "got 4"),
     ("missing-section", BOX.split("[ventilation]")[0] + BOX.split("heat_recovery = 0.8\n")[1],
      "key 'ventilation'", "required key is missing"),

@@ -254,6 +254,8 @@ def test_steady_state_equals_ua_sum_with_perfect_surface_coupling():
         np.full(n_h, -5.0),
         np.zeros((n_h, 4)),
         np.zeros((n_b, 4)),
+        np.zeros((n_h, 0)),  # no drivers of the mass node
+        np.zeros((n_b, 0)),
         np.zeros((1, n_h)),
         np.full((1, n_h), 20.0),
         np.full((1, n_h), 26.0),

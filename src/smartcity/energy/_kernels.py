@@ -120,12 +120,15 @@ def _simulate_building(
     theta_e,
     irradiance_t,
     solar_aperture,
+    mass_drivers_t,
+    mass_coefficients,
     internal_gains,
     heating_setpoint,
     cooling_setpoint,
     warmup_hours,
     sum_theta_e,
     sum_irradiance,
+    sum_mass_drivers,
     sum_internal_gains,
     x,
     y,
@@ -141,13 +144,15 @@ def _simulate_building(
 ):
     """Run building ``b`` through the warm-up and the series; see the kernel below.
 
-    ``irradiance_t`` is the (n_o, n_h) transpose of the irradiance; ``x`` and ``y`` are
+    ``irradiance_t`` and ``mass_drivers_t`` are the (n_o, n_h) and (n_d, n_h) transposes of
+    the irradiance and the mass node's drivers; ``x`` and ``y`` are
     (n_h,) scratch arrays; ``heating_out`` and ``cooling_out`` are the (n_h,) hourly
     accumulators of the building's group in its chunk; ``sum_*`` are sums over the
     hours of the series.
     """
     n_h = theta_e.shape[0]
     n_o = irradiance_t.shape[0]
+    n_d = mass_drivers_t.shape[0]
     s = schedule_index[b]
     w = weight[b]
     max_h = max_heating_w[b]
@@ -227,10 +232,22 @@ def _simulate_building(
         irr = irradiance_t[o]
         for h in range(n_h):
             x[h] += aperture * irr[h]
+    # Heat flowing straight into the mass node (the ground floor's correction of the
+    # outdoor temperature H_tr_em sees), sum_d coefficient_d driver_d, in y first.
+    for h in range(n_h):
+        y[h] = 0.0
+    for d in range(n_d):
+        coefficient = mass_coefficients[b, d]
+        if coefficient == 0.0:
+            continue
+        drv = mass_drivers_t[d]
+        for h in range(n_h):
+            y[h] += coefficient * drv[h]
     for h in range(n_h):
         phi_sol = x[h]
-        x[h] = ia_x * gains_row[h] + m_te * theta_e[h] + m_sol * phi_sol
-        y[h] = ia_y * gains_row[h] + a_te * theta_e[h] + a_sol * phi_sol
+        phi_m = y[h]
+        x[h] = ia_x * gains_row[h] + m_te * theta_e[h] + m_sol * phi_sol + inv_den * phi_m
+        y[h] = ia_y * gains_row[h] + a_te * theta_e[h] + a_sol * phi_sol + c_mtot * phi_m
 
     # ---- Warm-up: the series is periodic, so the warm-up runs its last
     # `warmup_hours` hours, from the mass at the heating setpoint of hour 0. ----
@@ -278,6 +295,9 @@ def _simulate_building(
     s_sol = 0.0
     for o in range(n_o):
         s_sol += solar_aperture[b, o] * sum_irradiance[o]
+    s_dm = 0.0
+    for d in range(n_d):
+        s_dm += mass_coefficients[b, d] * sum_mass_drivers[d]
     s_ir = rad_af * sum_internal_gains[s]
     s_ia = conv_af * sum_internal_gains[s]
     s_te = sum_theta_e
@@ -296,7 +316,8 @@ def _simulate_building(
     # Heat leaving through the windows, H_tr_w (theta_s - theta_e), plus the share
     # f_win of the gains that (C.3) does not deliver (it leaves through the glazing).
     balance_wh[b, 0] = hw * (s_s - s_te) + f_win * (s_ir + s_sol)
-    balance_wh[b, 1] = hem * (s_m - s_te)  # opaque: H_tr_em (theta_m - theta_e)
+    # opaque: H_tr_em (theta_m - theta_e), less the heat the mass node's drivers bring in
+    balance_wh[b, 1] = hem * (s_m - s_te) - s_dm
     balance_wh[b, 2] = hve * (s_air - s_te)  # ventilation: H_ve (theta_air - theta_sup)
     balance_wh[b, 3] = s_ir + s_ia  # internal gains
     balance_wh[b, 4] = s_sol  # solar gains
@@ -323,6 +344,8 @@ def simulate_5r1c_kernel(
     theta_e,
     irradiance,
     solar_aperture,
+    mass_drivers,
+    mass_coefficients,
     internal_gains,
     heating_setpoint,
     cooling_setpoint,
@@ -386,6 +409,11 @@ def simulate_5r1c_kernel(
         Each building's coefficient on each driver: effective collecting area (window area
         × g_n × frame and shading factors; alpha R_se U A of opaque elements) [m2], and
         F_r R_se U A h_r for the sky [W/K]; zero on planes the building does not have.
+    mass_drivers : (n_h, n_d) array
+        Drivers of heat that flows straight into the mass node, e.g. the ground floor's
+        ground-side temperature minus the outdoor air temperature. [K]
+    mass_coefficients : (n_b, n_d) array
+        Each building's coefficient on each mass driver; zero where it has none. [W/K]
     internal_gains : (n_s, n_h) array
         Internal heat gains per floor area. [W/m2]
     heating_setpoint, cooling_setpoint : (n_s, n_h) array
@@ -420,6 +448,13 @@ def simulate_5r1c_kernel(
     n_h = theta_e.shape[0]
     n_o = irradiance.shape[1]
     n_s = internal_gains.shape[0]
+    n_d = mass_drivers.shape[1]
+    mass_drivers_t = np.empty((n_d, n_h))
+    sum_mass_drivers = np.zeros(n_d)
+    for h in range(n_h):
+        for d in range(n_d):
+            mass_drivers_t[d, h] = mass_drivers[h, d]
+            sum_mass_drivers[d] += mass_drivers[h, d]
     # Irradiance by orientation, contiguous in time, and sums over the series (for
     # the energy-balance terms).
     irradiance_t = np.empty((n_o, n_h))
@@ -463,12 +498,15 @@ def simulate_5r1c_kernel(
                 theta_e,
                 irradiance_t,
                 solar_aperture,
+                mass_drivers_t,
+                mass_coefficients,
                 internal_gains,
                 heating_setpoint,
                 cooling_setpoint,
                 warmup_hours,
                 sum_theta_e,
                 sum_irradiance,
+                sum_mass_drivers,
                 sum_internal_gains,
                 scratch[c, 0],
                 scratch[c, 1],

@@ -430,6 +430,7 @@ def archetype_row(use: str, construction_year: int, heated_floor_area_m2: float 
         "wall_area_m2": a_wall,
         "roof_area_m2": footprint,
         "ground_floor_area_m2": footprint,
+        "floor_perimeter_m": 2.0 * (length + depth),
         "window_area_north_m2": north,
         "window_area_east_m2": east,
         "window_area_south_m2": south,

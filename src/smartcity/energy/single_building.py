@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from smartcity import weather as weather_mod
-from smartcity.energy import glazing, thermal
+from smartcity.energy import glazing, ground, thermal
 from smartcity.errors import InputError
 
 __all__ = [
@@ -157,7 +157,7 @@ def thermal_inputs(model, weather: weather_mod.Weather) -> dict[str, Any]:
         irradiance = np.zeros((n_h, 1))
         aperture = np.zeros((1, 1))
     unlimited = np.inf
-    return {**_opaque_sun_and_sky(model, weather), **{
+    return {**_opaque_sun_and_sky(model, weather), **_ground(model, weather), **{
         "floor_area": np.array([b.floor_area]),
         "h_tr_w": np.array([h["h_tr_w"]]),
         "h_tr_op": np.array([h["h_tr_op"]]),
@@ -173,6 +173,23 @@ def thermal_inputs(model, weather: weather_mod.Weather) -> dict[str, Any]:
         "heating_setpoint": np.array([[b.heating_setpoint]]),
         "cooling_setpoint": np.array([[b.cooling_setpoint]]),
     }}
+
+
+def _ground(model, weather: weather_mod.Weather) -> dict[str, Any]:
+    """The floors on the ground (opaque elements with a ``perimeter``, ISO 13370): the
+    ``ground_*`` arguments of :func:`smartcity.energy.thermal.simulate_5r1c` with H_g = sum b U A
+    and the ratio sum H_pe / sum H_g (:mod:`smartcity.energy.ground`); empty without such floors."""
+    floors = [o for o in model.opaque if o.perimeter is not None and o.b * o.u > 0.0]
+    if not floors:
+        return {}
+    net = _net_areas(model)
+    h_g, ratio = ground.ground_parameters(
+        [o.b * o.u for o in floors], [net[o.name] for o in floors], [o.perimeter for o in floors],
+        [o.ground_conductivity for o in floors], [o.ground_heat_capacity for o in floors])
+    mean, swing = ground.ground_swing(np.asarray(weather.temp_air, dtype=np.float64))
+    return {"ground_conductance": np.array([h_g.sum()]),
+            "ground_swing_ratio": np.array([np.sum(ratio * h_g) / h_g.sum() if h_g.sum() > 0 else 0.0]),
+            "ground_mean_temperature": mean, "ground_swing": swing}
 
 
 def _opaque_sun_and_sky(model, weather: weather_mod.Weather) -> dict[str, Any]:

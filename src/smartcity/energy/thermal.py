@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from smartcity.checks import first_bad
-from smartcity.energy import glazing, profiles
+from smartcity.energy import glazing, ground, profiles
 from smartcity.errors import InputError
 from smartcity.schema.tables import load_schema
 
@@ -61,6 +61,7 @@ __all__ = [
     "simulate_5r1c",
     "thermal_inputs_from_table",
     "fill_glazing_panes",
+    "fill_floor_perimeter",
     "simulate_stock",
     "FacadeWeather",
     "facade_weather",
@@ -311,6 +312,10 @@ def simulate_5r1c(
     opaque_aperture=None,
     sky_loss_coefficient=None,
     sky_temperature_difference=None,
+    ground_conductance=None,
+    ground_swing_ratio=None,
+    ground_mean_temperature=None,
+    ground_swing=None,
 ) -> ThermalResult:
     """Simulate the hourly heating and cooling need of buildings with ISO 13790 5R1C.
 
@@ -394,6 +399,20 @@ def simulate_5r1c(
         with ``sky_temperature_difference``. [W/K]
     sky_temperature_difference : (n_h,) array_like, optional
         Outdoor air minus effective sky temperature, theta_e - theta_sky. [K]
+    ground_conductance : (n_b,) array_like, optional
+        The part H_g of ``h_tr_op`` that leads to the ground (the ground floor's U A, U with
+        the ground's effect), in [0, h_tr_op]; it exchanges heat with the ground-side
+        temperature ``ground_mean_temperature + ground_swing_ratio × ground_swing`` instead
+        of the outdoor air (ISO 13370; :mod:`smartcity.energy.ground`). Give the four
+        ``ground_*`` arguments together or none (then the whole of ``h_tr_op`` sees
+        ``theta_e``). [W/K]
+    ground_swing_ratio : (n_b,) array_like, optional
+        H_pe / H_g of each building's floor, >= 0 (:func:`smartcity.energy.ground.ground_parameters`). [-]
+    ground_mean_temperature : float, optional
+        Annual mean outdoor air temperature. [°C]
+    ground_swing : (n_h,) array_like, optional
+        Annual swing of the ground-side temperature per unit ratio
+        (:func:`smartcity.energy.ground.ground_swing`). [K]
 
     Returns
     -------
@@ -418,7 +437,11 @@ def simulate_5r1c(
     gains (the standard: half) to the air node, the rest and the solar gains to the mass
     and surface nodes by area; the share H_tr_w / (9.1 A_t) is lost through the glazing.
     The solar gains phi_sol of (C.2)-(C.3) are, as in ISO 13790 §11.3.2, those through the
-    windows plus those absorbed by the opaque elements minus their radiation to the sky. The air temperature is the
+    windows plus those absorbed by the opaque elements minus their radiation to the sky. With
+    the ``ground_*`` arguments, the floor's share H_g / H_tr_op of H_tr_em sees the ground-side
+    temperature theta_gr,b(t) instead of theta_e, i.e. H_tr_em H_g / H_tr_op (theta_gr - theta_e)
+    flows into the mass node (ISO 13790 §8.3 puts the ground floor in H_tr_em; theta_gr from
+    ISO 13370, :mod:`smartcity.energy.ground`). The air temperature is the
     controlled temperature. Because it is affine in the heating power, the power that
     reaches a setpoint is computed exactly as (theta_set - theta_air,0) divided by the
     slope, which equals the interpolation with 10 W/m2 of §C.4.2.
@@ -538,6 +561,30 @@ def simulate_5r1c(
         first_bad("sky_temperature_difference", sky_temperature_difference, ~np.isfinite(sky_temperature_difference),
                   "must be a finite number [K]")
 
+    ground = (ground_conductance, ground_swing_ratio, ground_mean_temperature, ground_swing)
+    if any(g is None for g in ground) and not all(g is None for g in ground):
+        raise ValueError("ground_conductance, ground_swing_ratio, ground_mean_temperature and ground_swing: "
+                         "give all four or none")
+    mass_drivers, mass_coefficients = np.zeros((n_h, 0)), np.zeros((n_b, 0))
+    if ground_conductance is not None:
+        ground_conductance = _per_building("ground_conductance", ground_conductance, n_b, low=0.0, unit="W/K")
+        first_bad("ground_conductance", ground_conductance, ground_conductance > h_tr_op * (1.0 + 1e-12),
+                  "must not exceed h_tr_op, of which it is the part through the ground [W/K]")
+        ground_swing_ratio = _per_building("ground_swing_ratio", ground_swing_ratio, n_b, low=0.0, unit="-")
+        if not np.isfinite(ground_mean_temperature):
+            raise ValueError(f"ground_mean_temperature = {ground_mean_temperature!r}: must be a finite number [°C]")
+        ground_swing = _float_array("ground_swing", ground_swing, 1)
+        if ground_swing.shape != (n_h,):
+            raise ValueError(f"ground_swing: expected shape ({n_h},) (one value per hour of theta_e), "
+                             f"got {ground_swing.shape}")
+        first_bad("ground_swing", ground_swing, ~np.isfinite(ground_swing), "must be a finite number [K]")
+        # The floor's share H_g / H_tr_op of H_tr_em sees theta_gr instead of theta_e: heat
+        # H_tr_em H_g / H_tr_op (theta_gr - theta_e) flows into the mass node.
+        share = np.divide(ground_conductance, h_tr_op, out=np.zeros(n_b), where=h_tr_op > 0.0)
+        k = h_tr_em * np.minimum(share, 1.0)
+        mass_drivers = np.ascontiguousarray(np.column_stack([float(ground_mean_temperature) - theta_e, ground_swing]))
+        mass_coefficients = np.ascontiguousarray(np.column_stack([k, k * ground_swing_ratio]))
+
     internal_gains = _schedule("internal_gains", internal_gains, n_h, None, unit="W/m2")
     n_s = internal_gains.shape[0]
     first_bad("internal_gains", internal_gains, internal_gains < 0.0, "must be >= 0 [W/m2]")
@@ -590,7 +637,7 @@ def simulate_5r1c(
         _kernels.simulate_5r1c_kernel(
             h_tr_w, h_tr_em, h_tr_ms, h_tr_is, h_ve, c_m, a_m, a_t, a_f, convective_share,
             max_heating_w, max_cooling_w, schedule_index, group_index, weight,
-            theta_e, all_drivers, all_apertures,
+            theta_e, all_drivers, all_apertures, mass_drivers, mass_coefficients,
             internal_gains, heating_setpoint, cooling_setpoint,
             n_groups, warmup_hours,
             out["heating_wh"], out["cooling_wh"], out["peak_heating_w"], out["peak_cooling_w"],
@@ -637,6 +684,8 @@ _TABLE_COLUMNS = (
     "surface_area_factor",
     "surface_heat_transfer_w_m2k",
     "internal_gains_convective_share",
+    "ground_conductivity_w_mk",
+    "ground_heat_capacity_j_m3k",
     "heat_capacity_j_m2k",
     "mass_area_factor",
     "ventilation_ach",
@@ -693,6 +742,37 @@ def fill_glazing_panes(buildings: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _floor_perimeter(buildings: pd.DataFrame, area: np.ndarray) -> np.ndarray:
+    """Exposed ground-floor perimeter of each row: the ``floor_perimeter_m`` column, or where
+    it is absent or empty that of a 2:1 rectangle of the ground floor area, 3 sqrt(2 A)."""
+    default = 3.0 * np.sqrt(2.0 * np.maximum(area, 0.0))
+    if "floor_perimeter_m" not in buildings.columns:
+        return default
+    given = pd.to_numeric(buildings["floor_perimeter_m"], errors="coerce").to_numpy(dtype=np.float64)
+    return np.where(np.isnan(given), default, given)
+
+
+def fill_floor_perimeter(buildings: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a buildings table with every ``floor_perimeter_m`` cell given.
+
+    Parameters
+    ----------
+    buildings : pandas.DataFrame
+        Buildings table (``schemas/buildings.toml``) with ``ground_floor_area_m2`` given
+        (after :func:`smartcity.energy.archetypes.fill_archetype_defaults`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``attrs`` kept; ``floor_perimeter_m`` as given, and where absent or empty the
+        perimeter of a 2:1 rectangle of the row's ground floor area, 3 sqrt(2 A) [m].
+    """
+    area = pd.to_numeric(buildings["ground_floor_area_m2"], errors="coerce").to_numpy(dtype=np.float64)
+    out = buildings.copy()  # attrs (source file and lines) included
+    out["floor_perimeter_m"] = _floor_perimeter(buildings, area)
+    return out
+
+
 def thermal_inputs_from_table(
     buildings: pd.DataFrame, index: pd.DatetimeIndex | None = None
 ) -> dict[str, np.ndarray]:
@@ -733,7 +813,9 @@ def thermal_inputs_from_table(
         absorptance × R_se × U × A of the walls (a quarter on each of
         :data:`WINDOW_ORIENTATIONS`) and the roof [m2], ``sky_loss_coefficient`` = h_r R_se
         (eps (F_r,wall U_wall A_wall + F_r,roof U_roof A_roof) + eps_glass F_r,wall H_tr_w)
-        [W/K], unlimited
+        [W/K], ``ground_conductance`` = U_floor A_floor [W/K] and ``ground_swing_ratio`` =
+        H_pe / H_g of the floor (:func:`smartcity.energy.ground.ground_parameters`, perimeter
+        ``floor_perimeter_m`` or 3 sqrt(2 A_floor)) [-], unlimited
         ``max_heating_w`` and ``max_cooling_w`` [W], ``weight`` = count [-], and the
         schedules ``internal_gains`` [W/m2], ``heating_setpoint`` and
         ``cooling_setpoint`` [°C] with ``schedule_index`` (n_b,). Without ``index``:
@@ -823,6 +905,12 @@ def thermal_inputs_from_table(
                                       + SKY_FORM_FACTOR_ROOF * col["u_roof_w_m2k"] * col["roof_area_m2"])
         + GLASS_EMISSIVITY * SKY_FORM_FACTOR_WALL * h_tr_w)
 
+    # ISO 13370: the floor's U A leads to the ground, whose annual swing is H_pe / H_g of the outdoor one.
+    perimeter = _floor_perimeter(buildings, col["ground_floor_area_m2"])
+    ground_conductance, ground_swing_ratio = ground.ground_parameters(
+        col["u_floor_w_m2k"], col["ground_floor_area_m2"], perimeter,
+        col["ground_conductivity_w_mk"], col["ground_heat_capacity_j_m3k"])
+
     if index is not None:
         schedules = profiles.hourly_schedules(buildings, index)
     else:
@@ -854,6 +942,8 @@ def thermal_inputs_from_table(
         "convective_share": col["internal_gains_convective_share"],
         "opaque_aperture": opaque_aperture,
         "sky_loss_coefficient": sky_loss_coefficient,
+        "ground_conductance": ground_conductance,
+        "ground_swing_ratio": ground_swing_ratio,
         **schedules,
         "weight": col["count"],
     }
@@ -872,15 +962,22 @@ class FacadeWeather:
         (four walls, the roof). [W/m2]
     sky_temperature_difference : (n_h,) ndarray
         Outdoor air minus effective sky temperature (:func:`smartcity.weather.sky_temperature`). [K]
+    ground_mean_temperature : float
+        Annual mean outdoor air temperature (:func:`smartcity.energy.ground.ground_swing`). [°C]
+    ground_swing : (n_h,) ndarray
+        Annual swing of the ground-side temperature of a floor per unit H_pe / H_g
+        (:func:`smartcity.energy.ground.ground_swing`). [K]
     """
 
     window: np.ndarray
     opaque: np.ndarray
     sky_temperature_difference: np.ndarray
+    ground_mean_temperature: float
+    ground_swing: np.ndarray
 
 
 def facade_weather(weather, albedo: float = 0.2) -> FacadeWeather:
-    """The sun on the windows, walls and roof of a buildings table and the sky above them.
+    """The sun on the windows, walls and roof of a buildings table, the sky above them and the ground's swing.
 
     Parameters
     ----------
@@ -898,7 +995,8 @@ def facade_weather(weather, albedo: float = 0.2) -> FacadeWeather:
     opaque = weather_mod.plane_irradiance(weather, np.asarray(OPAQUE_TILTS_DEG), np.asarray(OPAQUE_AZIMUTHS_DEG),
                                           albedo=albedo)
     sky = np.ascontiguousarray(weather.temp_air - weather_mod.sky_temperature(weather), dtype=np.float64)
-    return FacadeWeather(window_irradiance(weather, albedo), opaque, sky)
+    mean, swing = ground.ground_swing(np.asarray(weather.temp_air, dtype=np.float64))
+    return FacadeWeather(window_irradiance(weather, albedo), opaque, sky, mean, swing)
 
 
 def window_irradiance(weather, albedo: float = 0.2) -> np.ndarray:
@@ -946,9 +1044,10 @@ def simulate_stock(
     theta_e : (n_h,) array_like
         Hourly outdoor air temperature. [°C]
     irradiance : FacadeWeather or (n_h, n_panes x 4) array_like
-        The hourly sun on windows, walls and roof and the sky (:func:`facade_weather`); or
-        only the window part (then neither the walls and roof gain from the sun nor the
-        envelope loses heat to the sky): the irradiance transmitted by
+        The hourly sun on windows, walls and roof, the sky and the ground's swing
+        (:func:`facade_weather`); or only the window part (then neither the walls and roof
+        gain from the sun nor the envelope loses heat to the sky, and the floor loses heat to
+        the outdoor air rather than to the ground): the irradiance transmitted by
         the glazing of each pane count of
         :data:`smartcity.energy.glazing.PANES` (in blocks) on vertical planes facing north,
         east, south and west (:data:`WINDOW_ORIENTATIONS`, azimuths
@@ -996,10 +1095,14 @@ def simulate_stock(
     inputs = thermal_inputs_from_table(buildings, index)
     opaque_aperture = inputs.pop("opaque_aperture")
     sky_loss_coefficient = inputs.pop("sky_loss_coefficient")
+    ground_conductance = inputs.pop("ground_conductance")
+    ground_swing_ratio = inputs.pop("ground_swing_ratio")
     envelope = {} if facade is None else {
         "opaque_irradiance": facade.opaque, "opaque_aperture": opaque_aperture,
         "sky_loss_coefficient": sky_loss_coefficient,
-        "sky_temperature_difference": facade.sky_temperature_difference}
+        "sky_temperature_difference": facade.sky_temperature_difference,
+        "ground_conductance": ground_conductance, "ground_swing_ratio": ground_swing_ratio,
+        "ground_mean_temperature": facade.ground_mean_temperature, "ground_swing": facade.ground_swing}
     return simulate_5r1c(
         **inputs,
         **envelope,

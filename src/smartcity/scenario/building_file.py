@@ -79,6 +79,22 @@ class OpaqueElement(StrictModel):
         default=0.9, ge=0.0, le=1.0,
         description="Long-wave emissivity of the outer surface (ISO 13790 §11.4.6: 0.9). [1]",
     )
+    perimeter: Finite | None = Field(
+        default=None, gt=0.0, le=1e5,
+        description="Exposed perimeter of a floor on the ground. Given, the element's b U A leads to the "
+                    "ground, which smooths and delays the outdoor temperature (ISO 13370:2017, slab on ground; "
+                    "b U is then its U with the ground); left out, to the outdoor air. [m]",
+    )
+    ground_conductivity: Finite = Field(
+        default=2.0, gt=0.0, le=10.0,
+        description="Thermal conductivity of the ground under a floor with a `perimeter` (ISO 13370:2017 "
+                    "Table 7: 2.0 when the soil is unknown). [W/(m K)]",
+    )
+    ground_heat_capacity: Finite = Field(
+        default=2.0e6, gt=0.0, le=1e7,
+        description="Volumetric heat capacity of that ground (ISO 13370:2017 Table 7: 2.0e6 when the soil is "
+                    "unknown). [J/(m3 K)]",
+    )
 
 
 class Window(StrictModel):
