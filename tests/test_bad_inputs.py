@@ -705,7 +705,7 @@ _run_small("buildings-four-panes", _table_text(_add_column("glazing_panes", "2",
 _run_small("buildings-absorptance", _table_text(_add_column("absorptance_wall", "0.6", "0.6", "1.5")),
            "buildings.csv", "line 4", "column 'absorptance_wall'", "got 1.5")
 _run_small("buildings-floor-perimeter", _table_text(_add_column("floor_perimeter_m", "", "-12", "40")),
-           "buildings.csv", "line 3", "column 'floor_perimeter_m'", "got -12", "> 0")
+           "buildings.csv", "line 3", "column 'floor_perimeter_m'", "got -12", ">= 0")
 _run_small("buildings-ground-conductivity", _table_text(_add_column("ground_conductivity_w_mk", "2", "2", "0")),
            "buildings.csv", "line 4", "column 'ground_conductivity_w_mk'", "got 0", "> 0")
 _run_small("buildings-convective-share", _table_text(_add_column("internal_gains_convective_share", "-0.1", "", "")),

@@ -78,16 +78,33 @@ def test_ground_parameters_keep_the_table_u_and_damp_the_swing():
     assert np.all((ratio[:2] > 0.1) & (ratio[:2] < 1.5))
 
 
-def test_a_constant_climate_gives_the_b_factor_model():
-    # Without an annual swing, the ground-side temperature is the (constant) outdoor one:
-    # the same result as the floor to the outdoor air, to rounding.
+def test_a_ground_at_the_outdoor_temperature_gives_the_b_factor_model():
+    # theta_gr = mean + 1 x (theta_e - mean) = theta_e hour by hour: the floor sees the outdoor
+    # air again, through the mass node's drivers rather than H_tr_em's own theta_e.
     stock = random_stock(30, 24 * 14, seed=3, envelope=True)
-    stock["theta_e"] = np.full(24 * 14, 2.0)
     without = thermal.simulate_5r1c(**{k: v for k, v in stock.items() if not k.startswith("ground_")})
-    flat = {**stock, "ground_mean_temperature": 2.0, "ground_swing": np.zeros(24 * 14)}
-    with_ground = thermal.simulate_5r1c(**flat)
-    np.testing.assert_allclose(with_ground.heating_wh, without.heating_wh, rtol=1e-12)
+    mean = float(np.mean(stock["theta_e"]))
+    outdoor = {**stock, "ground_mean_temperature": mean, "ground_swing": stock["theta_e"] - mean,
+               "ground_swing_ratio": np.ones(30)}
+    with_ground = thermal.simulate_5r1c(**outdoor)
+    np.testing.assert_allclose(with_ground.heating_wh, without.heating_wh, rtol=1e-9)
     np.testing.assert_allclose(with_ground.opaque_transmission_wh, without.opaque_transmission_wh, rtol=1e-9)
+    assert np.any(stock["ground_conductance"] > 0)
+
+
+def test_a_series_shorter_than_a_year_has_no_annual_cycle():
+    with pytest.raises(ValueError, match="at least a year"):
+        ground.ground_swing(np.zeros(24 * 14))
+
+
+def test_no_exposed_edge_no_swing_and_the_swing_is_bounded():
+    # P = 0: no periodic part; a U beyond what a bare slab can have keeps the bare slab's
+    # swing (d_t >= lambda (R_si + R_se)), and the ratio never exceeds 1.
+    h_g, ratio = ground.ground_parameters([0.5, 6.0, 0.5], [100.0, 100.0, 100.0], [0.0, 40.0, 1.0])
+    assert ratio[0] == 0.0 and h_g[0] == 50.0
+    bare = ground.periodic_coefficient(40.0, 2.0 * 0.21, 2.0, ground.penetration_depth(2.0, 2.0e6))
+    assert ratio[1] == pytest.approx(bare / 600.0)
+    assert np.all(ratio <= 1.0)
 
 
 def test_a_warmer_ground_lowers_heating_and_the_balance_closes():

@@ -77,27 +77,49 @@ def n_chunks(n_buildings, n_groups, n_hours):
 
 
 @numba.njit(cache=True)
-def _hour(theta_prev, x, y, set_h, set_c, keep, a_prev, inv_dair, dm_t, max_h, max_c):
+def _hour(theta_prev, x, y, set_h, set_c, keep, a_prev, slope, gain, inv_dair, dm_t, max_h, max_c, span_h,
+          span_c):  # fmt: skip
     """One hour of (C.4) and §C.4.2 for one building.
 
     ``x`` and ``y`` are the hour's free-floating (phi_HC,nd = 0) parts of theta_m,t and
-    theta_air that do not depend on theta_m,t-1; see ``_simulate_building``.
+    theta_air that do not depend on theta_m,t-1; see ``_simulate_building`` for the
+    building's constants.
 
-    Returns theta_m,t with the applied power, the applied power phi_HC,nd and the
-    power the setpoint asked for before the cap. [°C, W, W]
+    Returns theta_m,t with the applied power, the applied power phi_HC,nd, and whether the
+    heating and the cooling power fell short of what the setpoint asked for. [°C, W, -, -]
     """
-    # Free-floating state: theta_m,t by (C.4) and theta_air,0 by (C.9)-(C.11),
-    # both from theta_m,t-1 of the previous hour.
-    theta_m_t = keep * theta_prev + x
+    # Free-floating state: theta_m,t by (C.4) and theta_air,0 by (C.9)-(C.11), both from
+    # theta_m,t-1 of the previous hour.
     theta_air_0 = a_prev * theta_prev + y
-    # §C.4.2: power that brings theta_air to the violated setpoint, 0 between the
-    # setpoints. theta_air is affine in phi_HC,nd with slope 1/inv_dair, so this equals
-    # the standard's interpolation between phi_HC,nd = 0 and 10 W/m2 x A_f.
-    target = min(max(theta_air_0, set_h), set_c)
-    phi_need = (target - theta_air_0) * inv_dair
-    phi = min(max(phi_need, -max_c), max_h)  # capped at the system's power
-    # State with the actual power: theta_m,t moves along its slope (C.4), (C.5).
-    return theta_m_t + dm_t * phi, phi, phi_need
+    free = keep * theta_prev + x
+    # §C.4.2: the power that brings theta_air to a violated setpoint is (theta_set -
+    # theta_air,0) / dair (theta_air is affine in phi_HC,nd with slope dair, so this equals
+    # the standard's interpolation between 0 and 10 W/m2 x A_f), and theta_m,t moves by dm_t
+    # per W. With the setpoint reached, theta_m,t = slope theta_m,t-1 + x + gain (theta_set -
+    # y): affine in theta_m,t-1 as the free state is, so all candidates are ready together and
+    # the hour's comparisons only pick one (the state's chain of dependent operations is
+    # short: the hours of a building cannot run in parallel).
+    heated = slope * theta_prev + (x + gain * (set_h - y))
+    cooled = slope * theta_prev + (x + gain * (set_c - y))
+    # The power asked for exceeds the cap where theta_air,0 is more than span = cap x dair
+    # beyond the setpoint.
+    short_h = theta_air_0 < set_h - span_h
+    short_c = theta_air_0 > set_c + span_c
+    theta_m_t = free
+    phi = 0.0
+    if theta_air_0 < set_h:
+        theta_m_t = heated
+        phi = (set_h - theta_air_0) * inv_dair
+    if theta_air_0 > set_c:
+        theta_m_t = cooled
+        phi = (set_c - theta_air_0) * inv_dair
+    if short_h:  # capped at the system's power
+        theta_m_t = free + dm_t * max_h
+        phi = max_h
+    if short_c:
+        theta_m_t = free - dm_t * max_c
+        phi = -max_c
+    return theta_m_t, phi, short_h, short_c
 
 
 @numba.njit(cache=True)
@@ -118,9 +140,14 @@ def _simulate_building(
     schedule_index,
     weight,
     theta_e,
-    irradiance_t,
+    drivers_t,
+    n_o,
+    n_d,
+    zero_row,
+    rows,
+    cx,
+    cy,
     solar_aperture,
-    mass_drivers_t,
     mass_coefficients,
     internal_gains,
     heating_setpoint,
@@ -144,20 +171,18 @@ def _simulate_building(
 ):
     """Run building ``b`` through the warm-up and the series; see the kernel below.
 
-    ``irradiance_t`` and ``mass_drivers_t`` are the (n_o, n_h) and (n_d, n_h) transposes of
-    the irradiance and the mass node's drivers; ``x`` and ``y`` are
+    ``drivers_t`` holds the shared hourly rows (theta_e, the ``n_o`` planes' irradiance, the
+    ``n_d`` mass drivers, the schedules' gains, and zeros in row ``zero_row``); ``rows``,
+    ``cx`` and ``cy`` are scratch for the building's rows and coefficients; ``x`` and ``y`` are
     (n_h,) scratch arrays; ``heating_out`` and ``cooling_out`` are the (n_h,) hourly
     accumulators of the building's group in its chunk; ``sum_*`` are sums over the
     hours of the series.
     """
     n_h = theta_e.shape[0]
-    n_o = irradiance_t.shape[0]
-    n_d = mass_drivers_t.shape[0]
     s = schedule_index[b]
     w = weight[b]
     max_h = max_heating_w[b]
     max_c = max_cooling_w[b]
-    gains_row = internal_gains[s]
     heating_row = heating_setpoint[s]
     cooling_row = cooling_setpoint[s]
 
@@ -216,49 +241,71 @@ def _simulate_building(
     ds = (hms * 0.5 * dm_t + k_is) * inv_s  # (C.9), (C.10)
     dair = (his * ds + 1.0) * inv_air  # (C.11)
     inv_dair = 1.0 / dair
+    gain = dm_t * inv_dair  # d theta_m,t / d theta_set with the setpoint reached
+    slope = keep - gain * a_prev  # d theta_m,t / d theta_m,t-1 with the setpoint reached
+    span_h = max_h * dair  # theta_air,0 this far below the setpoint asks for more than max_h
+    span_c = max_c * dair
 
     # ---- Hourly drivers: the parts of theta_m,t and theta_air,0 that do not depend
     # on the state (vectorisable loops over hours). ----
     ia_x = m_sol * rad_af + m_ia * conv_af
     ia_y = a_sol * rad_af + a_ia * conv_af
-    # phi_sol = sum_o aperture_o I_o first (in x), then both drivers from it: one
-    # multiply-add per plane and hour, whatever the number of planes.
-    for h in range(n_h):
-        x[h] = 0.0
+    # x and y are sums of coefficient x shared hourly row of drivers_t: theta_e (row 0), the
+    # planes' irradiance (rows 1..n_o), the mass node's drivers, the schedules' gains; the
+    # rows with a nonzero coefficient go four at a time (row ``zero_row`` pads the last four).
+    for r in range(rows.shape[0]):
+        rows[r] = zero_row
+        cx[r] = 0.0
+        cy[r] = 0.0
+    rows[0] = 0
+    cx[0] = m_te
+    cy[0] = a_te
+    rows[1] = 1 + n_o + n_d + s
+    cx[1] = ia_x
+    cy[1] = ia_y
+    n_c = 2
     for o in range(n_o):
         aperture = solar_aperture[b, o]
-        if aperture == 0.0:
-            continue  # a plane (e.g. another glazing's block) this building has no aperture on
-        irr = irradiance_t[o]
-        for h in range(n_h):
-            x[h] += aperture * irr[h]
-    # Heat flowing straight into the mass node (the ground floor's correction of the
-    # outdoor temperature H_tr_em sees), sum_d coefficient_d driver_d, in y first.
-    for h in range(n_h):
-        y[h] = 0.0
+        if aperture != 0.0:  # planes (e.g. another glazing's block) without aperture are skipped
+            rows[n_c] = 1 + o
+            cx[n_c] = m_sol * aperture
+            cy[n_c] = a_sol * aperture
+            n_c += 1
     for d in range(n_d):
         coefficient = mass_coefficients[b, d]
-        if coefficient == 0.0:
-            continue
-        drv = mass_drivers_t[d]
-        for h in range(n_h):
-            y[h] += coefficient * drv[h]
-    for h in range(n_h):
-        phi_sol = x[h]
-        phi_m = y[h]
-        x[h] = ia_x * gains_row[h] + m_te * theta_e[h] + m_sol * phi_sol + inv_den * phi_m
-        y[h] = ia_y * gains_row[h] + a_te * theta_e[h] + a_sol * phi_sol + c_mtot * phi_m
+        if coefficient != 0.0:
+            rows[n_c] = 1 + n_o + d
+            cx[n_c] = inv_den * coefficient
+            cy[n_c] = c_mtot * coefficient
+            n_c += 1
+    for first in range(0, n_c, 4):
+        d0 = drivers_t[rows[first]]
+        d1 = drivers_t[rows[first + 1]]
+        d2 = drivers_t[rows[first + 2]]
+        d3 = drivers_t[rows[first + 3]]
+        x0, x1, x2, x3 = cx[first], cx[first + 1], cx[first + 2], cx[first + 3]
+        y0, y1, y2, y3 = cy[first], cy[first + 1], cy[first + 2], cy[first + 3]
+        if first == 0:
+            for h in range(n_h):
+                x[h] = x0 * d0[h] + x1 * d1[h] + x2 * d2[h] + x3 * d3[h]
+                y[h] = y0 * d0[h] + y1 * d1[h] + y2 * d2[h] + y3 * d3[h]
+        else:
+            for h in range(n_h):
+                x[h] += x0 * d0[h] + x1 * d1[h] + x2 * d2[h] + x3 * d3[h]
+                y[h] += y0 * d0[h] + y1 * d1[h] + y2 * d2[h] + y3 * d3[h]
 
     # ---- Warm-up: the series is periodic, so the warm-up runs its last
     # `warmup_hours` hours, from the mass at the heating setpoint of hour 0. ----
     theta_prev = heating_row[0]
     for h in range(n_h - warmup_hours % n_h, n_h):
         theta_prev = _hour(theta_prev, x[h], y[h], heating_row[h], cooling_row[h],
-                           keep, a_prev, inv_dair, dm_t, max_h, max_c)[0]  # fmt: skip
+                           keep, a_prev, slope, gain, inv_dair, dm_t, max_h, max_c, span_h,
+                           span_c)[0]  # fmt: skip
     for _ in range(warmup_hours // n_h):
         for h in range(n_h):
             theta_prev = _hour(theta_prev, x[h], y[h], heating_row[h], cooling_row[h],
-                               keep, a_prev, inv_dair, dm_t, max_h, max_c)[0]  # fmt: skip
+                               keep, a_prev, slope, gain, inv_dair, dm_t, max_h, max_c, span_h,
+                               span_c)[0]  # fmt: skip
     theta_start = theta_prev
 
     # ---- The series, with results. ----
@@ -270,9 +317,9 @@ def _simulate_building(
     unmet_c = 0
     sum_theta_m_t = 0.0
     for h in range(n_h):
-        theta_prev, phi, phi_need = _hour(
+        theta_prev, phi, short_h, short_c = _hour(
             theta_prev, x[h], y[h], heating_row[h], cooling_row[h],
-            keep, a_prev, inv_dair, dm_t, max_h, max_c,
+            keep, a_prev, slope, gain, inv_dair, dm_t, max_h, max_c, span_h, span_c,
         )  # fmt: skip
         heat = max(phi, 0.0)
         cool = max(-phi, 0.0)
@@ -280,10 +327,8 @@ def _simulate_building(
         cooling += cool
         peak_h = max(peak_h, heat)
         peak_c = max(peak_c, cool)
-        if phi_need > max_h:
-            unmet_h += 1
-        if phi_need < -max_c:
-            unmet_c += 1
+        unmet_h += short_h
+        unmet_c += short_c
         sum_theta_m_t += theta_prev
         heating_out[h] += w * heat
         cooling_out[h] += w * cool
@@ -449,22 +494,29 @@ def simulate_5r1c_kernel(
     n_o = irradiance.shape[1]
     n_s = internal_gains.shape[0]
     n_d = mass_drivers.shape[1]
-    mass_drivers_t = np.empty((n_d, n_h))
     sum_mass_drivers = np.zeros(n_d)
     for h in range(n_h):
         for d in range(n_d):
-            mass_drivers_t[d, h] = mass_drivers[h, d]
             sum_mass_drivers[d] += mass_drivers[h, d]
-    # Irradiance by orientation, contiguous in time, and sums over the series (for
-    # the energy-balance terms).
-    irradiance_t = np.empty((n_o, n_h))
+    # All shared hourly rows: theta_e, irradiance by plane, mass drivers, gains by schedule, zeros.
+    zero_row = 1 + n_o + n_d + n_s
+    drivers_t = np.zeros((zero_row + 1, n_h))
+    for h in range(n_h):
+        drivers_t[0, h] = theta_e[h]
+        for o in range(n_o):
+            drivers_t[1 + o, h] = irradiance[h, o]
+        for d in range(n_d):
+            drivers_t[1 + n_o + d, h] = mass_drivers[h, d]
+    for i in range(n_s):
+        for h in range(n_h):
+            drivers_t[1 + n_o + n_d + i, h] = internal_gains[i, h]
+    # Sums over the series (for the energy-balance terms).
     sum_theta_e = 0.0
     sum_irradiance = np.zeros(n_o)
     sum_internal_gains = np.zeros(n_s)
     for h in range(n_h):
         sum_theta_e += theta_e[h]
         for o in range(n_o):
-            irradiance_t[o, h] = irradiance[h, o]
             sum_irradiance[o] += irradiance[h, o]
     for i in range(n_s):
         for h in range(n_h):
@@ -474,6 +526,10 @@ def simulate_5r1c_kernel(
     heating_acc = np.zeros((n_c, n_groups, n_h))
     cooling_acc = np.zeros((n_c, n_groups, n_h))
     scratch = np.empty((n_c, 2, n_h))
+    width = 4 * ((n_o + n_d + 2 + 3) // 4) + 4
+    rows_scratch = np.zeros((n_c, width), dtype=np.int64)
+    cx_scratch = np.zeros((n_c, width))
+    cy_scratch = np.zeros((n_c, width))
     for c in numba.prange(n_c):
         first = c * n_b // n_c
         last = (c + 1) * n_b // n_c
@@ -496,9 +552,14 @@ def simulate_5r1c_kernel(
                 schedule_index,
                 weight,
                 theta_e,
-                irradiance_t,
+                drivers_t,
+                n_o,
+                n_d,
+                zero_row,
+                rows_scratch[c],
+                cx_scratch[c],
+                cy_scratch[c],
                 solar_aperture,
-                mass_drivers_t,
                 mass_coefficients,
                 internal_gains,
                 heating_setpoint,

@@ -63,6 +63,7 @@ __all__ = [
     "PERIODIC_COEFFICIENT_FACTOR",
     "GROUND_CONDUCTIVITY_W_MK",
     "GROUND_HEAT_CAPACITY_J_M3K",
+    "SURFACE_RESISTANCES_M2K_W",
     "penetration_depth",
     "slab_u_value",
     "equivalent_thickness",
@@ -86,6 +87,10 @@ PERIODIC_COEFFICIENT_FACTOR = 0.37
 GROUND_CONDUCTIVITY_W_MK = 2.0
 #: Volumetric heat capacity of that ground (ISO 13370:2017 Table 7). [J/(m3 K)]
 GROUND_HEAT_CAPACITY_J_M3K = 2.0e6
+#: Internal (heat flow downwards) plus external surface resistance, R_si + R_se of ISO 13370:
+#: lambda times it is the smallest equivalent thickness a floor can have (no construction, no
+#: wall). [m2 K/W]
+SURFACE_RESISTANCES_M2K_W = 0.17 + 0.04
 
 
 def penetration_depth(conductivity, heat_capacity):
@@ -101,7 +106,8 @@ def penetration_depth(conductivity, heat_capacity):
     Returns
     -------
     numpy.ndarray
-        delta = sqrt(3.15e7 s lambda / (pi rho c)); 3.2 m for the default ground. [m]
+        delta = sqrt(T lambda / (pi rho c)) with T = 365 days = 3.1536e7 s; 3.2 m for the
+        default ground. [m]
 
     References
     ----------
@@ -160,10 +166,12 @@ def equivalent_thickness(u_value, characteristic_dimension, conductivity):
     """
     u, b, lam = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in
                                       (u_value, characteristic_dimension, conductivity)))
-    # At d_t = B' both branches give lambda / (1.457 B'); below that U the floor is on the
-    # insulated branch, where d_t = lambda / U - 0.457 B'.
+    # The insulated branch holds from d_t = B', where it gives lambda / (1.457 B') (the other
+    # branch gives 1.4e-4 less there: the standard's 0.457 is rounded); at or below that U,
+    # d_t = lambda / U - 0.457 B'.
     insulated = u <= lam / (1.457 * b)
-    d = np.where(insulated, lam / u - 0.457 * b, 0.0)
+    with np.errstate(divide="ignore"):
+        d = np.where(insulated, lam / u - 0.457 * b, 0.0)
     thin = ~insulated
     if thin.any():
         lo = np.full(int(thin.sum()), -60.0)  # log d_t bounds: d_t in (e^-60 m, B')
@@ -218,6 +226,11 @@ def annual_harmonic(theta_e) -> tuple[float, float, float]:
     theta_e : (n_h,) array_like
         Hourly outdoor air temperature, at least one year. [°C]
 
+    Raises
+    ------
+    ValueError
+        If the series is shorter than a year (8,760 hours).
+
     Returns
     -------
     mean : float
@@ -228,6 +241,9 @@ def annual_harmonic(theta_e) -> tuple[float, float, float]:
         Hour of the series at which the cycle is coldest, in [0, 8760). [h]
     """
     theta = np.asarray(theta_e, dtype=np.float64)
+    if theta.ndim != 1 or theta.size < HOURS_PER_YEAR:
+        raise ValueError(f"theta_e: expected at least a year of hours ({HOURS_PER_YEAR:.0f}) for the annual "
+                         f"cycle, got shape {theta.shape}")
     omega_t = 2.0 * np.pi / HOURS_PER_YEAR * np.arange(theta.size)
     basis = np.column_stack([np.ones(theta.size), np.cos(omega_t), np.sin(omega_t)])
     (mean, a, b), *_ = np.linalg.lstsq(basis, theta, rcond=None)
@@ -273,7 +289,7 @@ def ground_parameters(u_value, area, perimeter, conductivity=GROUND_CONDUCTIVITY
     area : (n_b,) array_like
         Floor area on the ground A, >= 0. [m2]
     perimeter : (n_b,) array_like
-        Exposed perimeter P, > 0 where A > 0. [m]
+        Exposed perimeter P, >= 0. [m]
     conductivity : array_like, default :data:`GROUND_CONDUCTIVITY_W_MK`
         Thermal conductivity of the ground. [W/(m K)]
     heat_capacity : array_like, default :data:`GROUND_HEAT_CAPACITY_J_M3K`
@@ -284,17 +300,21 @@ def ground_parameters(u_value, area, perimeter, conductivity=GROUND_CONDUCTIVITY
     h_g : (n_b,) ndarray
         H_g = U A. [W/K]
     ratio : (n_b,) ndarray
-        H_pe / H_g with d_t from :func:`equivalent_thickness`; 0 where H_g is 0. [-]
+        H_pe / H_g with d_t from :func:`equivalent_thickness`, at least lambda (R_si + R_se)
+        (a U above what the slab formula gives for a floor without construction is the
+        ground's and the edge's: the swing of such a bare floor is kept); at most 1 (the
+        ground never swings more than the air); 0 where H_g or P is 0 (no exposed edge). [-]
     """
     u, a, p, lam, rc = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in
                                              (u_value, area, perimeter, conductivity, heat_capacity)))
     h_g = u * a
     ratio = np.zeros(h_g.shape)
-    on_ground = h_g > 0.0
+    on_ground = (h_g > 0.0) & (p > 0.0)
     if on_ground.any():
         b = a[on_ground] / (0.5 * p[on_ground])
-        d_t = equivalent_thickness(u[on_ground], b, lam[on_ground])
+        d_t = np.maximum(equivalent_thickness(u[on_ground], b, lam[on_ground]),
+                         lam[on_ground] * SURFACE_RESISTANCES_M2K_W)
         h_pe = periodic_coefficient(p[on_ground], d_t, lam[on_ground],
                                     penetration_depth(lam[on_ground], rc[on_ground]))
-        ratio[on_ground] = h_pe / h_g[on_ground]
+        ratio[on_ground] = np.minimum(h_pe / h_g[on_ground], 1.0)
     return h_g, ratio

@@ -748,8 +748,17 @@ def _floor_perimeter(buildings: pd.DataFrame, area: np.ndarray) -> np.ndarray:
     default = 3.0 * np.sqrt(2.0 * np.maximum(area, 0.0))
     if "floor_perimeter_m" not in buildings.columns:
         return default
-    given = pd.to_numeric(buildings["floor_perimeter_m"], errors="coerce").to_numpy(dtype=np.float64)
-    return np.where(np.isnan(given), default, given)
+    series = buildings["floor_perimeter_m"]
+    given = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+    empty = series.isna().to_numpy()
+    if not pd.api.types.is_numeric_dtype(series):  # text cells: a blank one is empty too
+        empty |= series.astype(str).str.strip().eq("").to_numpy()
+    bad = ~empty & ~(np.isfinite(given) & (given >= 0.0))
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise InputError("not a perimeter", row=row + 1, column="floor_perimeter_m", value=series.iloc[row],
+                         allowed="a finite number >= 0 [m] or empty")
+    return np.where(empty, default, given)
 
 
 def fill_floor_perimeter(buildings: pd.DataFrame) -> pd.DataFrame:
@@ -809,9 +818,9 @@ def thermal_inputs_from_table(
         :data:`WINDOW_ORIENTATIONS`, in the block of the row's pane count
         (``glazing_panes``, or :func:`smartcity.energy.glazing.default_panes` of its
         window U-value) and 0 elsewhere [m2], ``a_t`` = surface area factor × A_f [m2],
-        ``h_is`` [W/(m2 K)], ``convective_share`` [-], ``opaque_aperture`` (n_b, 5) =
-        absorptance × R_se × U × A of the walls (a quarter on each of
-        :data:`WINDOW_ORIENTATIONS`) and the roof [m2], ``sky_loss_coefficient`` = h_r R_se
+        ``h_is`` [W/(m2 K)], ``convective_share`` [-], ``opaque_aperture`` (n_b, 2) =
+        absorptance × R_se × U × A of the walls (split equally between the four
+        orientations: on the mean irradiance of their planes) and the roof [m2], ``sky_loss_coefficient`` = h_r R_se
         (eps (F_r,wall U_wall A_wall + F_r,roof U_roof A_roof) + eps_glass F_r,wall H_tr_w)
         [W/K], ``ground_conductance`` = U_floor A_floor [W/K] and ``ground_swing_ratio`` =
         H_pe / H_g of the floor (:func:`smartcity.energy.ground.ground_parameters`, perimeter
@@ -899,7 +908,9 @@ def thermal_inputs_from_table(
     # element facing the outdoor air, the (vertical) windows included.
     wall = col["absorptance_wall"] * R_SE_M2K_W * col["u_wall_w_m2k"] * col["wall_area_m2"]
     roof = col["absorptance_roof"] * R_SE_M2K_W * col["u_roof_w_m2k"] * col["roof_area_m2"]
-    opaque_aperture = np.column_stack([np.repeat(wall[:, None] / 4.0, 4, axis=1), roof])
+    # The walls are split equally between the four orientations: their gain is alpha R_se U A
+    # times the mean irradiance of the four walls' planes (FacadeWeather.opaque's first column).
+    opaque_aperture = np.column_stack([wall, roof])
     sky_loss_coefficient = H_R_PER_EMISSIVITY_W_M2K * R_SE_M2K_W * (
         col["emissivity_envelope"] * (SKY_FORM_FACTOR_WALL * col["u_wall_w_m2k"] * col["wall_area_m2"]
                                       + SKY_FORM_FACTOR_ROOF * col["u_roof_w_m2k"] * col["roof_area_m2"])
@@ -957,9 +968,10 @@ class FacadeWeather:
     ----------
     window : (n_h, WINDOW_IRRADIANCE_COLUMNS) ndarray
         Irradiance each glazing transmits on the facades (:func:`window_irradiance`). [W/m2]
-    opaque : (n_h, 5) ndarray
-        Total irradiance on the planes :data:`OPAQUE_TILTS_DEG`, :data:`OPAQUE_AZIMUTHS_DEG`
-        (four walls, the roof). [W/m2]
+    opaque : (n_h, 2) ndarray
+        Total irradiance on the planes :data:`OPAQUE_TILTS_DEG`, :data:`OPAQUE_AZIMUTHS_DEG`:
+        the mean of the four walls' planes (a table splits its walls equally between them), and
+        the roof's. [W/m2]
     sky_temperature_difference : (n_h,) ndarray
         Outdoor air minus effective sky temperature (:func:`smartcity.weather.sky_temperature`). [K]
     ground_mean_temperature : float
@@ -992,8 +1004,9 @@ def facade_weather(weather, albedo: float = 0.2) -> FacadeWeather:
     """
     from smartcity import weather as weather_mod
 
-    opaque = weather_mod.plane_irradiance(weather, np.asarray(OPAQUE_TILTS_DEG), np.asarray(OPAQUE_AZIMUTHS_DEG),
+    planes = weather_mod.plane_irradiance(weather, np.asarray(OPAQUE_TILTS_DEG), np.asarray(OPAQUE_AZIMUTHS_DEG),
                                           albedo=albedo)
+    opaque = np.ascontiguousarray(np.column_stack([planes[:, :4].mean(axis=1), planes[:, 4]]))
     sky = np.ascontiguousarray(weather.temp_air - weather_mod.sky_temperature(weather), dtype=np.float64)
     mean, swing = ground.ground_swing(np.asarray(weather.temp_air, dtype=np.float64))
     return FacadeWeather(window_irradiance(weather, albedo), opaque, sky, mean, swing)

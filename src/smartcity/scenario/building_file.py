@@ -81,7 +81,8 @@ class OpaqueElement(StrictModel):
     )
     perimeter: Finite | None = Field(
         default=None, gt=0.0, le=1e5,
-        description="Exposed perimeter of a floor on the ground. Given, the element's b U A leads to the "
+        description="Exposed perimeter of a floor on the ground (give it on floors only). Given, the element's "
+                    "b U A leads to the "
                     "ground, which smooths and delays the outdoor temperature (ISO 13370:2017, slab on ground; "
                     "b U is then its U with the ground); left out, to the outdoor air. [m]",
     )
