@@ -11,6 +11,11 @@ in ``extra_info``; link-iterations per second is that number over the mean time.
 - ``test_grid_fw_kernel`` and ``test_grid_fw_reference``: Frank-Wolfe for a fixed number
   of iterations with the numba kernels and with the numpy/scipy reference of the tests
   (scipy Dijkstra, paths walked back in Python), an in-run baseline for a ratio floor.
+- ``test_city_all_or_nothing`` and ``test_city_fw``: one all-or-nothing loading at free-flow
+  times, and five Frank-Wolfe iterations, on one thread on the seeded city network of
+  ``benchmarks/city_network.py`` (865 zones, 12,965 nodes, 29,464 links, 6.6 % of the
+  zone pairs with trips): the size at which the assignment's lead over AequilibraE was
+  lost.
 - ``test_assignment_first_call_compile``: a fresh interpreter with an empty numba cache, importing
   the package and compiling the assignment kernels.
 """
@@ -24,13 +29,16 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numba
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from smartcity.transport.assignment import assign  # noqa: E402
+from benchmarks.city_network import city_network  # noqa: E402
+from smartcity.transport.assignment import all_or_nothing, assign  # noqa: E402
 from smartcity.transport.network import read_tntp_network, read_tntp_trips  # noqa: E402
 from tests.transport.reference_assignment import grid_network, reference_frank_wolfe  # noqa: E402
 
@@ -81,6 +89,37 @@ def test_grid_fw_kernel(benchmark, grid):
     result = benchmark(assign, net, demand, algorithm="fw", gap=0.0, max_iter=FW_ITERATIONS)
     _record(benchmark, net, FW_ITERATIONS)
     assert result.iterations == FW_ITERATIONS
+
+
+@pytest.fixture(scope="module")
+def city():
+    return city_network()
+
+
+def _one_thread(function, *args, **kwargs):
+    previous = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        return function(*args, **kwargs)
+    finally:
+        numba.set_num_threads(previous)
+
+
+def test_city_all_or_nothing(benchmark, city):
+    net, demand = city
+    all_or_nothing(net, demand, net.free_flow_time)
+    flows = benchmark.pedantic(_one_thread, args=(all_or_nothing, net, demand, net.free_flow_time),
+                               rounds=3, iterations=1)
+    _record(benchmark, net, 1, trees=int(np.count_nonzero(demand.sum(axis=1))))
+    assert flows.sum() > 0
+
+
+def test_city_fw(benchmark, city):
+    net, demand = city
+    result = benchmark.pedantic(_one_thread, args=(assign, net, demand),
+                                kwargs={"algorithm": "fw", "gap": 0.0, "max_iter": 5}, rounds=1, iterations=1)
+    _record(benchmark, net, 5)
+    assert result.iterations == 5
 
 
 def test_grid_fw_reference(benchmark, grid):

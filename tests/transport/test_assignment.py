@@ -269,6 +269,19 @@ def test_all_or_nothing_matches_reference(seed, n_nodes, n_zones):
                                rtol=1e-10, atol=1e-9)
 
 
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), share=st.floats(0.02, 0.5))
+def test_trees_stopped_at_the_last_destination_load_as_whole_trees(seed, share):
+    # Sparse demand: each origin's tree stops once its destinations are settled (nearby
+    # ones first), and the flows are still the reference's, which builds every whole tree.
+    net, demand = centroid_network(30, 120, seed=seed % 1000)
+    rng = np.random.default_rng(seed)
+    demand = np.where(rng.random(demand.shape) < share, demand, 0.0)
+    cost = rng.uniform(0.01, 10.0, net.n_links)  # ties have probability 0
+    np.testing.assert_allclose(all_or_nothing(net, demand, cost), reference_all_or_nothing(net, demand, cost),
+                               rtol=1e-10, atol=1e-9)
+
+
 def test_all_or_nothing_conserves_trips_at_zones():
     net, demand = centroid_network(25, 60, seed=11)
     flows = all_or_nothing(net, demand, net.free_flow_time)

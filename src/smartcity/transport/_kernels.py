@@ -97,18 +97,22 @@ def _heap_pop(keys, nodes, size):
 
 
 @numba.njit(cache=True)
-def _dijkstra(origin, first_out, head, cost, n_blocked, dist, pred, order, done, heap_keys, heap_nodes):
+def _dijkstra(origin, first_out, head, cost, n_blocked, dist, pred, order, done, heap_keys, heap_nodes, target,
+              n_targets):  # fmt: skip
     """Shortest-path tree from ``origin`` (Dijkstra with a lazy binary heap).
 
     Fills ``dist`` (n_nodes,) with the path costs (inf if unreachable), ``pred``
     (n_nodes,) with the last link of each path (-1 for the origin and unreachable
     nodes) and ``order`` with the nodes in the order they were settled; ``done`` is
     (n_nodes,) bool scratch; the heap arrays hold at least ``n_links + 1`` items.
+    With ``n_targets`` >= 1 the search stops once that many nodes marked in ``target``
+    (n_nodes,) bool are settled: their paths and every settled node's are final, the
+    rest of ``dist`` and ``pred`` is tentative. With -1 it builds the whole tree.
 
     Returns
     -------
     int
-        Number of settled (reachable) nodes, the valid length of ``order``.
+        Number of settled nodes, the valid length of ``order``.
     """
     dist[:] = np.inf
     pred[:] = -1
@@ -125,6 +129,10 @@ def _dijkstra(origin, first_out, head, cost, n_blocked, dist, pred, order, done,
         done[u] = True
         order[n_settled] = u
         n_settled += 1
+        if target[u]:
+            n_targets -= 1
+            if n_targets == 0:
+                break  # every destination asked for is settled
         if u < n_blocked and u != origin:
             continue  # a zone centroid: a path may end here but not go on
         for e in range(first_out[u], first_out[u + 1]):
@@ -174,7 +182,9 @@ def _tree(k, first_out, head, cost, origins, n_blocked, dist, pred):
     done = np.empty(n_nodes, dtype=np.bool_)
     heap_keys = np.empty(n_links + 1, dtype=np.float64)
     heap_nodes = np.empty(n_links + 1, dtype=np.int64)
-    _dijkstra(origins[k], first_out, head, cost, n_blocked, dist[k], pred[k], order, done, heap_keys, heap_nodes)
+    target = np.zeros(n_nodes, dtype=np.bool_)  # the whole tree: no destination to stop at
+    _dijkstra(origins[k], first_out, head, cost, n_blocked, dist[k], pred[k], order, done, heap_keys, heap_nodes,
+              target, -1)
 
 
 @numba.njit(cache=True)
@@ -194,15 +204,22 @@ def _load_chunk(c, first_out, tail, head, cost, demand, n_blocked, n_chunk, buff
     load = np.zeros(n_nodes, dtype=np.float64)
     heap_keys = np.empty(n_links + 1, dtype=np.float64)
     heap_nodes = np.empty(n_links + 1, dtype=np.int64)
+    target = np.zeros(n_nodes, dtype=np.bool_)
     for o in range(start, stop):
         unreachable[o] = -1
-        total = 0.0
+        n_targets = 0
         for d in range(n_zones):
-            total += demand[o, d]
-        if total == 0.0:
+            if demand[o, d] > 0.0 and d != o:
+                target[d] = True
+                n_targets += 1
+        if n_targets == 0:
             continue
+        # The tree stops once the origin's destinations are settled (about a third of the
+        # nodes of a city network): their paths are final, and only settled nodes are loaded.
         n_settled = _dijkstra(o, first_out, head, cost, n_blocked, dist, pred, order, done,
-                              heap_keys, heap_nodes)
+                              heap_keys, heap_nodes, target, n_targets)
+        for d in range(n_zones):
+            target[d] = False
         for d in range(n_zones):
             trips = demand[o, d]
             if trips > 0.0 and d != o:
