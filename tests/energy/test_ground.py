@@ -196,3 +196,20 @@ def test_the_perimeter_defaults_to_a_two_to_one_rectangle():
     # 200 m2 as 10 m x 20 m: P = 60 m; a given perimeter is kept
     np.testing.assert_allclose(filled["floor_perimeter_m"], [60.0, 31.0])
     assert table["floor_perimeter_m"].isna().iloc[0]  # the input is not changed
+
+
+def test_a_perimeter_that_is_not_a_number_is_refused_naming_the_row():
+    from smartcity.errors import InputError
+
+    table = pd.DataFrame({"ground_floor_area_m2": [200.0, 50.0], "floor_perimeter_m": ["", "abc"]})
+    with pytest.raises(InputError) as info:
+        thermal.fill_floor_perimeter(table)
+    assert "'abc'" in str(info.value) and "floor_perimeter_m" in str(info.value)
+    # a blank text cell is empty: it gets the default
+    np.testing.assert_allclose(thermal.fill_floor_perimeter(table.iloc[:1])["floor_perimeter_m"], [60.0])
+
+
+def test_text_cells_of_filled_columns_are_read_blank_as_empty():
+    # The glazing's pane count reads its column the same way as the perimeter.
+    table = pd.DataFrame({"u_window_w_m2k": [2.8, 0.9], "glazing_panes": ["", "2"]})
+    np.testing.assert_array_equal(thermal.fill_glazing_panes(table)["glazing_panes"], [2, 2])

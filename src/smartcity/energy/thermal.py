@@ -697,6 +697,16 @@ _TABLE_COLUMNS = (
 )
 
 
+def _numbers_and_blanks(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A column's numbers (NaN where not a number) and where its cells are empty (missing, or
+    blank text) for a filler to complete."""
+    given = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+    empty = np.array(series.isna(), dtype=bool)  # a writable copy
+    if not pd.api.types.is_numeric_dtype(series):  # text cells: a blank one is empty too
+        empty |= series.astype(str).str.strip().eq("").to_numpy()
+    return given, empty
+
+
 def _glazing_panes(buildings: pd.DataFrame, u_window: np.ndarray) -> np.ndarray:
     """Pane count of each row: the ``glazing_panes`` column, or where it is absent or empty
     the default of the row's window U-value (:func:`smartcity.energy.glazing.default_panes`)."""
@@ -704,10 +714,7 @@ def _glazing_panes(buildings: pd.DataFrame, u_window: np.ndarray) -> np.ndarray:
     if "glazing_panes" not in buildings.columns:
         return panes
     series = buildings["glazing_panes"]
-    given = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
-    empty = series.isna().to_numpy()
-    if not pd.api.types.is_numeric_dtype(series):  # text cells: a blank one is empty too
-        empty |= series.astype(str).str.strip().eq("").to_numpy()
+    given, empty = _numbers_and_blanks(series)
     bad = ~empty & ~np.isin(given, np.asarray(glazing.PANES, dtype=np.float64))
     if bad.any():
         row = int(np.argmax(bad))
@@ -749,10 +756,7 @@ def _floor_perimeter(buildings: pd.DataFrame, area: np.ndarray) -> np.ndarray:
     if "floor_perimeter_m" not in buildings.columns:
         return default
     series = buildings["floor_perimeter_m"]
-    given = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
-    empty = series.isna().to_numpy()
-    if not pd.api.types.is_numeric_dtype(series):  # text cells: a blank one is empty too
-        empty |= series.astype(str).str.strip().eq("").to_numpy()
+    given, empty = _numbers_and_blanks(series)
     bad = ~empty & ~(np.isfinite(given) & (given >= 0.0))
     if bad.any():
         row = int(np.argmax(bad))
