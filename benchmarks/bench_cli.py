@@ -6,7 +6,11 @@ results.nc`` <= 2 s and ``smartcity compare results.nc`` <= 2 s. No test asserts
 the figures go into the benchmark JSON and the README's performance table. The results file
 is the default run's, written once in the setup; the numba cache is warmed first.
 
-``test_python_startup`` times ``python -c pass``, the floor under every command.
+``test_python_startup`` times ``python -c pass``, the floor under every command;
+``test_numba_startup`` importing numba and starting its CPU target (which imports its array
+and linear-algebra support, and with it scipy.linalg), the floor under every command that
+runs a compiled kernel. ``test_assign_sioux_falls`` is ``smartcity assign`` of Sioux Falls to
+the default gap; its own report splits the solve from the set-up.
 
 The commands run as a planner's Python runs them: writing and reusing the bytecode cache
 (``PYTHONDONTWRITEBYTECODE`` is removed from their environment; with it every start
@@ -59,6 +63,18 @@ def _time(benchmark, argv: list[str]) -> None:
 
 def test_python_startup(benchmark):
     _time(benchmark, [sys.executable, "-c", "pass"])
+
+
+def test_numba_startup(benchmark):
+    _time(benchmark, [sys.executable, "-c", "import numba; from numba.core.registry import cpu_target; "
+                                            "cpu_target.target_context.refresh()"])
+
+
+def test_assign_sioux_falls(benchmark, tmp_path):
+    run(command("warmup", "-q"))
+    tntp = REPO / "tests" / "data" / "tntp" / "SiouxFalls"
+    _time(benchmark, command("assign", str(tntp / "SiouxFalls_net.tntp"), str(tntp / "SiouxFalls_trips.tntp"),
+                             "-q", "--force", "-o", str(tmp_path / "flows.csv")))
 
 
 def test_help(benchmark):

@@ -167,3 +167,16 @@ def test_long_modules_say_why():
         if text.count("\n") > limit:
             doc = ast.get_docstring(ast.parse(text)) or ""
             assert "Longer than the house limit" in doc, f"{path.relative_to(SRC)}: over {limit} lines, no reason"
+
+
+def test_assign_imports_only_what_it_runs():
+    # `smartcity assign` reads text files, solves with numba kernels and writes a CSV: no pandas,
+    # xarray or plotting; numba's own start is the floor under it (benchmarks/bench_cli.py)
+    tntp = "tests/data/tntp/SiouxFalls/SiouxFalls_"
+    code = ("import sys, tempfile; from smartcity.cli import main; "
+            f"status = main(['assign', '{tntp}net.tntp', '{tntp}trips.tntp', '-q', '--max-iter', '3', "
+            "'-o', tempfile.mkdtemp() + '/flows.csv']); "
+            "print(status, ','.join(m for m in ('pandas', 'xarray', 'matplotlib', 'dask', 'pvlib') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=SRC.parent)
+    assert out.stdout.split() == ["3"]  # stopped by --max-iter 3, and nothing heavy imported

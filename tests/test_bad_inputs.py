@@ -1215,6 +1215,8 @@ _assign("trips-total-differs", "trips.tntp", "<TOTAL OD FLOW> 360600.0", "<TOTAL
 _assign("trips-total-text", "trips.tntp", "<TOTAL OD FLOW> 360600.0", "<TOTAL OD FLOW> lots", "line 2",
         "<TOTAL OD FLOW>", "'lots'")
 _assign("trips-pairs-before-origin", "trips.tntp", "Origin \t1 \n", "", "line 6", "Origin")
+_assign("trips-pair-twice", "trips.tntp", "    2 :    100.0;", "    2 :    100.0;    2 :    100.0;", "line 7",
+        "second entry", "zone 1 to zone 2")
 
 
 @case("assign-network-unreachable-zones", ("net.tntp", "trips.tntp"), "no path", "zone 1")

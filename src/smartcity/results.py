@@ -37,7 +37,7 @@ from smartcity.writing import write_bytes_atomic
 
 __all__ = [
     "ENGINE", "Declared", "schema", "attributes", "dataset", "provenance_attrs", "check_dataset", "write_netcdf",
-    "write_text_atomic", "open_result", "is_sweep_store", "OutputExistsError", "check_output_folder", "GROUPS",
+    "open_result", "is_sweep_store", "OutputExistsError", "check_output_folder", "GROUPS",
     "HEATING_DEGREE_DAY_BASE_C", "heating_degree_days", "energy_results", "transport_results",
     "attribution_results", "no_attribution_results",
 ]
@@ -277,11 +277,6 @@ def open_result(path: str | Path, *, hourly: Iterable[str] | None = None) -> xr.
             keep = set(hourly)
             ds = ds.drop_vars([k for k, v in ds.data_vars.items() if "hour" in v.dims and k not in keep])
         return ds.load()
-
-
-def write_text_atomic(text: str, path: str | Path, *, force: bool = False) -> Path:
-    """Write a text file (UTF-8) atomically, never replacing an existing file unless ``force``."""
-    return write_bytes_atomic(text.encode("utf-8"), path, force=force)
 
 
 def check_output_folder(folder: str | Path, result_name: str, *, force: bool = False) -> Path:

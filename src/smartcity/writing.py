@@ -202,6 +202,11 @@ def write_bytes_atomic(data: bytes | memoryview, path: str | Path, *, force: boo
     return path
 
 
+def write_text_atomic(text: str, path: str | Path, *, force: bool = False) -> Path:
+    """Write a text file (UTF-8) atomically, never replacing an existing file unless ``force``."""
+    return write_bytes_atomic(text.encode("utf-8"), path, force=force)
+
+
 def _first_missing(folder: Path) -> Path | None:
     """The outermost folder of ``folder``'s path that does not exist yet (None: it exists)."""
     missing = None

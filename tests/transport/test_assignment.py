@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from smartcity.cli import main
 from smartcity.errors import InputError
-from smartcity.transport import _kernels
+from smartcity.transport import _kernels, assignment
 from smartcity.transport.assignment import (
     all_or_nothing,
     assign,
@@ -417,11 +417,14 @@ def test_cli_assign_writes_flows(braess_files, tmp_path, capsys):
     assert main(["assign", str(net), str(trips), "--gap", "1e-9", "--max-iter", "100000", "-o", str(out)]) == 0
     text = capsys.readouterr().out
     for label in ("iterations:", "relative gap:", "total system travel time: 594,0", "Beckmann objective:",
-                  "wall time:"):
+                  "solve time:", "set-up time:"):
         assert label in text
     table = pd.read_csv(out)
-    assert list(table.columns) == ["from", "to", "volume", "cost"]
-    np.testing.assert_allclose(table["volume"], [4800, 1200, 1200, 3600, 4800], rtol=1e-4)
+    assert list(table.columns) == ["link", "from", "to", "volume", "cost"]
+    np.testing.assert_array_equal(table["link"], [1, 2, 3, 4, 5])
+    # in the file's order: 1-3, 3-2, 1-4, 4-2 and the bridge 3-4
+    np.testing.assert_allclose(table["volume"], [4800, 1200, 1200, 4800, 3600], rtol=1e-4)
+    np.testing.assert_array_equal(table["from"], [1, 3, 1, 4, 3])
     # no overwrite without --force
     assert main(["assign", str(net), str(trips), "-o", str(out)]) == 2
     assert "already exists" in capsys.readouterr().err
@@ -429,10 +432,66 @@ def test_cli_assign_writes_flows(braess_files, tmp_path, capsys):
 
 def test_cli_assign_json(braess_files, capsys):
     net, trips = braess_files
-    assert main(["assign", str(net), str(trips), "--algorithm", "fw", "--max-iter", "3", "--json"]) == 0
-    summary = json.loads(capsys.readouterr().out)
+    assert main(["assign", str(net), str(trips), "--algorithm", "fw", "--max-iter", "3", "--json"]) == 3
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
     assert summary["algorithm"] == "fw" and summary["iterations"] == 3 and summary["converged"] is False
-    assert set(summary) >= {"relative_gap", "total_travel_time", "beckmann_objective", "wall_time_s"}
+    assert set(summary) >= {"relative_gap", "total_travel_time", "beckmann_objective", "solve_time_s",
+                            "setup_time_s"}
+    assert captured.err.startswith("warning: stopped at --max-iter 3 with a relative gap of ")
+
+
+def test_cli_assign_stopped_by_max_iter_says_so_and_exits_3(braess_files, tmp_path, capsys):
+    net, trips = braess_files
+    out = tmp_path / "flows.csv"
+    assert main(["assign", str(net), str(trips), "--max-iter", "2", "-o", str(out)]) == 3
+    captured = capsys.readouterr()
+    assert "(not converged)" in captured.out
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and "above --gap 1e-05" in lines[0] and "not an equilibrium" in lines[0]
+    assert len(pd.read_csv(out)) == 5  # the flows asked for are still written
+    # reaching the gap is exit 0 and silent on stderr
+    assert main(["assign", str(net), str(trips), "--gap", "1e-3", "-q"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+PARALLEL_NET = """<NUMBER OF ZONES> 2
+<NUMBER OF NODES> 3
+<FIRST THRU NODE> 1
+<NUMBER OF LINKS> 4
+<END OF METADATA>
+~ init term capacity length fft b power speed toll type ;
+3 2 1000 1 1 0 1 0 0 1 ;
+1 3 100 1 1 1 1 0 0 1 ;
+1 3 100 1 1 1 1 0 0 1 ;
+2 1 1000 1 1 0 1 0 0 1 ;
+"""
+
+
+def test_cli_assign_flows_keep_the_files_link_order_and_tell_parallel_links_apart(tmp_path):
+    # links 2 and 3 are parallel (same from and to); the file is not sorted by from-node
+    net, trips, out = tmp_path / "p_net.tntp", tmp_path / "p_trips.tntp", tmp_path / "flows.csv"
+    net.write_text(PARALLEL_NET, encoding="utf-8")
+    trips.write_text("<NUMBER OF ZONES> 2\n<END OF METADATA>\nOrigin 1\n 2 : 100;\n", encoding="utf-8")
+    assert main(["assign", str(net), str(trips), "--gap", "1e-9", "-q", "-o", str(out)]) == 0
+    table = pd.read_csv(out)
+    np.testing.assert_array_equal(table["link"], [1, 2, 3, 4])
+    np.testing.assert_array_equal(table["from"], [3, 1, 1, 2])
+    np.testing.assert_array_equal(table["to"], [2, 3, 3, 1])
+    # the two parallel links (same congestion function) share the 100 trips; the link home carries none
+    np.testing.assert_allclose(table["volume"], [100.0, 50.0, 50.0, 0.0], atol=1e-6)
+
+
+def test_the_solve_time_leaves_out_loading_the_kernels(monkeypatch):
+    # a clock that only the (fake) kernel loading moves: all of its 100 s must land in the set-up
+    clock = [0.0]
+    monkeypatch.setattr(assignment.time, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr(assignment, "_kernels_loaded", False)
+    monkeypatch.setattr(assignment, "warmup", lambda: clock.__setitem__(0, clock[0] + 100.0))
+    net = network_from_arrays(2, 2, [1, 1], [2, 2], [1000.0, 500.0], [10.0, 10.0])
+    result = assignment.assign(net, [[0.0, 1500.0], [0.0, 0.0]])
+    assert (result.setup_time, result.wall_time) == (100.0, 0.0)
+    assert assignment.assign(net, [[0.0, 1500.0], [0.0, 0.0]]).setup_time == 0.0  # once per process
 
 
 def test_cli_assign_bad_input_is_one_line(braess_files, capsys):
@@ -444,3 +503,10 @@ def test_cli_assign_bad_input_is_one_line(braess_files, capsys):
     net.write_text(BRAESS_NET, encoding="utf-8")
     assert main(["assign", str(net), str(trips), "--gap", "-1"]) == 2
     assert "key '--gap': must be a finite number >= 0; got -1.0" in capsys.readouterr().err
+
+
+def test_the_flows_csv_is_what_pandas_writes(braess_files):
+    net = read_tntp_network(braess_files[0])
+    result = assign(net, read_tntp_trips(braess_files[1], net.n_zones), max_iter=3)
+    expected = result.link_table(net).to_csv(index=False, float_format="%.10g", lineterminator="\n")
+    assert result.link_csv(net) == expected

@@ -73,6 +73,13 @@ def test_trips_are_read_into_a_matrix(tmp_path):
     np.testing.assert_array_equal(demand, [[0.0, 10.5], [3.0, 0.0]])
 
 
+def test_a_second_entry_for_a_pair_is_refused(tmp_path):
+    # the same pair twice, even on separate 'Origin' blocks, would silently keep only the last value
+    for body in ("Origin 1\n 2 : 10.5; 2 : 3;\n", "Origin 1\n 2 : 10.5;\nOrigin 1\n 2 : 3;\n"):
+        with pytest.raises(InputError, match=r"line \d+: a second entry for the trips from zone 1 to zone 2"):
+            read_tntp_trips(write_trips(tmp_path, body), 2)
+
+
 def test_sioux_falls_files():
     net = read_tntp_network(SIOUX_FALLS / "SiouxFalls_net.tntp")
     assert (net.n_zones, net.n_nodes, net.n_links, net.first_thru_node) == (24, 24, 76, 1)

@@ -2,7 +2,8 @@
 
 Exit status: 0 success; 2 an expected error (bad input, refused overwrite) reported as one
 line without a traceback, with nothing written; 1 an unexpected error (a bug), whose traceback
-goes to the log file in the user's cache folder named in the message; 130 interrupted (Ctrl-C)
+goes to the log file in the user's cache folder named in the message; 3 ``assign`` stopped at
+``--max-iter`` above ``--gap`` (results still printed and written); 130 interrupted (Ctrl-C)
 and 143 terminated (SIGTERM), with the temporaries removed.
 """
 

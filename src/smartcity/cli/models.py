@@ -12,6 +12,9 @@ from smartcity.errors import InputError, SmartcityError
 
 log = logging.getLogger("smartcity")
 
+#: Exit status of ``smartcity assign`` when ``--max-iter`` stopped it above ``--gap``.
+NOT_CONVERGED = 3
+
 
 def add_commands(sub, common) -> None:
     """Add this group's commands to the subparsers ``sub`` (``common``: the -v/-q options)."""
@@ -62,20 +65,22 @@ def add_commands(sub, common) -> None:
     p_asg = sub.add_parser("assign", parents=[common], help="static user-equilibrium traffic assignment",
                            description="Assign a TNTP trip table to a TNTP network (BPR link costs) by "
                                        "bi-conjugate, conjugate or plain Frank-Wolfe until the relative gap "
-                                       "is reached.")
+                                       "is reached. Exit status 3 if --max-iter stopped it first (the "
+                                       "results are still printed and written).")
     p_asg.add_argument("network", type=Path, metavar="NET", help="TNTP network file (*_net.tntp)")
     p_asg.add_argument("trips", type=Path, metavar="TRIPS", help="TNTP trip table (*_trips.tntp)")
     p_asg.add_argument("--algorithm", choices=("bfw", "cfw", "fw"), default="bfw",
                        help="bi-conjugate (default), conjugate or plain Frank-Wolfe")
     p_asg.add_argument("--gap", type=float, default=1e-5, help="target relative gap (default: 1e-5)")
     p_asg.add_argument("--max-iter", type=int, default=10000, metavar="N",
-                       help="most iterations (default: 10000)")
+                       help="most iterations; stopping here above --gap exits with status 3 (default: 10000)")
     p_asg.add_argument("--toll-factor", type=float, default=0.0, metavar="F",
                        help="weight of the toll in the generalised cost (default: 0)")
     p_asg.add_argument("--distance-factor", type=float, default=0.0, metavar="F",
                        help="weight of the link length in the generalised cost (default: 0)")
     p_asg.add_argument("-o", "--output", type=Path, metavar="FILE",
-                       help="write link flows (from, to, volume, cost) to this CSV file")
+                       help="write link flows (link, from, to, volume, cost; the network file's link order) to "
+                            "this CSV file")
     p_asg.add_argument("--force", action="store_true", help="replace an existing output file")
     p_asg.add_argument("--json", action="store_true", help="print the results as JSON")
     p_run.set_defaults(handler=_cmd_run)
@@ -132,9 +137,9 @@ def warn_about(inputs) -> None:
 def _cmd_run(args, command: str) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from smartcity.results import check_output_folder, write_netcdf, write_text_atomic
+    from smartcity.results import check_output_folder, write_netcdf
     from smartcity.run import default_scenarios, load_inputs, run_scenarios
-    from smartcity.writing import folder_lock
+    from smartcity.writing import folder_lock, write_text_atomic
 
     paths = args.scenarios or default_scenarios()
     out_dir: Path = args.output
@@ -274,16 +279,21 @@ def _cmd_bbr(args, command: str) -> int:
 
 
 def _cmd_assign(args, command: str) -> int:
-    from smartcity.transport import assignment
+    from smartcity.transport import assignment_files
 
-    result, written = assignment.run_assignment_files(
+    result, written = assignment_files.run_assignment_files(
         args.network, args.trips, algorithm=args.algorithm, gap=args.gap, max_iter=args.max_iter,
         toll_factor=args.toll_factor, distance_factor=args.distance_factor, output=args.output, force=args.force,
     )
     if args.json:
-        print(assignment.format_summary(result, written, as_json=True))
+        print(assignment_files.format_summary(result, written, as_json=True))
     elif not args.quiet:
-        print(assignment.format_summary(result, written))
+        print(assignment_files.format_summary(result, written))
+    if not result.converged:
+        print(f"warning: stopped at --max-iter {args.max_iter} with a relative gap of {result.gap:.3e}, above "
+              f"--gap {args.gap:g}: the flows{' written' if written else ''} are not an equilibrium "
+              f"(exit status {NOT_CONVERGED})", file=sys.stderr)
+        return NOT_CONVERGED
     return 0
 
 

@@ -770,7 +770,7 @@ def write_buildings_csv(buildings: pd.DataFrame, path: str | Path, *, force: boo
     Floats are written with 12 significant digits. An existing file is replaced only
     with ``force``.
     """
-    from smartcity.results import write_text_atomic
+    from smartcity.writing import write_text_atomic
 
     text = buildings.to_csv(index=False, float_format="%.12g", lineterminator="\n")
     return write_text_atomic(text, path, force=force)

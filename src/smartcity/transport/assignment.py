@@ -51,16 +51,18 @@ References
 
 from __future__ import annotations
 
-import math
 import time
+import typing
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from smartcity.errors import InputError
 from smartcity.transport import _kernels
 from smartcity.transport.network import Network
+
+if typing.TYPE_CHECKING:  # pandas is imported where a table is made: `smartcity assign` starts without it
+    import pandas as pd
 
 __all__ = [
     "ALGORITHMS",
@@ -71,8 +73,6 @@ __all__ = [
     "path_sums",
     "link_times",
     "beckmann_objective",
-    "run_assignment_files",
-    "format_summary",
     "warmup",
 ]
 
@@ -107,13 +107,17 @@ class AssignmentResult:
     total_travel_time : float
         Total system travel time, sum of flows × times. [vehicles × time unit]
     wall_time : float
-        Wall-clock time of the assignment. [s]
+        Wall-clock time of the solve: the free-flow loading and the iterations. [s]
     gap_history : (iterations,) ndarray
         Relative gap at each iteration. [-]
     objective_history : (iterations,) ndarray
         Beckmann objective at each iteration. [vehicles × time unit]
     algorithm : str
         ``"fw"``, ``"cfw"`` or ``"bfw"``.
+    setup_time : float
+        Wall-clock time before the solve: checking the demand, the per-network buffers and,
+        once per process, loading the compiled kernels (plus reading the files when run by
+        :func:`~smartcity.transport.assignment_files.run_assignment_files`). [s]
     """
 
     flows: np.ndarray
@@ -128,13 +132,34 @@ class AssignmentResult:
     gap_history: np.ndarray = field(repr=False)
     objective_history: np.ndarray = field(repr=False)
     algorithm: str = "bfw"
+    setup_time: float = 0.0
+
+    def link_columns(self, network: Network) -> dict[str, np.ndarray]:
+        """Link flows in the network file's link order, one entry per link.
+
+        Columns: ``link``, the link's 1-based position in the network file (which tells
+        parallel links apart), then the TNTP flow-file columns ``from``, ``to``, ``volume``
+        [vehicles per time unit] and ``cost`` [the network's time unit].
+        """
+        in_file = np.empty(network.n_links, dtype=np.int64)
+        in_file[network.file_order] = np.arange(network.n_links)  # stored index of the file's k-th link
+        return {
+            "link": np.arange(1, network.n_links + 1),
+            "from": network.init_node[in_file], "to": network.term_node[in_file],
+            "volume": self.flows[in_file], "cost": self.costs[in_file],
+        }
 
     def link_table(self, network: Network) -> pd.DataFrame:
-        """Link flows as a table: from, to, volume, cost (the TNTP flow-file columns)."""
-        return pd.DataFrame({
-            "from": network.init_node, "to": network.term_node,
-            "volume": self.flows, "cost": self.costs,
-        })
+        """:meth:`link_columns` as a table."""
+        import pandas as pd
+
+        return pd.DataFrame(self.link_columns(network))
+
+    def link_csv(self, network: Network) -> str:
+        """:meth:`link_columns` as CSV text: a header line, then integers and floats to 10 digits."""
+        columns = self.link_columns(network)
+        rows = zip(*(columns[name].tolist() for name in columns))
+        return ",".join(columns) + "\n" + "".join(f"{k},{a},{b},{v:.10g},{c:.10g}\n" for k, a, b, v, c in rows)
 
     def summary(self) -> dict[str, object]:
         """The scalar results as a JSON-friendly dict."""
@@ -145,7 +170,8 @@ class AssignmentResult:
             "converged": self.converged,
             "total_travel_time": self.total_travel_time,
             "beckmann_objective": self.beckmann_objective,
-            "wall_time_s": self.wall_time,
+            "solve_time_s": self.wall_time,
+            "setup_time_s": self.setup_time,
         }
 
 
@@ -502,12 +528,14 @@ def assign(
             raise ValueError(f"{name} = {value!r}: must be a finite number >= 0")
     if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
         raise ValueError(f"max_iter = {max_iter!r}: must be an integer >= 1")
+    setup_start = time.perf_counter()
+    load_kernels()
     matrix = _check_demand(network, demand)
-    start = time.perf_counter()
     fixed = toll_factor * network.toll + distance_factor * network.length
     t0 = network.free_flow_time
     tail, head = _tail_head(network)
     buffers = _buffers(network)
+    start = time.perf_counter()
 
     def loading(cost):
         return _all_or_nothing(network, cost, matrix, tail, head, buffers)[0]
@@ -568,87 +596,24 @@ def assign(
         gap_history=np.asarray(gaps, dtype=np.float64),
         objective_history=np.asarray(objectives, dtype=np.float64),
         algorithm=algorithm,
+        setup_time=start - setup_start,
     )
 
 
-def run_assignment_files(
-    network_file,
-    trips_file,
-    *,
-    algorithm: str = "bfw",
-    gap: float = 1e-5,
-    max_iter: int = 10000,
-    toll_factor: float = 0.0,
-    distance_factor: float = 0.0,
-    output=None,
-    force: bool = False,
-):
-    """Read TNTP network and trips, assign, and optionally write the link flows.
+#: Whether this process has loaded the compiled kernels (see :func:`load_kernels`).
+_kernels_loaded = False
 
-    Parameters
-    ----------
-    network_file, trips_file : str or Path
-        TNTP network (``*_net.tntp``) and trip table (``*_trips.tntp``).
-    output : str or Path, optional
-        CSV file for the link flows (from, to, volume, cost), written atomically.
-    force : bool
-        Replace an existing ``output``.
-    algorithm, gap, max_iter, toll_factor, distance_factor
-        As for :func:`assign`.
 
-    Returns
-    -------
-    (AssignmentResult, Path or None)
-        The result and the file written.
+def load_kernels() -> None:
+    """Load the compiled kernels once per process, so that a solve's time is the solve's.
 
-    Raises
-    ------
-    InputError
-        For bad files or options (an option's message names it).
+    Numba loads a kernel from its on-disk cache (or compiles it) at its first call; this
+    makes that first call on a two-zone network.
     """
-    from smartcity.results import write_text_atomic
-    from smartcity.transport.network import read_tntp_network, read_tntp_trips
-
-    for option, value in (("--gap", gap), ("--toll-factor", toll_factor), ("--distance-factor", distance_factor)):
-        if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
-            raise InputError("must be a finite number >= 0", key=option, value=value, allowed="e.g. 1e-5")
-    if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
-        raise InputError("must be an integer >= 1", key="--max-iter", value=max_iter, allowed="e.g. 10000")
-    network = read_tntp_network(network_file)
-    demand = read_tntp_trips(trips_file, network.n_zones)
-    try:
-        result = assign(network, demand, algorithm=algorithm, gap=gap, max_iter=max_iter,
-                        toll_factor=toll_factor, distance_factor=distance_factor)
-    except InputError as exc:
-        raise exc.located(file=trips_file) from None
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
-    written = None
-    if output is not None:
-        text = result.link_table(network).to_csv(index=False, float_format="%.10g", lineterminator="\n")
-        written = write_text_atomic(text, output, force=force)
-    return result, written
-
-
-def format_summary(result: AssignmentResult, written=None, *, as_json: bool = False) -> str:
-    """The scalar results as text lines or as JSON."""
-    if as_json:
-        import json
-
-        summary = result.summary()
-        summary["output"] = None if written is None else str(written)
-        return json.dumps(summary, indent=2)
-    lines = [
-        f"algorithm:                {result.algorithm}",
-        f"iterations:               {result.iterations}",
-        f"relative gap:             {result.gap:.3e}" + ("" if result.converged else "  (not converged)"),
-        f"total system travel time: {result.total_travel_time:,.3f}",
-        f"Beckmann objective:       {result.beckmann_objective:,.3f}",
-        f"wall time:                {result.wall_time:.3f} s",
-    ]
-    if written is not None:
-        lines.append(f"link flows:               {written}")
-    return "\n".join(lines)
+    global _kernels_loaded
+    if not _kernels_loaded:
+        _kernels_loaded = True  # set first: the warm-up's own assignment must not come back here
+        warmup()
 
 
 def warmup() -> None:

@@ -24,14 +24,17 @@ References
 from __future__ import annotations
 
 import re
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from smartcity.errors import InputError
 from smartcity.schema.files import check_regular_file
+
+if typing.TYPE_CHECKING:  # pandas is imported where a table is made: `smartcity assign` starts without it
+    import pandas as pd
 
 __all__ = ["Network", "network_from_arrays", "read_tntp_network", "read_tntp_trips", "read_tntp_flows"]
 
@@ -107,6 +110,8 @@ class Network:
 
     def links(self) -> pd.DataFrame:
         """The links as a table with the TNTP column names."""
+        import pandas as pd
+
         return pd.DataFrame({name: getattr(self, name) for name in LINK_COLUMNS})
 
 
@@ -360,7 +365,8 @@ def read_tntp_trips(path: str | Path, n_zones: int) -> np.ndarray:
     InputError
         Naming the file and line: malformed header, a zone count that differs from
         ``n_zones``, a zone outside 1 … ``n_zones``, a negative or non-numeric demand,
-        pairs before the first ``Origin`` line, a total that differs from <TOTAL OD FLOW>.
+        pairs before the first ``Origin`` line, a second entry for the same pair of zones,
+        a total that differs from <TOTAL OD FLOW>.
     """
     path = Path(path)
     lines = _read_lines(path)
@@ -370,6 +376,7 @@ def read_tntp_trips(path: str | Path, n_zones: int) -> np.ndarray:
         raise InputError(f"<NUMBER OF ZONES> differs from the network's {n_zones} zones", file=path,
                          row=tags["NUMBER OF ZONES"][1], line=True, value=declared)
     demand = np.zeros((n_zones, n_zones), dtype=np.float64)
+    seen = np.zeros((n_zones, n_zones), dtype=bool)
     origin = None
     for index in range(start, len(lines)):
         line = index + 1
@@ -408,6 +415,10 @@ def read_tntp_trips(path: str | Path, n_zones: int) -> np.ndarray:
             if not np.isfinite(value) or value < 0:
                 raise InputError(f"negative demand from zone {origin} to zone {dest}", file=path, row=line,
                                  line=True, value=value, allowed=">= 0")
+            if seen[origin - 1, dest - 1]:
+                raise InputError(f"a second entry for the trips from zone {origin} to zone {dest}", file=path,
+                                 row=line, line=True, value=pair, allowed="one 'destination : trips' per origin")
+            seen[origin - 1, dest - 1] = True
             demand[origin - 1, dest - 1] = value
     if "TOTAL OD FLOW" in tags:
         text, line = tags["TOTAL OD FLOW"]
@@ -450,5 +461,7 @@ def read_tntp_flows(path: str | Path) -> pd.DataFrame:
         except ValueError:
             raise InputError("a flow line must be four numbers: from to volume cost", file=path, row=line,
                              line=True, value=text[:80]) from None
+    import pandas as pd
+
     frame = pd.DataFrame(rows, columns=["from", "to", "volume", "cost"])
     return frame.astype({"from": np.int64, "to": np.int64, "volume": np.float64, "cost": np.float64})
