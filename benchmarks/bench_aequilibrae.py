@@ -6,6 +6,7 @@ Usage::
     python benchmarks/bench_aequilibrae.py                   # table on stdout
     python benchmarks/bench_aequilibrae.py --json out.json   # and the rows as JSON
     python benchmarks/bench_aequilibrae.py --gaps 1e-4 1e-5 --repeats 5
+    python benchmarks/bench_aequilibrae.py --synthetic all --gaps 1e-5 --repeats 2   # larger networks
 
 The module is also collected by ``benchmarks/run.py`` (pytest-benchmark, one benchmark per
 engine and gap) in the full run only: it is skipped with ``--quick`` and, with a message,
@@ -54,6 +55,21 @@ equal-accuracy comparison.
 
 Scores of the final flows: link-flow RMSE against the best-known flows
 (``SiouxFalls_flow.tntp``) and the Beckmann objective (best known 4,231,335.287).
+
+Larger networks (``--synthetic``)
+---------------------------------
+Seeded synthetic networks of ``benchmarks/city_network.py`` with the zone, node and link
+counts of the public TNTP networks at which the assignment's lead over AequilibraE was
+measured to shrink (Anaheim-like: 38 zones, 416 nodes, 914 links; Chicago-Sketch-like: 387
+zones, 933 nodes, 2,950 links; Winnipeg-like: 147 zones, 1,052 nodes, 2,836 links; a
+1,000-node, 2,500-link network with 100 zones) and the city size (865 zones, about 13,000
+nodes and 29,000 links, 6.6 % of the zone pairs with trips). Only the sizes are those
+networks'; the streets are a random planar graph (the spanning tree makes some link counts
+a little higher than asked). Zones are centroids that paths do not pass through, so
+AequilibraE blocks centroid flows. Each engine runs bi-conjugate Frank-Wolfe on one core to
+each gap; the rows give the time, the iterations, the time per iteration, each engine's
+final Beckmann objective and its gap in smartcity's definition. A synthetic network has
+no best-known flows: the RMSE column is against the other engine's flows.
 """
 
 from __future__ import annotations
@@ -365,6 +381,93 @@ def compare(gaps=GAPS, repeats: int = AEQ_REPEATS, two_threads: bool = True) -> 
     }
 
 
+#: Synthetic networks: name -> (zones, road nodes, links asked, share of zone pairs with trips,
+#: trips [veh/h]). The trips load each network to a total travel time about 1.3–1.6 times the
+#: free-flow one (measured with ``total_travel_time / (flows · free_flow_time)`` at gap 1e-5).
+SYNTHETIC = {
+    "anaheim-size": (38, 378, 914, 1.0, 6_000.0),
+    "1000-nodes": (100, 900, 2_500, 1.0, 6_000.0),
+    "chicago-sketch-size": (387, 546, 2_950, 1.0, 7_000.0),
+    "winnipeg-size": (147, 905, 2_836, 1.0, 6_000.0),
+    "city": (865, 12_100, 28_400, 0.066, 12_000.0),
+}
+
+
+def synthetic_network(name: str):
+    """The seeded synthetic network ``name`` of :data:`SYNTHETIC` and its trips."""
+    if str(ROOT) not in sys.path:  # run as a script: the repository's root holds the benchmarks package
+        sys.path.insert(0, str(ROOT))
+    from benchmarks.city_network import city_network
+
+    zones, road_nodes, links, share, trips = SYNTHETIC[name]
+    return city_network(zones, road_nodes, links, share, total_trips=trips)
+
+
+def compare_synthetic(names, gaps, repeats: int) -> dict:
+    """Both engines on the synthetic networks ``names``: one row per network, gap and engine."""
+    import numba
+
+    rows, load_before = [], os.getloadavg()
+    for name in names:
+        net, demand = synthetic_network(name)
+        model = AequilibraeModel(net, demand, cores=1)
+        model.warmup()
+        for gap in gaps:
+            with numba_threads(1):
+                assign(net, demand, algorithm="bfw", gap=gap, max_iter=3)  # load the kernels, touch the buffers
+                timed = [run_smartcity(net, demand, gap) for _ in range(repeats)]
+            result = timed[-1][1]
+            aeq_timed = [run_aequilibrae(model, gap) for _ in range(repeats)]
+            assig = aeq_timed[-1][1]
+            aeq_flows = model.flows(assig)
+            size = {"network": name, "zones": net.n_zones, "nodes": net.n_nodes, "links": net.n_links,
+                    "od_pairs_with_trips": int(np.count_nonzero(demand)), "target_gap": gap}
+            ours = dict(size, engine=SMARTCITY_1, iterations=result.iterations, gap_reported=result.gap,
+                        gap_common=common_gap(net, demand, result.flows),
+                        beckmann_objective=beckmann_objective(net, result.flows),
+                        rmse_vs_other_veh=float(np.sqrt(np.mean((result.flows - aeq_flows) ** 2))),
+                        **_timing([t for t, _ in timed]))
+            theirs = dict(size, engine=AEQ, iterations=int(assig.assignment.iter),
+                          gap_reported=float(assig.assignment.rgap), gap_common=common_gap(net, demand, aeq_flows),
+                          beckmann_objective=beckmann_objective(net, aeq_flows),
+                          rmse_vs_other_veh=ours["rmse_vs_other_veh"], **_timing([t for t, _ in aeq_timed]))
+            for row in (ours, theirs):
+                row["time_per_iteration_s"] = row["time_median_s"] / max(row["iterations"], 1)
+            theirs["speed_ratio"] = theirs["time_median_s"] / ours["time_median_s"]
+            theirs["speed_ratio_per_iteration"] = theirs["time_per_iteration_s"] / ours["time_per_iteration_s"]
+            rows += [ours, theirs]
+            print(format_synthetic({"rows": [ours, theirs]}, header=not rows[:-2]), flush=True)
+    return {
+        "benchmark": "synthetic_networks_bfw_smartcity_vs_aequilibrae",
+        "datetime": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": {"platform": platform.platform(), "cpu_count": os.cpu_count(),
+                    "load_average_before": load_before, "load_average_after": os.getloadavg()},
+        "versions": {"numba": numba.__version__, "aequilibrae": metadata.version("aequilibrae")},
+        "notes": {"time": "median of the runs; smartcity the whole assign() call on one numba thread, "
+                          "AequilibraE execute() only on one core",
+                  "speed_ratio": "AequilibraE median / smartcity median; per iteration: the same per iteration"},
+        "rows": rows,
+    }
+
+
+def format_synthetic(report: dict, header: bool = True) -> str:
+    head = (f"{'network':<20} {'zones':>5} {'nodes':>6} {'links':>6} {'gap':>6} {'engine':<19} {'iter':>5} "
+            f"{'median s':>9} {'s/iter':>8} {'gap (common)':>12} {'Beckmann':>17} {'RMSE':>7} {'AEQ/this':>9} "
+            f"{'per it.':>8}")
+    lines = [head, "-" * len(head)] if header else []
+    rows = report["rows"]
+    for ours, theirs in zip(rows[::2], rows[1::2]):
+        for r in (ours, theirs):
+            ratio = f"{theirs['speed_ratio']:.1f}×" if r is ours else ""
+            per = f"{theirs['speed_ratio_per_iteration']:.1f}×" if r is ours else ""
+            lines.append(
+                f"{r['network']:<20} {r['zones']:>5} {r['nodes']:>6} {r['links']:>6} {r['target_gap']:>6.0e} "
+                f"{r['engine']:<19} {r['iterations']:>5} {r['time_median_s']:>9.3f} "
+                f"{r['time_per_iteration_s']:>8.4f} {r['gap_common']:>12.2e} {r['beckmann_objective']:>17,.1f} "
+                f"{r['rmse_vs_other_veh']:>7.2f} {ratio:>9} {per:>8}")
+    return "\n".join(lines)
+
+
 def format_table(report: dict) -> str:
     best = report["best_known"]["beckmann_objective"]
     head = (f"{'gap':>6} {'engine':<44} {'iter':>5} {'gap (own)':>10} {'gap (common)':>12} "
@@ -408,13 +511,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="relative gaps (default: %(default)s)")
     parser.add_argument("--repeats", type=int, default=AEQ_REPEATS, help="timed AequilibraE runs per gap")
     parser.add_argument("--no-two-threads", action="store_true", help="skip the smartcity two-thread rows")
+    parser.add_argument("--synthetic", nargs="+", metavar="NAME", choices=[*SYNTHETIC, "all"],
+                        help=f"instead of Sioux Falls, the synthetic networks ({', '.join(SYNTHETIC)}, or all)")
     args = parser.parse_args(argv)
     reason = aequilibrae_missing()
     if reason:
         print(f"bench_aequilibrae: skipped: {reason}")
         return 0
-    report = compare(args.gaps, max(1, args.repeats), two_threads=not args.no_two_threads)
-    print(format_table(report))
+    if args.synthetic:
+        names = list(SYNTHETIC) if "all" in args.synthetic else args.synthetic
+        report = compare_synthetic(names, args.gaps, max(1, args.repeats))
+    else:
+        report = compare(args.gaps, max(1, args.repeats), two_threads=not args.no_two_threads)
+        print(format_table(report))
     if args.json is not None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -13,7 +13,7 @@ in ``extra_info``; link-iterations per second is that number over the mean time.
   (scipy Dijkstra, paths walked back in Python), an in-run baseline for a ratio floor.
 - ``test_city_all_or_nothing`` and ``test_city_fw``: one all-or-nothing loading at free-flow
   times, and five Frank-Wolfe iterations, on one thread on the seeded city network of
-  ``benchmarks/city_network.py`` (865 zones, 12,965 nodes, 29,464 links, 6.6 % of the
+  ``benchmarks/city_network.py`` (865 zones, 12,965 nodes, 28,400 links, 6.6 % of the
   zone pairs with trips): the size at which the assignment's lead over AequilibraE was
   lost.
 - ``test_assignment_first_call_compile``: a fresh interpreter with an empty numba cache, importing

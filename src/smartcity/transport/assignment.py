@@ -23,6 +23,11 @@ They stop when the relative gap
 
 falls to ``gap``, where ``x_AoN`` is the all-or-nothing loading on the current costs.
 
+Each all-or-nothing loading searches one shortest-path tree per origin with demand, on the
+network with its chains of two-neighbour nodes contracted into single links
+(:mod:`~smartcity.transport.contraction`; the flows are those of the whole network) and
+stopped once the origin's last destination is settled.
+
 Functions
 ---------
 assign
@@ -59,6 +64,7 @@ import numpy as np
 
 from smartcity.errors import InputError
 from smartcity.transport import _kernels
+from smartcity.transport.contraction import contract
 from smartcity.transport.network import Network
 
 if typing.TYPE_CHECKING:  # pandas is imported where a table is made: `smartcity assign` starts without it
@@ -263,18 +269,28 @@ def _tail_head(network: Network) -> tuple[np.ndarray, np.ndarray]:
     return network.init_node - 1, network.term_node - 1
 
 
-def _all_or_nothing(network, cost, demand, tail, head, buffers):
-    flows = np.empty(network.n_links, dtype=np.float64)
-    unreachable = np.empty(network.n_zones, dtype=np.int64)
-    parallel = network.n_zones * network.n_links >= _kernels.PARALLEL_MIN_WORK
+def _loader(network: Network):
+    """The all-or-nothing loading of ``network``: a function (cost, demand) -> (flows, unreachable).
+
+    The trees are searched on the network with its chains of two-neighbour nodes
+    contracted (:mod:`~smartcity.transport.contraction`); the per-chunk buffers are made
+    once, here.
+    """
+    graph = contract(network)
+    n_chunk = _kernels.n_chunks(network.n_zones, graph.n_links)
+    buffers = np.empty((n_chunk, graph.n_links), dtype=np.float64)
+    parallel = network.n_zones * graph.n_links >= _kernels.PARALLEL_MIN_WORK
     kernel = _kernels.all_or_nothing_kernel if parallel else _kernels.all_or_nothing_serial_kernel
-    kernel(network.first_out, tail, head, cost, demand, network.first_thru_node - 1, buffers.shape[0], buffers,
-           flows, unreachable)
-    return flows, unreachable
+    n_blocked = network.first_thru_node - 1
 
+    def load(cost: np.ndarray, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        flows = np.empty(graph.n_links, dtype=np.float64)
+        unreachable = np.empty(network.n_zones, dtype=np.int64)
+        kernel(graph.first_out, graph.tail, graph.head, graph.link_cost(cost), demand, n_blocked, n_chunk, buffers,
+               flows, unreachable)
+        return graph.link_flows(flows), unreachable
 
-def _buffers(network: Network) -> np.ndarray:
-    return np.empty((_kernels.n_chunks(network.n_zones, network.n_links), network.n_links), dtype=np.float64)
+    return load
 
 
 def _raise_unreachable(unreachable: np.ndarray, demand: np.ndarray) -> None:
@@ -311,9 +327,7 @@ def all_or_nothing(network: Network, demand, cost) -> np.ndarray:
         If a pair of zones with positive demand is not connected.
     """
     matrix = _check_demand(network, demand)
-    tail, head = _tail_head(network)
-    flows, unreachable = _all_or_nothing(network, _check_cost(network, cost), matrix, tail, head,
-                                         _buffers(network))
+    flows, unreachable = _loader(network)(_check_cost(network, cost), matrix)
     _raise_unreachable(unreachable, matrix)
     return flows
 
@@ -533,15 +547,14 @@ def assign(
     matrix = _check_demand(network, demand)
     fixed = toll_factor * network.toll + distance_factor * network.length
     t0 = network.free_flow_time
-    tail, head = _tail_head(network)
-    buffers = _buffers(network)
+    load = _loader(network)
     start = time.perf_counter()
 
     def loading(cost):
-        return _all_or_nothing(network, cost, matrix, tail, head, buffers)[0]
+        return load(cost, matrix)[0]
 
     free_flow_cost = _check_cost(network, t0 + fixed)
-    x, unreachable = _all_or_nothing(network, free_flow_cost, matrix, tail, head, buffers)
+    x, unreachable = load(free_flow_cost, matrix)
     _raise_unreachable(unreachable, matrix)
 
     gaps: list[float] = []
