@@ -408,30 +408,29 @@ def _convert_column(series: pd.Series, col: Column, file, locate, distinct: dict
     n = len(series)
     if col.dtype == "str":
         codes, uniques = _distinct(series)
-        texts = np.array(["" if _missing(v) else str(v).strip() for v in uniques], dtype=object)
-
-        def problem_of(text: str) -> str | None:
-            if text == "" and col.required and col.allowed is not None:
-                return "empty value"
-            if col.allowed is not None and text not in col.allowed:
-                return "value not allowed"
-            if col.unique and text == "":
-                return "empty identifier"
-            return None
-
-        problems = [problem_of(t) for t in texts]
-        bad = np.array([p is not None for p in problems], dtype=bool)[codes]
+        texts = _stripped_texts(uniques)
+        # the problem of each distinct text, the first that applies (0: none)
+        empty = texts == ""
+        problem = np.zeros(len(texts), dtype=np.int8)
+        if col.unique:
+            problem[empty] = 3
+        if col.allowed is not None:
+            problem[~pd.Series(texts, dtype=object).isin(list(col.allowed)).to_numpy()] = 2
+            if col.required:
+                problem[empty] = 1
+        bad = (problem != 0)[codes]
         if bad.any():
             i = int(np.argmax(bad))
-            problem, text = problems[codes[i]], texts[codes[i]]
-            allowed = "a non-empty unique text" if problem == "empty identifier" else col.allowed_text()
-            raise InputError(problem, file=file, column=col.name, value=text, allowed=allowed, **locate(i))
+            kind, text = int(problem[codes[i]]), texts[codes[i]]
+            allowed = "a non-empty unique text" if kind == 3 else col.allowed_text()
+            raise InputError(_TEXT_PROBLEMS[kind], file=file, column=col.name, value=text, allowed=allowed,
+                             **locate(i))
         if not n:
             return np.empty(0, dtype=object)
         if distinct is not None:
             distinct[col.name] = _canonical(codes, texts)
         if (series.dtype == _arrow_text() and not (codes == len(uniques) - 1).any()  # the last: a missing cell
-                and all(t is u for t, u in zip(texts[:-1], uniques[:-1]))):
+                and bool((texts[:-1] == uniques[:-1]).all())):
             return series.array  # every cell already as it should be: kept as it is
         return _text_column(texts, codes)
     if col.dtype == "bool":
@@ -522,6 +521,18 @@ def _canonical(codes: np.ndarray, texts: np.ndarray) -> tuple[np.ndarray, np.nda
 
 def _missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+#: Problems of a text cell, by the code :func:`_convert_column` gives them.
+_TEXT_PROBLEMS = {1: "empty value", 2: "value not allowed", 3: "empty identifier"}
+
+
+def _stripped_texts(values: np.ndarray) -> np.ndarray:
+    """Each value as text without surrounding white space; missing values (None, NaN, NA) as ""."""
+    series = pd.Series(values, dtype=object)
+    texts = series.astype(str).str.strip().to_numpy(dtype=object)
+    texts[pd.isna(series).to_numpy()] = ""
+    return texts
 
 
 def _distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
