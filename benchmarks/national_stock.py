@@ -379,6 +379,9 @@ def run(n_buildings: int = N_BUILDINGS, chunk: int = CHUNK, *, out: str | None =
     """
     from smartcity.energy import supply
 
+    if out is not None and any((Path(out) / "annual").glob("part-*.parquet")):
+        # parts of another chunking would overlap this run's and count buildings twice
+        raise FileExistsError(f"{Path(out) / 'annual'} holds the parts of an earlier run: choose an empty folder")
     parts = chunks(n_buildings, chunk)
     heating = cooling = None
     stats = {"prepare_s": 0.0, "simulate_s": 0.0, "write_s": 0.0}
@@ -430,7 +433,9 @@ def write_hourly(result: dict, out: str | Path) -> Path:
         attrs={"title": "synthetic national building stock of Denmark (benchmark)"},
     )
     path = Path(out) / "hourly.nc"
-    ds.to_netcdf(path)
+    tmp = path.with_name(f".hourly.nc.{os.getpid()}.tmp")
+    ds.to_netcdf(tmp)
+    tmp.replace(path)
     return path
 
 
@@ -463,6 +468,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    if args.output is not None and any((args.output / "annual").glob("part-*.parquet")):
+        parser.error(f"{args.output / 'annual'} holds the parts of an earlier run: choose an empty folder")
     if args.write_table is not None:
         from smartcity.schema.tables import read_table
 

@@ -57,3 +57,9 @@ def test_the_same_job_on_dask_workers_gives_the_same_totals(in_one_chunk, tmp_pa
     for key in ("heating", "final"):
         np.testing.assert_allclose(on_dask[key], one[key], rtol=1e-9, atol=1e-9 * np.abs(one[key]).max())
     assert len(pd.read_parquet(tmp_path / "annual")) == 3_000
+
+
+def test_a_folder_with_an_earlier_runs_parts_is_refused(in_one_chunk):
+    _, out = in_one_chunk
+    with pytest.raises(FileExistsError, match="earlier run"):
+        stock.run(3_000, 1_000, out=str(out))

@@ -209,3 +209,15 @@ def test_source_lines_travel_with_the_table():
     assert both.attrs["source_lines"] == lines  # same file twice: pandas keeps equal attrs
     with pytest.raises(ValueError):
         lines._lines[0] = 1  # read-only
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.just(float("nan")), st.text(max_size=6), st.integers(), st.floats(),
+                          st.booleans(), st.binary(max_size=3)), max_size=12))
+def test_text_cells_are_stripped_as_python_writes_each_value(values):
+    # the vectorised reading of a text column's distinct values is str(value).strip(), "" when missing
+    from smartcity.schema.tables import _missing, _stripped_texts
+
+    array = np.array(values + [None], dtype=object)  # as _distinct gives them: a missing cell last
+    expected = ["" if _missing(v) else str(v).strip() for v in array]
+    assert list(_stripped_texts(array)) == expected

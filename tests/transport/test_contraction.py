@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from smartcity.errors import InputError
 from smartcity.transport.assignment import all_or_nothing, assign
 from smartcity.transport.contraction import contract, contractible_nodes
 from smartcity.transport.network import Network, network_from_arrays
@@ -100,6 +102,15 @@ def test_a_cycle_of_chain_nodes_only_carries_nothing():
     assert graph.n_links == 2 and np.all(graph.member_of[net.init_node >= 3] == -1)
     flows = all_or_nothing(net, [[0.0, 10.0], [4.0, 0.0]], net.free_flow_time)
     np.testing.assert_array_equal(flows, [10.0, 4.0, 0, 0, 0, 0, 0, 0])
+
+
+def test_zones_without_links_are_refused_as_unconnected_when_only_a_ring_remains():
+    # every link is on a ring of chain nodes: nothing is left to search from the zones
+    net = network_from_arrays(2, 5, [3, 4, 5], [4, 5, 3], 1.0, 1.0)
+    assert contract(net).n_links == 0
+    with pytest.raises(InputError, match="no path from zone 1 to zone 2"):
+        all_or_nothing(net, [[0.0, 1.0], [0.0, 0.0]], net.free_flow_time)
+    np.testing.assert_array_equal(all_or_nothing(net, [[0.0, 0.0], [0.0, 0.0]], net.free_flow_time), [0, 0, 0])
 
 
 @settings(max_examples=40, deadline=None)

@@ -528,11 +528,17 @@ _TEXT_PROBLEMS = {1: "empty value", 2: "value not allowed", 3: "empty identifier
 
 
 def _stripped_texts(values: np.ndarray) -> np.ndarray:
-    """Each value as text without surrounding white space; missing values (None, NaN, NA) as ""."""
+    """Each value as ``str(value).strip()``; missing values (None, float NaN) as "".
+
+    Texts with missing values (what :func:`_distinct` gives for a text column) are stripped
+    in one vectorised step; any other mix of values one by one.
+    """
     series = pd.Series(values, dtype=object)
-    texts = series.astype(str).str.strip().to_numpy(dtype=object)
-    texts[pd.isna(series).to_numpy()] = ""
-    return texts
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        texts = series.str.strip().to_numpy(dtype=object, copy=True)
+        texts[series.isna().to_numpy()] = ""
+        return texts
+    return np.array(["" if _missing(v) else str(v).strip() for v in values], dtype=object)
 
 
 def _distinct(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:

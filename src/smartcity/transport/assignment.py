@@ -25,8 +25,8 @@ falls to ``gap``, where ``x_AoN`` is the all-or-nothing loading on the current c
 
 Each all-or-nothing loading searches one shortest-path tree per origin with demand, on the
 network with its chains of two-neighbour nodes contracted into single links
-(:mod:`~smartcity.transport.contraction`; the flows are those of the whole network) and
-stopped once the origin's last destination is settled.
+(:mod:`~smartcity.transport.contraction`; the same shortest paths, loaded onto the whole
+network's links) and stopped once the origin's last destination is settled.
 
 Functions
 ---------
@@ -635,7 +635,14 @@ def warmup() -> None:
 
     net = network_from_arrays(2, 3, [1, 3, 3, 2], [3, 2, 1, 3], [10.0, 10.0, 10.0, 10.0], [1.0, 1.0, 1.0, 1.0])
     assign(net, [[0.0, 5.0], [5.0, 0.0]], max_iter=3)
+    # the tiny assignment converges at once and loads on one thread: the parallel loading and
+    # the line search are loaded here too, so a first large assignment times only its solve
+    tail, head = _tail_head(net)
+    buffers = np.zeros((1, net.n_links))
+    _kernels.all_or_nothing_kernel(net.first_out, tail, head, net.free_flow_time, np.ones((2, 2)), 0, 1, buffers,
+                                   np.empty(net.n_links), np.empty(2, dtype=np.int64))
+    _kernels.line_search_kernel(np.ones(net.n_links), np.ones(net.n_links), net.free_flow_time, net.b,
+                                net.capacity, net.power, np.zeros(net.n_links), 1.0)
     shortest_paths(net, net.free_flow_time)
-    _, head = _tail_head(net)
     dist, pred = np.empty((1, net.n_nodes)), np.empty((1, net.n_nodes), dtype=np.int64)
     _kernels.shortest_paths_kernel(net.first_out, head, net.free_flow_time, np.zeros(1, dtype=np.int64), 0, dist, pred)

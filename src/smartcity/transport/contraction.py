@@ -5,7 +5,9 @@ two-way street's shape point or a minor junction's middle), or by one link in an
 one-way street), never branches: every shortest path through it continues to the other
 neighbour. A chain of such nodes between two other nodes is therefore travelled whole or not
 at all, and can be searched as one link whose cost is the sum of its links' costs and whose
-all-or-nothing flow is each of its links' flow. City networks have many such nodes (46 % of
+all-or-nothing flow is each of its links' flow. The shortest paths are the same; where two
+paths cost exactly the same (or within rounding of the chain's summed cost), the one
+loaded may differ from the one the whole network's search would pick. City networks have many such nodes (46 % of
 the nodes of the benchmarks' synthetic city network); AequilibraE compresses its graphs the
 same way [1]_. The contracted network has the same nodes (the contracted ones simply have no
 links) so that zones and node numbers stay as they are.
@@ -82,7 +84,10 @@ class Contraction:
         """The network's link flows from the contracted links' flows (0 off every chain). [veh/time]"""
         if self.identity:
             return flows
-        return np.where(self.member_of >= 0, flows[np.maximum(self.member_of, 0)], 0.0)
+        out = np.zeros(self.member_of.shape[0])
+        on_chain = self.member_of >= 0
+        out[on_chain] = flows[self.member_of[on_chain]]
+        return out
 
 
 def contractible_nodes(network: Network) -> np.ndarray:
