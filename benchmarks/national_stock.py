@@ -68,6 +68,7 @@ and maximum resident set size); it also prints its own timing per stage.
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import os
 import sys
@@ -204,8 +205,9 @@ def segment_weights(n_buildings: int) -> np.ndarray:
     return shares
 
 
-def _archetype_table() -> dict[tuple[int, int, int], dict]:
-    """Archetype rows of every (segment, period, area class), at the class's floor area."""
+@functools.cache
+def _archetypes() -> dict[tuple[int, int, int], dict]:
+    """Archetype rows of every (segment, period, area class), at the class's floor area (made once)."""
     from smartcity.energy.archetypes import archetype_row
 
     rows = {}
@@ -215,16 +217,6 @@ def _archetype_table() -> dict[tuple[int, int, int], dict]:
             for a, area in enumerate(segment.areas_m2):
                 rows[(s, p, a)] = archetype_row(segment.use, year, area)
     return rows
-
-
-_ARCHETYPES: dict | None = None
-
-
-def _archetypes() -> dict:
-    global _ARCHETYPES
-    if _ARCHETYPES is None:
-        _ARCHETYPES = _archetype_table()
-    return _ARCHETYPES
 
 
 def group_weights(seed: int = SEED) -> np.ndarray:
@@ -255,9 +247,10 @@ def block(b: int, n_buildings: int = N_BUILDINGS, seed: int = SEED) -> pd.DataFr
     system = rng.choice(len(systems), size=n, p=shares / shares.sum())
     group = rng.choice(N_GROUPS, size=n, p=group_weights(seed))
     # dwellings: the archetype scaled per m2 to a floor area spread ±20 % around the class's
-    spread = np.where(np.isin(segment, [i for i, s in enumerate(SEGMENTS) if s.use in
-                                        ("single_family", "terraced_house", "apartment_block")]),
-                      rng.uniform(0.8, 1.2, n), 1.0)
+    from smartcity.energy.archetypes import TABULA_TYPE_OF_USE
+
+    dwelling = np.array([s.use in TABULA_TYPE_OF_USE for s in SEGMENTS])
+    spread = np.where(dwelling[segment], rng.uniform(0.8, 1.2, n), 1.0)
     archetypes = _archetypes()
     keys = list(zip(segment.tolist(), period.tolist(), area_class.tolist()))
     distinct = sorted(set(keys))
@@ -292,19 +285,14 @@ def prepared(table: pd.DataFrame) -> pd.DataFrame:
     return thermal.fill_floor_perimeter(thermal.fill_glazing_panes(profiles.fill_use_defaults(table)))
 
 
-_WEATHER = None
-
-
+@functools.cache
 def weather_inputs():
     """(weather, facade weather) of the built-in reference year, made once per process."""
-    global _WEATHER
-    if _WEATHER is None:
-        from smartcity.energy import thermal
-        from smartcity.weather import load_weather
+    from smartcity.energy import thermal
+    from smartcity.weather import load_weather
 
-        weather = load_weather(None)
-        _WEATHER = (weather, thermal.facade_weather(weather))
-    return _WEATHER
+    weather = load_weather(None)
+    return weather, thermal.facade_weather(weather)
 
 
 def simulate_chunk(start: int, stop: int, n_buildings: int = N_BUILDINGS, seed: int = SEED,
